@@ -1,0 +1,113 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Swift 6 mode everywhere, plus `any` spelled out for existentials (STYLE.md §1.10).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
+let package = Package(
+    name: "heliograph",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "heliograph", targets: ["heliograph"]),
+        .library(name: "HeliographCore", targets: ["HeliographCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+    ],
+    targets: [
+        // Domain values and seams; no I/O.
+        .target(name: "HeliographCore", dependencies: [logging, serviceLifecycle], swiftSettings: strictSettings),
+
+        // Byte transports: TCP, serial (termios), USB HID (/dev/hidraw*), pseudo-terminals.
+        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, logging], swiftSettings: strictSettings),
+
+        // Pure codecs: bytes in, messages out. NIOCore only.
+        .target(name: "HeliographPI30", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
+        .target(name: "HeliographModbus", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
+        .target(
+            name: "HeliographSolarman",
+            dependencies: ["HeliographCore", "HeliographModbus", nioCore],
+            resources: [.copy("RegisterMaps")],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "HeliographHoymiles", dependencies: ["HeliographCore", "HeliographModbus", nioCore], swiftSettings: strictSettings),
+        .target(name: "HeliographMQTTCodec", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
+
+        // Drivers join a codec to a transport and own retries; one per device family.
+        .target(
+            name: "HeliographDrivers",
+            dependencies: [
+                "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographModbus", "HeliographSolarman",
+                "HeliographHoymiles", nioCore, nioPosix, logging,
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MQTT 3.1.1/5 client on NIO.
+        .target(
+            name: "HeliographMQTT",
+            dependencies: [
+                "HeliographCore", "HeliographMQTTCodec", nioCore, nioPosix,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), logging, serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Validation, derived values, fan-out with a bounded buffer per sink, the poll schedule.
+        .target(name: "HeliographPipeline", dependencies: ["HeliographCore", logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics")], swiftSettings: strictSettings),
+
+        // SQLite history: head rows, compressed chunks, rollups, retention, daily energy.
+        .target(name: "HeliographStorage", dependencies: ["HeliographCore", .product(name: "GRDB", package: "GRDB.swift"), logging, serviceLifecycle], swiftSettings: strictSettings),
+
+        // Device side of every protocol, for tests, demo and benchmarks.
+        .target(
+            name: "HeliographSimulators",
+            dependencies: [
+                "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographModbus", "HeliographSolarman",
+                "HeliographHoymiles", nioCore, nioPosix, logging, serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Composition root: configuration → ServiceGroup.
+        .target(
+            name: "HeliographApp",
+            dependencies: [
+                "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
+                "HeliographStorage", "HeliographSimulators", "Yams", logging, serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .executableTarget(
+            name: "heliograph",
+            dependencies: ["HeliographApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+
+        // Shared test helpers: fixture loading, waiting for events, temporary directories.
+        .target(name: "HeliographTesting", dependencies: ["HeliographCore", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
+
+        .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDrivers", "HeliographSimulators", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio")], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographStorageTests", dependencies: ["HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographTesting"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,1 @@
+// HeliographApp: see DESIGN.md. Placeholder until its first type lands.

@@ -1,0 +1,1 @@
+// HeliographDrivers: see DESIGN.md. Placeholder until its first type lands.

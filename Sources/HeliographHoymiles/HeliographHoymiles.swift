@@ -1,0 +1,1 @@
+// HeliographHoymiles: see DESIGN.md. Placeholder until its first type lands.

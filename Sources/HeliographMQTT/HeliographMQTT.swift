@@ -1,0 +1,1 @@
+// HeliographMQTT: see DESIGN.md. Placeholder until its first type lands.

@@ -1,0 +1,1 @@
+// HeliographMQTTCodec: see DESIGN.md. Placeholder until its first type lands.

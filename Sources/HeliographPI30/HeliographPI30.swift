@@ -1,0 +1,1 @@
+// HeliographPI30: see DESIGN.md. Placeholder until its first type lands.

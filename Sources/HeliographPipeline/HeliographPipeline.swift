@@ -1,0 +1,1 @@
+// HeliographPipeline: see DESIGN.md. Placeholder until its first type lands.

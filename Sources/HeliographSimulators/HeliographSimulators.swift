@@ -1,0 +1,1 @@
+// HeliographSimulators: see DESIGN.md. Placeholder until its first type lands.

@@ -1,0 +1,1 @@
+// HeliographSolarman: see DESIGN.md. Placeholder until its first type lands.

@@ -1,0 +1,1 @@
+// HeliographStorage: see DESIGN.md. Placeholder until its first type lands.
