@@ -1,1 +1,0 @@
-// HeliographMQTTCodec: see DESIGN.md. Placeholder until its first type lands.
