@@ -1,1 +1,0 @@
-// HeliographDrivers: see DESIGN.md. Placeholder until its first type lands.

@@ -1,0 +1,142 @@
+import struct Foundation.Date
+import HeliographCore
+import HeliographPI30
+import HeliographTransport
+import Logging
+import NIOCore
+
+/// Polls and configures a Voltronic / MPP-Solar inverter speaking PI30 over serial or USB HID.
+///
+/// Every operation opens the transport, runs its exchanges one command at a time (each bounded by
+/// `commandTimeout`) and closes it again, so a failure never leaves a half-read reply behind for
+/// the next poll.
+public struct PI30Driver: PolledDriver, SettingsDriver {
+    public let device: DeviceID
+    public let configuration: Configuration
+    private let transport: any ByteTransport
+
+    public init(device: DeviceID, transport: any ByteTransport, configuration: Configuration = Configuration()) {
+        self.device = device
+        self.transport = transport
+        self.configuration = configuration
+    }
+
+    /// Reads serial number (QID), firmware (QVFW) and rated values (QPIRI).
+    public func describe(logger: Logger) async throws -> DeviceDescriptor {
+        try await session(logger: logger) { session in
+            let serial = try await session.optional(.qid)
+            let firmware = try await session.optional(.qvfw)
+            let rated = try await session.ask(.qpiri)
+            var model = "PI30"
+            if case .ratedInformation(let info) = rated {
+                model = "PI30 \(Int(info.acOutputRatingApparentPower)) VA \(Int(info.batteryRatingVoltage)) V"
+            }
+            var serialNumber: String?
+            if case .serialNumber(let value)? = serial { serialNumber = value.serialNumber }
+            var firmwareVersion: String?
+            if case .firmwareVersion(let value)? = firmware { firmwareVersion = value.version }
+            return DeviceDescriptor(
+                kind: "pi30",
+                id: device,
+                manufacturer: "Voltronic Power",
+                model: model,
+                serial: serialNumber,
+                firmware: firmwareVersion,
+                fields: PI30Fields.all
+            )
+        }
+    }
+
+    /// Sends the configured queries (QPIGS, QMOD, QPIWS by default) and returns one sample.
+    public func poll(logger: Logger) async throws -> [Sample] {
+        let queries = configuration.pollQueries
+        return try await session(logger: logger) { session in
+            var sample = Sample(device: device, time: Date(), values: [:])
+            for command in queries {
+                let response = try await session.ask(command)
+                if response == .nak {
+                    throw HeliographError(.deviceRejected, "\(command) answered NAK", device: device)
+                }
+                sample.merge(PI30Fields.values(from: response))
+            }
+            sample.time = Date()
+            return [sample]
+        }
+    }
+
+    /// Sends any command and returns its decoded reply with the raw frame, for `heliograph query`.
+    public func query(_ command: PI30Command, logger: Logger) async throws -> PI30QueryResult {
+        try await session(logger: logger) { session in
+            let frame = try await session.exchange(command)
+            let response = try PI30Response.decode(frame, for: command)
+            return PI30QueryResult(command: command, response: response, frame: frame)
+        }
+    }
+
+    /// Runs `body` with an open connection, attributing every error to this device.
+    func session<Result: Sendable>(
+        logger: Logger,
+        _ body: (PI30Session) async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await transport.withConnection { inbound, outbound in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    let inbox = PI30ReplyInbox()
+                    let address = transport.address
+                    group.addTask {
+                        do {
+                            for try await frame in inbound.decode(using: PI30ResponseDecoder()) {
+                                inbox.deliver(frame)
+                            }
+                            inbox.finish(HeliographError(.deviceUnavailable, "\(address) closed while waiting for a reply"))
+                        } catch {
+                            inbox.finish(error)
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    let session = PI30Session(
+                        outbound: outbound,
+                        inbox: inbox,
+                        framing: configuration.framing,
+                        timeout: configuration.commandTimeout,
+                        address: address,
+                        logger: logger
+                    )
+                    return try await body(session)
+                }
+            }
+        } catch let error as HeliographError {
+            throw error.on(device)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw HeliographError(.deviceUnavailable, "lost \(transport.address)", device: device, underlying: error)
+        }
+    }
+}
+
+/// A decoded reply with the bytes it came from; encodes to JSON for `heliograph query --json`.
+public struct PI30QueryResult: Sendable, Hashable, Encodable {
+    public var command: PI30Command
+    public var response: PI30Response
+    /// The text between `(` and the CRC.
+    public var payload: String
+    /// The whole frame as received, hex.
+    public var frameHex: String
+    public var checksumForm: PI30ChecksumForm
+
+    public init(command: PI30Command, response: PI30Response, frame: PI30Frame) {
+        self.command = command
+        self.response = response
+        self.payload = frame.payload
+        self.frameHex = frame.bytes.map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        }.joined()
+        self.checksumForm = frame.checksumForm
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case command, response, payload, frameHex = "frame_hex", checksumForm = "checksum_form"
+    }
+}

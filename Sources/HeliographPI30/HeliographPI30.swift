@@ -1,1 +1,0 @@
-// HeliographPI30: see DESIGN.md. Placeholder until its first type lands.

@@ -1,0 +1,147 @@
+import HeliographCore
+
+/// The Heliograph fields a PI30 inverter reports, and how decoded replies map onto them.
+///
+/// Common meanings use `CommonFields`; the rest are PI30-specific snake_case ids ending in their unit.
+public enum PI30Fields {
+    // QPIGS
+    public static let busVoltage = FieldDescriptor.measurement("bus_voltage_v", "DC bus voltage", .volt, precision: 0, range: 0...1_000)
+    public static let batteryChargingCurrent = FieldDescriptor.measurement("battery_charging_current_a", "Battery charging current", .ampere, precision: 0, range: 0...500)
+    public static let batteryDischargeCurrent = FieldDescriptor.measurement("battery_discharge_current_a", "Battery discharge current", .ampere, precision: 0, range: 0...500)
+    public static let sccBatteryVoltage = FieldDescriptor.measurement("scc_battery_voltage_v", "Battery voltage at charge controller", .volt, precision: 2, range: 0...100)
+    public static let pv1Voltage = FieldDescriptor.measurement("pv1_voltage_v", "PV1 voltage", .volt, precision: 1, range: 0...600)
+    public static let pv1Current = FieldDescriptor.measurement("pv1_current_a", "PV1 current", .ampere, precision: 1, range: 0...100)
+    public static let pv1Power = FieldDescriptor.measurement("pv1_power_w", "PV1 power", .watt, precision: 0, range: 0...20_000)
+    public static let loadOn = FieldDescriptor.flag("load_on", "Load on")
+    public static let charging = FieldDescriptor.flag("charging", "Charging")
+    public static let sccCharging = FieldDescriptor.flag("scc_charging", "Solar charging")
+    public static let acCharging = FieldDescriptor.flag("ac_charging", "Utility charging")
+    public static let chargingToFloat = FieldDescriptor.flag("charging_to_float", "Charging to float")
+    // QMOD
+    public static let modeCode = FieldDescriptor.text("mode_code", "Mode letter", enumeration: false)
+    // QPIWS
+    public static let faultActive = FieldDescriptor.flag("fault_active", "Fault active")
+    public static let warningActive = FieldDescriptor.flag("warning_active", "Warning active")
+    public static let activeWarnings = FieldDescriptor.text("active_warnings", "Active warnings", enumeration: false)
+    // QPIRI (current settings; the read-back of every setter)
+    public static let outputSourcePriority = FieldDescriptor.text("output_source_priority", "Output source priority")
+    public static let chargerSourcePriority = FieldDescriptor.text("charger_source_priority", "Charger source priority")
+    public static let maxChargingCurrent = FieldDescriptor.measurement("max_charging_current_a", "Max charging current", .ampere, precision: 0, range: 0...500)
+    public static let maxUtilityChargingCurrent = FieldDescriptor.measurement("max_utility_charging_current_a", "Max utility charging current", .ampere, precision: 0, range: 0...500)
+    public static let batteryRechargeVoltage = FieldDescriptor.measurement("battery_recharge_voltage_v", "Battery re-charge voltage", .volt, precision: 1, range: 0...100)
+    public static let batteryRedischargeVoltage = FieldDescriptor.measurement("battery_redischarge_voltage_v", "Battery re-discharge voltage", .volt, precision: 1, range: 0...100)
+    public static let batteryUnderVoltage = FieldDescriptor.measurement("battery_under_voltage_v", "Battery cut-off voltage", .volt, precision: 1, range: 0...100)
+    public static let batteryBulkVoltage = FieldDescriptor.measurement("battery_bulk_voltage_v", "Battery bulk voltage", .volt, precision: 1, range: 0...100)
+    public static let batteryFloatVoltage = FieldDescriptor.measurement("battery_float_voltage_v", "Battery float voltage", .volt, precision: 1, range: 0...100)
+    public static let batteryType = FieldDescriptor.text("battery_type", "Battery type")
+
+    /// The field that reports a QFLAG flag, e.g. `buzzer_enabled`.
+    public static func flag(_ flag: PI30Flag) -> FieldDescriptor {
+        FieldDescriptor.flag(FieldID("\(flag.name)_enabled"), flagNames[flag] ?? flag.name)
+    }
+
+    private static let flagNames: [PI30Flag: String] = [
+        .buzzer: "Buzzer", .overloadBypass: "Overload bypass", .solarFeedToGrid: "Solar feed to grid",
+        .powerSaving: "Power saving", .lcdEscapeToDefaultPage: "LCD returns to default page",
+        .overloadRestart: "Overload restart", .overTemperatureRestart: "Over-temperature restart",
+        .lcdBacklight: "LCD backlight", .primarySourceInterruptAlarm: "Alarm on primary source interrupt",
+        .faultCodeRecord: "Fault code record",
+    ]
+
+    /// Every field a PI30 device may report, for `DeviceDescriptor.fields` and Home Assistant discovery.
+    public static let all: [FieldDescriptor] = [
+        CommonFields.gridVoltage, CommonFields.gridFrequency, CommonFields.outputVoltage, CommonFields.outputFrequency,
+        CommonFields.loadApparentPower, CommonFields.loadPower, CommonFields.loadPercent, busVoltage,
+        CommonFields.batteryVoltage, batteryChargingCurrent, batteryDischargeCurrent, CommonFields.batteryCurrent,
+        CommonFields.batteryPower, CommonFields.batterySOC, CommonFields.inverterTemperature, pv1Current, pv1Voltage,
+        pv1Power, CommonFields.pvPower, sccBatteryVoltage, loadOn, charging, sccCharging, acCharging, chargingToFloat,
+        CommonFields.operatingMode, modeCode, faultActive, warningActive, activeWarnings,
+        outputSourcePriority, chargerSourcePriority, maxChargingCurrent, maxUtilityChargingCurrent,
+        batteryRechargeVoltage, batteryRedischargeVoltage, batteryUnderVoltage, batteryBulkVoltage, batteryFloatVoltage,
+        batteryType,
+    ] + PI30Flag.allCases.map(flag)
+
+    /// QPIGS → live readings.
+    public static func values(from status: PI30GeneralStatus) -> [FieldID: FieldValue] {
+        var values: [FieldID: FieldValue] = [
+            CommonFields.gridVoltage.id: .number(status.gridVoltage),
+            CommonFields.gridFrequency.id: .number(status.gridFrequency),
+            CommonFields.outputVoltage.id: .number(status.acOutputVoltage),
+            CommonFields.outputFrequency.id: .number(status.acOutputFrequency),
+            CommonFields.loadApparentPower.id: .number(status.acOutputApparentPower),
+            CommonFields.loadPower.id: .number(status.acOutputActivePower),
+            CommonFields.loadPercent.id: .number(status.outputLoadPercent),
+            busVoltage.id: .number(status.busVoltage),
+            CommonFields.batteryVoltage.id: .number(status.batteryVoltage),
+            batteryChargingCurrent.id: .number(status.batteryChargingCurrent),
+            batteryDischargeCurrent.id: .number(status.batteryDischargeCurrent),
+            CommonFields.batteryCurrent.id: .number(status.batteryCurrent),
+            CommonFields.batteryPower.id: .number((status.batteryVoltage * status.batteryCurrent).rounded()),
+            CommonFields.batterySOC.id: .number(status.batteryCapacity),
+            CommonFields.inverterTemperature.id: .number(status.heatSinkTemperature),
+            pv1Current.id: .number(status.pv1InputCurrent),
+            pv1Voltage.id: .number(status.pv1InputVoltage),
+            pv1Power.id: .number(status.pv1Power),
+            CommonFields.pvPower.id: .number(status.pv1Power),
+            sccBatteryVoltage.id: .number(status.batteryVoltageFromSCC),
+            loadOn.id: .flag(status.deviceStatus.loadOn),
+            charging.id: .flag(status.deviceStatus.chargingOn),
+            sccCharging.id: .flag(status.deviceStatus.sccChargingOn),
+            acCharging.id: .flag(status.deviceStatus.acChargingOn),
+        ]
+        if let status2 = status.deviceStatus2 { values[chargingToFloat.id] = .flag(status2.chargingToFloat) }
+        return values
+    }
+
+    /// QMOD → operating mode.
+    public static func values(from mode: PI30Mode) -> [FieldID: FieldValue] {
+        [CommonFields.operatingMode.id: .text(mode.meaning), modeCode.id: .text(mode.mode)]
+    }
+
+    /// QPIWS → fault and warning summary.
+    public static func values(from warnings: PI30Warnings) -> [FieldID: FieldValue] {
+        [
+            faultActive.id: .flag(warnings.hasFault),
+            warningActive.id: .flag(!warnings.active.isEmpty),
+            activeWarnings.id: .text(warnings.active.isEmpty ? "none" : warnings.activeNames.joined(separator: ",")),
+        ]
+    }
+
+    /// QPIRI → current settings.
+    public static func values(from rated: PI30RatedInformation) -> [FieldID: FieldValue] {
+        var values: [FieldID: FieldValue] = [
+            maxChargingCurrent.id: .number(rated.maxChargingCurrent),
+            maxUtilityChargingCurrent.id: .number(rated.maxACChargingCurrent),
+            batteryRechargeVoltage.id: .number(rated.batteryRechargeVoltage),
+            batteryRedischargeVoltage.id: .number(rated.batteryRedischargeVoltage),
+            batteryUnderVoltage.id: .number(rated.batteryUnderVoltage),
+            batteryBulkVoltage.id: .number(rated.batteryBulkVoltage),
+            batteryFloatVoltage.id: .number(rated.batteryFloatVoltage),
+            batteryType.id: .text(rated.batteryType.meaning),
+        ]
+        values[outputSourcePriority.id] = .text(rated.outputSource?.label ?? "code_\(rated.outputSourcePriority.raw)")
+        values[chargerSourcePriority.id] = .text(rated.chargerSource?.label ?? "code_\(rated.chargerSourcePriority.raw)")
+        return values
+    }
+
+    /// QFLAG → one flag field per reported letter.
+    public static func values(from flags: PI30FlagStatus) -> [FieldID: FieldValue] {
+        var values: [FieldID: FieldValue] = [:]
+        for flag in PI30Flag.allCases {
+            if let on = flags.isEnabled(flag) { values[self.flag(flag).id] = .flag(on) }
+        }
+        return values
+    }
+
+    /// Any decoded reply → the fields it carries (empty for replies without live values).
+    public static func values(from response: PI30Response) -> [FieldID: FieldValue] {
+        switch response {
+        case .generalStatus(let status): values(from: status)
+        case .mode(let mode): values(from: mode)
+        case .warnings(let warnings): values(from: warnings)
+        case .ratedInformation(let rated): values(from: rated)
+        case .flags(let flags): values(from: flags)
+        default: [:]
+        }
+    }
+}

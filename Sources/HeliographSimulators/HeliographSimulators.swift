@@ -1,1 +1,0 @@
-// HeliographSimulators: see DESIGN.md. Placeholder until its first type lands.
