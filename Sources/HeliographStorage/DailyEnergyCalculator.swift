@@ -1,0 +1,182 @@
+import Foundation
+import HeliographCore
+
+/// Thresholds that tell real energy from counter resets, glitches and sleep.
+public struct EnergyRules: Sendable, Hashable {
+    /// The most power one device can plausibly deliver, in kW. A counter step implying more within
+    /// the time between two readings is a glitch, not energy.
+    public var maximumPowerKilowatts: Double
+    /// Energy a counter step may show beyond `maximumPowerKilowatts` × elapsed time, in kWh, because
+    /// counters are coarse (0.1 kWh) and polls can be a second apart.
+    public var counterStepAllowanceKilowattHours: Double
+    /// A counter that falls by at most this much (kWh) or this fraction of its value is jitter and is ignored.
+    public var backwardToleranceKilowattHours: Double
+    public var backwardToleranceFraction: Double
+    /// The longest gap between two power readings that is integrated; a longer gap (sleep, outage) adds nothing.
+    public var maximumPowerGap: Duration
+
+    public init(
+        maximumPowerKilowatts: Double = 100,
+        counterStepAllowanceKilowattHours: Double = 0.5,
+        backwardToleranceKilowattHours: Double = 0.1,
+        backwardToleranceFraction: Double = 0.05,
+        maximumPowerGap: Duration = .seconds(900)
+    ) {
+        self.maximumPowerKilowatts = maximumPowerKilowatts
+        self.counterStepAllowanceKilowattHours = counterStepAllowanceKilowattHours
+        self.backwardToleranceKilowattHours = backwardToleranceKilowattHours
+        self.backwardToleranceFraction = backwardToleranceFraction
+        self.maximumPowerGap = maximumPowerGap
+    }
+}
+
+/// Turns the points of one field into energy per local calendar day.
+///
+/// **Counters** (kWh or Wh) are followed with a high-water mark `ref`; for each reading `v`, `dt`
+/// after the previous one, with `allowance = maximumPowerKilowatts × dt + counterStepAllowance`:
+/// 1. `v ≥ ref` and `v − ref ≤ allowance`: energy `v − ref`, and `ref = v`.
+/// 2. `v − ref > allowance` (a jump no inverter can make, e.g. a bad read or a counter coming back
+///    after reading 0 while asleep): nothing counts, `ref = v` (re-baseline).
+/// 3. `v < ref` by no more than the backward tolerance: jitter, ignored (`ref` stays, so nothing is counted twice).
+/// 4. `v < ref` and `v ≤ allowance`: the counter was reset (at midnight, at another hour, or on
+///    waking): energy `v` (what it counted since the reset), `ref = v`.
+/// 5. any other fall: a glitch or replaced counter; nothing counts, `ref = v`.
+/// Every rule either counts plausible energy or nothing, so glitches undercount slightly, never overcount.
+/// Energy between two readings goes to the local day of the later reading; the first reading of a
+/// series only sets the baseline.
+///
+/// **Power** (W or kW) is integrated with the trapezoid rule between consecutive readings no more than
+/// `maximumPowerGap` apart (longer gaps are sleep or outage and add nothing); a span that crosses
+/// local midnight is split there with the power interpolated linearly. Signed power integrates to
+/// net energy. Non-finite readings are skipped in both cases.
+struct DailyEnergyCalculator: Sendable {
+    enum Source: Sendable, Hashable {
+        /// A cumulative counter; `scale` converts its unit to kWh.
+        case counter(scale: Double)
+        /// A power reading; `scale` converts its unit to kW.
+        case power(scale: Double)
+
+        /// From the descriptor's unit when known, otherwise from the field id's unit suffix.
+        init?(unit: FieldDescriptor.Unit?, field: FieldID) {
+            let unit = unit ?? Self.unit(fromSuffixOf: field)
+            switch unit {
+            case .kilowattHour: self = .counter(scale: 1)
+            case .wattHour: self = .counter(scale: 0.001)
+            case .kilowatt: self = .power(scale: 1)
+            case .watt: self = .power(scale: 0.001)
+            default: return nil
+            }
+        }
+
+        private static func unit(fromSuffixOf field: FieldID) -> FieldDescriptor.Unit? {
+            let id = field.rawValue
+            if id.hasSuffix("_kwh") { return .kilowattHour }
+            if id.hasSuffix("_wh") { return .wattHour }
+            if id.hasSuffix("_kw") { return .kilowatt }
+            if id.hasSuffix("_w") { return .watt }
+            return nil
+        }
+    }
+
+    var source: Source
+    var rules: EnergyRules
+    var timeZone: TimeZone
+
+    /// Energy per day for the days starting at or after `firstDay` (a local midnight, ms) and before
+    /// `end`; `points` may start earlier to provide the baseline. Days with no reading are left out.
+    func dailyEnergy(_ points: [StoredPoint], firstDay: Int64, end: Int64) -> [DailyEnergy] {
+        var days = DayCalendar(timeZone: timeZone)
+        var totals: [Int64: (day: String, kilowattHours: Double)] = [:]
+        func add(_ energy: Double, at time: Int64) {
+            guard time >= firstDay, time < end else { return }
+            let day = days.day(containing: time)
+            totals[day.start, default: (day.key, 0)].kilowattHours += energy
+        }
+        let finite = points.filter { $0.value.isFinite }
+        switch source {
+        case .counter(let scale):
+            var reference: Double?
+            var previousTime: Int64 = 0
+            for point in finite {
+                let value = point.value * scale
+                defer { previousTime = point.time }
+                guard let ref = reference else {
+                    reference = value
+                    add(0, at: point.time)
+                    continue
+                }
+                let hours = Double(point.time - previousTime) / 3_600_000
+                let allowance = rules.maximumPowerKilowatts * hours + rules.counterStepAllowanceKilowattHours
+                if value >= ref {
+                    add(value - ref <= allowance ? value - ref : 0, at: point.time)
+                    reference = value
+                } else if ref - value <= max(rules.backwardToleranceKilowattHours, ref * rules.backwardToleranceFraction) {
+                    add(0, at: point.time)
+                } else if value <= allowance {
+                    add(value, at: point.time)
+                    reference = value
+                } else {
+                    add(0, at: point.time)
+                    reference = value
+                }
+            }
+        case .power(let scale):
+            let maximumGap = rules.maximumPowerGap.milliseconds
+            var previous: StoredPoint?
+            for point in finite {
+                defer { previous = point }
+                add(0, at: point.time)
+                guard let start = previous, point.time - start.time <= maximumGap, point.time > start.time else { continue }
+                // Split the span at every local midnight inside it.
+                var segmentStart = start.time
+                var segmentValue = start.value * scale
+                let endValue = point.value * scale
+                while segmentStart < point.time {
+                    let dayEnd = days.day(containing: segmentStart).end
+                    let segmentEnd = min(dayEnd, point.time)
+                    let fraction = Double(segmentEnd - start.time) / Double(point.time - start.time)
+                    let valueAtEnd = start.value * scale + (endValue - start.value * scale) * fraction
+                    let hours = Double(segmentEnd - segmentStart) / 3_600_000
+                    // Attribute to the day the segment lies in (its start), then move on.
+                    add((segmentValue + valueAtEnd) / 2 * hours, at: segmentStart)
+                    segmentStart = segmentEnd
+                    segmentValue = valueAtEnd
+                }
+            }
+        }
+        return totals.sorted { $0.key < $1.key }.map { DailyEnergy(day: $0.value.day, kilowattHours: $0.value.kilowattHours) }
+    }
+}
+
+/// Local calendar days, caching the current one because most consecutive readings share a day.
+struct DayCalendar {
+    struct Day {
+        var key: String
+        var start: Int64
+        var end: Int64
+    }
+
+    private let calendar: Calendar
+    private var current: Day?
+
+    init(timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
+
+    mutating func day(containing time: Int64) -> Day {
+        if let current, time >= current.start, time < current.end { return current }
+        let date = Date(storageMilliseconds: time)
+        let start = calendar.startOfDay(for: date)
+        let end = calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400)
+        let parts = calendar.dateComponents([.year, .month, .day], from: start)
+        let key = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        let day = Day(key: key, start: start.storageMilliseconds, end: end.storageMilliseconds)
+        current = day
+        return day
+    }
+
+    /// The local midnight starting the day that contains `time`.
+    mutating func startOfDay(_ time: Int64) -> Int64 { day(containing: time).start }
+}

@@ -1,1 +1,0 @@
-// HeliographStorage: see DESIGN.md. Placeholder until its first type lands.

@@ -1,0 +1,111 @@
+import Foundation
+import HeliographCore
+
+extension SQLiteStore {
+    /// Where the database lives and how long each tier of history is kept.
+    public struct Configuration: Sendable {
+        /// Where the database file is.
+        public enum Location: Sendable, Hashable {
+            /// A file; its directory is created when missing. WAL mode adds `-wal` and `-shm` files beside it.
+            case file(String)
+            /// A private in-memory database, for tests and benchmarks; gone when the store closes.
+            case inMemory
+        }
+
+        /// How long each tier is kept, in days; 0 keeps it forever.
+        ///
+        /// Raw points compress to a few bytes each, cheaper per minute of history than a 1-minute rollup
+        /// row, so raw history is kept longest and the 1-minute tier only serves recent charts.
+        public struct Retention: Sendable, Hashable {
+            /// Full-resolution points (chunks and head). Points older than this are not even stored.
+            public var rawDays: Int
+            public var minuteRollupDays: Int
+            public var hourRollupDays: Int
+            public var dayRollupDays: Int
+
+            public init(rawDays: Int = 0, minuteRollupDays: Int = 31, hourRollupDays: Int = 0, dayRollupDays: Int = 0) {
+                self.rawDays = rawDays
+                self.minuteRollupDays = minuteRollupDays
+                self.hourRollupDays = hourRollupDays
+                self.dayRollupDays = dayRollupDays
+            }
+
+            /// Days kept for a rollup tier.
+            public func days(for rollup: Rollup) -> Int {
+                switch rollup {
+                case .minute: minuteRollupDays
+                case .hour: hourRollupDays
+                case .day: dayRollupDays
+                }
+            }
+        }
+
+        public var location: Location
+        public var retention: Retention
+        /// Width of the windows compacted into one chunk per series; a window is compacted once it ended
+        /// `compactionDelay` ago.
+        public var chunkSpan: Duration
+        /// Most points per chunk; a busier window becomes several chunks so a chunk fits a database page.
+        public var maximumPointsPerChunk: Int
+        /// How long after a window closes it is compacted, leaving room for late points.
+        public var compactionDelay: Duration
+        /// How often the maintenance job (compaction, retention) runs while the store is a running service.
+        public var maintenanceInterval: Duration
+        /// The site's time zone: daily energy is summed per local calendar day in it.
+        public var timeZone: TimeZone
+        /// Energy rules for `dailyEnergy`.
+        public var energy: EnergyRules
+
+        public init(
+            location: Location,
+            retention: Retention = Retention(),
+            chunkSpan: Duration = .seconds(3_600),
+            maximumPointsPerChunk: Int = 1_800,
+            compactionDelay: Duration = .seconds(300),
+            maintenanceInterval: Duration = .seconds(300),
+            timeZone: TimeZone = .current,
+            energy: EnergyRules = EnergyRules()
+        ) {
+            self.location = location
+            self.retention = retention
+            self.chunkSpan = chunkSpan
+            self.maximumPointsPerChunk = maximumPointsPerChunk
+            self.compactionDelay = compactionDelay
+            self.maintenanceInterval = maintenanceInterval
+            self.timeZone = timeZone
+            self.energy = energy
+        }
+
+        /// A file database at `path` with default settings.
+        public init(path: String) {
+            self.init(location: .file(path))
+        }
+
+        /// Checks the values make sense; throws `invalidConfiguration` otherwise.
+        public func validate() throws(HeliographError) {
+            let retentions = [retention.rawDays, retention.minuteRollupDays, retention.hourRollupDays, retention.dayRollupDays]
+            guard retentions.allSatisfy({ $0 >= 0 }) else {
+                throw HeliographError(.invalidConfiguration, "storage retention days must be 0 (forever) or positive")
+            }
+            guard chunkSpan >= .seconds(60), chunkSpan.milliseconds % 60_000 == 0 else {
+                throw HeliographError(.invalidConfiguration, "storage chunk span must be a whole number of minutes")
+            }
+            guard maximumPointsPerChunk >= 2 else {
+                throw HeliographError(.invalidConfiguration, "storage maximum points per chunk must be at least 2")
+            }
+            guard compactionDelay >= .zero, maintenanceInterval > .zero else {
+                throw HeliographError(.invalidConfiguration, "storage compaction delay and maintenance interval must be positive")
+            }
+            if case .file(let path) = location, path.isEmpty {
+                throw HeliographError(.invalidConfiguration, "storage path is empty")
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down.
+    var milliseconds: Int64 {
+        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import HeliographCore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The default history store: SQLite through GRDB, with compressed chunks, rollups and retention.
+///
+/// Points land in a narrow head table (one transaction per `write`, WAL, `synchronous=NORMAL`, so
+/// everything committed survives a crash). The maintenance job, run by `run()` as a `Service`,
+/// compresses closed windows of each series into chunks (`ChunkCodec`) and applies retention. 1-minute,
+/// 1-hour and 1-day rollups are kept exact on every write, so `aggregates` is current to the newest point.
+///
+/// ```swift
+/// let store = try SQLiteStore(configuration: .init(path: "/var/lib/heliograph/history.sqlite"), logger: logger)
+/// // as a SampleSink and SampleStore; add `store` to the ServiceGroup for maintenance and a clean close.
+/// ```
+public final class SQLiteStore: SampleStore, AuditLog, Service {
+    public let name = "sqlite"
+    public let configuration: Configuration
+    let logger: Logger
+    let database: any DatabaseWriter
+    /// Series ids already known to exist, so writes skip the lookup.
+    let seriesIDs = Mutex<[SeriesKey: Int64]>([:])
+    private let running = Mutex(false)
+
+    /// Opens (creating when missing) and migrates the database.
+    /// - Throws: `HeliographError` `.invalidConfiguration` for bad settings, `.storageFailure` when the
+    ///   file cannot be created, opened or migrated (missing permissions, not a database).
+    public init(configuration: Configuration, logger: Logger = Logger(label: "heliograph.storage")) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        var grdb = GRDB.Configuration()
+        grdb.label = "heliograph.sqlite"
+        grdb.busyMode = .timeout(10)
+        grdb.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            switch configuration.location {
+            case .inMemory:
+                database = try DatabaseQueue(configuration: grdb)
+            case .file(let path):
+                let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                database = try DatabasePool(path: path, configuration: grdb)
+            }
+            try Self.migrator.migrate(database)
+        } catch {
+            throw HeliographError(
+                .storageFailure,
+                "cannot open the history database at \(configuration.location.displayName): \(Self.describe(error))",
+                underlying: error
+            )
+        }
+        logger.info("history database open", metadata: ["storage.path": "\(configuration.location.displayName)"])
+    }
+
+    // MARK: Service
+
+    /// Runs maintenance every `maintenanceInterval` until graceful shutdown or cancellation, then
+    /// checkpoints the WAL into the main file and closes the database.
+    public func run() async throws {
+        let alreadyRunning = running.withLock { running in
+            defer { running = true }
+            return running
+        }
+        guard !alreadyRunning else { throw HeliographError(.invalidRequest, "the SQLite store service is already running") }
+        let interval = configuration.maintenanceInterval
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+                do {
+                    let report = try await self.runMaintenance()
+                    self.logger.debug("storage maintenance", metadata: report.metadata)
+                } catch {
+                    self.logger.warning("storage maintenance failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        try close()
+    }
+
+    /// Checkpoints the WAL and closes the database; later calls throw `storageFailure`.
+    public func close() throws {
+        do {
+            if database is DatabasePool {
+                _ = try database.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            }
+            try database.close()
+            logger.info("history database closed")
+        } catch {
+            throw HeliographError(.storageFailure, "closing the history database failed: \(Self.describe(error))", underlying: error)
+        }
+    }
+
+    // MARK: Backup
+
+    /// Copies the whole database, consistently and while writes go on, into a new file at `path`.
+    public func backup(to path: String) async throws {
+        try await storageOperation("backup") {
+            let destination = try DatabaseQueue(path: path)
+            try self.database.backup(to: destination)
+            try destination.close()
+        }
+    }
+
+    // MARK: Error mapping
+
+    /// Runs `body`, turning database and codec errors into `HeliographError(.storageFailure)`.
+    func storageOperation<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as HeliographError {
+            throw error
+        } catch {
+            throw HeliographError(.storageFailure, "\(what) failed: \(Self.describe(error))", underlying: error)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        if let error = error as? CocoaError { return error.localizedDescription }
+        return "\(error)"
+    }
+}
+
+extension SQLiteStore.Configuration.Location {
+    var displayName: String {
+        switch self {
+        case .file(let path): path
+        case .inMemory: ":memory:"
+        }
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, the time unit of every table.
+    var storageMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1_000).rounded()) }
+
+    init(storageMilliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(storageMilliseconds) / 1_000)
+    }
+}
