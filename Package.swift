@@ -109,6 +109,15 @@ let package = Package(
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographStorageTests", dependencies: ["HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio")], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HeliographSolarmanTests",
+            dependencies: [
+                "HeliographSolarman", "HeliographModbus", "HeliographTransport", "HeliographDrivers", "HeliographSimulators",
+                "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographTesting"], swiftSettings: strictSettings),
     ]
 )

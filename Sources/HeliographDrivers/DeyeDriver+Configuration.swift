@@ -1,0 +1,79 @@
+import HeliographCore
+
+extension DeyeDriver {
+    /// How to reach a Deye/Sunsynk inverter and which register map it speaks.
+    public struct Configuration: Sendable, Hashable {
+        /// The wire protocol to the inverter.
+        public enum TransportKind: String, Sendable, Hashable, CaseIterable {
+            /// Modbus RTU inside Solarman V5 frames, to the Wi-Fi/LAN logger stick on TCP 8899.
+            case solarmanV5 = "v5"
+            /// Plain Modbus TCP (an RS-485 gateway or a logger in Modbus TCP mode), usually on 502.
+            case modbusTCP = "modbus-tcp"
+        }
+
+        /// Retries inside one poll on timeouts and broken connections: exponential backoff with jitter.
+        /// The Poller's own backoff takes over once a poll has failed.
+        public struct Retry: Sendable, Hashable {
+            /// Attempts per poll, including the first.
+            public var attempts: Int
+            public var initialDelay: Duration
+            public var maximumDelay: Duration
+            /// Each delay is multiplied by a random factor in 1 ± jitter.
+            public var jitter: Double
+
+            public init(attempts: Int = 3, initialDelay: Duration = .milliseconds(200), maximumDelay: Duration = .seconds(2), jitter: Double = 0.2) {
+                self.attempts = max(1, attempts)
+                self.initialDelay = initialDelay
+                self.maximumDelay = maximumDelay
+                self.jitter = min(max(jitter, 0), 1)
+            }
+
+            /// The delay before attempt `attempt + 1` (attempt counts from 1).
+            public func delay(after attempt: Int) -> Duration {
+                var delay = initialDelay
+                for _ in 1..<max(1, attempt) { delay = min(delay * 2, maximumDelay) }
+                return delay * Double.random(in: (1 - jitter)...(1 + jitter))
+            }
+        }
+
+        /// The logger (stick) serial printed on it, e.g. 2612749371. 0 = learn it from the first answer.
+        public var loggerSerial: UInt32
+        /// The inverter's Modbus address (1 unless changed on the inverter).
+        public var slaveID: UInt8
+        /// A bundled register map name (`deye_single_phase_hybrid`, `deye_three_phase_hybrid_lv`,
+        /// `deye_three_phase_hybrid_hv`, `deye_string`, `deye_micro`).
+        public var model: String
+        public var transportKind: TransportKind
+        /// How long one request may wait for its answer.
+        public var requestTimeout: Duration
+        public var retry: Retry
+        /// How often settings (work mode, TOU, currents) are read back; live values are read every poll.
+        public var slowReadInterval: Duration
+        /// Answer logger heartbeats with a time reply (some loggers expect one).
+        public var answersHeartbeats: Bool
+        /// Display name; defaults to the device id.
+        public var name: String?
+
+        public init(
+            loggerSerial: UInt32 = 0,
+            slaveID: UInt8 = 1,
+            model: String = "deye_single_phase_hybrid",
+            transportKind: TransportKind = .solarmanV5,
+            requestTimeout: Duration = .seconds(5),
+            retry: Retry = Retry(),
+            slowReadInterval: Duration = .seconds(300),
+            answersHeartbeats: Bool = true,
+            name: String? = nil
+        ) {
+            self.loggerSerial = loggerSerial
+            self.slaveID = slaveID
+            self.model = model
+            self.transportKind = transportKind
+            self.requestTimeout = requestTimeout
+            self.retry = retry
+            self.slowReadInterval = slowReadInterval
+            self.answersHeartbeats = answersHeartbeats
+            self.name = name
+        }
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import HeliographCore
+import HeliographModbus
+import HeliographSolarman
+import HeliographTransport
+import Logging
+import Synchronization
+
+/// Deye/Sunsynk inverters (hybrid single/three phase, string, micro) through a Solarman V5 logger
+/// or plain Modbus TCP, decoded with a register map shipped as data.
+///
+/// Each poll opens one connection, reads the planned register ranges (settings only every
+/// `slowReadInterval`), and closes it; a logger that stopped answering is simply reconnected on the
+/// next poll. Timeouts and dropped connections are retried inside the poll with backoff and jitter.
+public struct DeyeDriver: PolledDriver, SettingsDriver {
+    public let device: DeviceID
+    public let transport: any ByteTransport
+    public let configuration: Configuration
+    public let map: RegisterMap
+    private let state: DriverState
+
+    /// Mutable bits shared by copies of the driver: sequence counter, learned serial, slow-read clock.
+    final class DriverState: Sendable {
+        struct Values {
+            var sequence = UInt8.random(in: 1...254)
+            var learnedSerial: UInt32?
+            var lastSlowRead: ContinuousClock.Instant?
+        }
+        let values = Mutex(Values())
+    }
+
+    /// Loads the bundled map named by `configuration.model`.
+    public init(device: DeviceID, transport: any ByteTransport, configuration: Configuration) throws(HeliographError) {
+        try self.init(device: device, transport: transport, configuration: configuration, map: RegisterMap.bundled(configuration.model))
+    }
+
+    /// Uses a custom register map (e.g. loaded from a user file).
+    public init(device: DeviceID, transport: any ByteTransport, configuration: Configuration, map: RegisterMap) throws(HeliographError) {
+        guard configuration.transportKind == .solarmanV5 else {
+            throw HeliographError(
+                .invalidConfiguration,
+                "transport \(configuration.transportKind.rawValue) is not available yet for Deye; use v5 (Solarman logger)",
+                device: device
+            )
+        }
+        self.device = device
+        self.transport = transport
+        self.configuration = configuration
+        self.map = map
+        self.state = DriverState()
+    }
+
+    // MARK: PolledDriver
+
+    public func describe(logger: Logger) async throws -> DeviceDescriptor {
+        var descriptor = DeviceDescriptor(
+            kind: map.kind,
+            id: device,
+            name: configuration.name,
+            manufacturer: map.manufacturer,
+            model: map.title,
+            fields: map.fieldDescriptors
+        )
+        // Identity is nice to have; an unreachable inverter must not stop the daemon from starting.
+        do {
+            let identity = try await readRegisters([RegisterRange(start: 0, count: 8)], logger: logger)
+            let serial = RegisterField(id: "inverter_serial", name: "Serial", type: .ascii, registers: [3, 4, 5, 6, 7])
+            descriptor.serial = serial.decode(identity)?.text
+            if let type = identity[0], !map.deviceTypes.isEmpty, !map.deviceTypes.contains(type) {
+                logger.info(
+                    "inverter reports a device type the register map is not meant for",
+                    metadata: ["device.id": "\(device)", "device.type": "\(type)", "device.map": "\(map.name)"]
+                )
+            }
+        } catch {
+            logger.info("could not read inverter identity", metadata: ["device.id": "\(device)", "error": "\(error)"])
+        }
+        return descriptor
+    }
+
+    public func poll(logger: Logger) async throws -> [Sample] {
+        let clock = ContinuousClock()
+        let now = clock.now
+        let slowDue = state.values.withLock { values in
+            values.lastSlowRead.map { now - $0 >= configuration.slowReadInterval } ?? true
+        }
+        let image = try await readRegisters(map.readPlan(includingSlow: slowDue), logger: logger)
+        if slowDue { state.values.withLock { $0.lastSlowRead = now } }
+        let values = map.decode(image, includingSlow: slowDue)
+        return [Sample(device: device, time: Date(), values: values)]
+    }
+
+    // MARK: SettingsDriver
+
+    public var settings: [SettingDescriptor] { map.settings.map(\.descriptor) }
+
+    public func apply(_ change: SettingChange, logger: Logger) async throws -> SettingOutcome {
+        guard let setting = map.setting(change.setting) else {
+            throw HeliographError(.settingRejected, "\(device) has no setting \(change.setting)", device: device)
+        }
+        var current: UInt16?
+        if setting.bit != nil {
+            current = try await readRegisters([RegisterRange(start: setting.register, count: 1)], logger: logger)[setting.register]
+        }
+        let raw: UInt16
+        do {
+            raw = try setting.registerValue(for: change.value, current: current)
+        } catch {
+            throw error.on(device)
+        }
+        // Deye firmwares want function 0x10 even for one register; read back right after on the same connection.
+        let write = ModbusRequest.writeMultipleRegisters(address: setting.register, values: [raw])
+        let readBack = ModbusRequest.readHoldingRegisters(address: setting.register, count: 1)
+        let responses = try await exchange([write, readBack], logger: logger, retrying: false)
+        switch responses[0] {
+        case .wroteMultipleRegisters(let address, let count) where address == setting.register && count == 1:
+            break
+        case .exception(_, let code):
+            throw HeliographError(.deviceRejected, "inverter refused \(write.summary): Modbus exception \(code)", device: device)
+        default:
+            throw HeliographError(.unexpectedResponse, "inverter answered \(write.summary) with \(responses[0])", device: device)
+        }
+        let registers: [UInt16]
+        do {
+            registers = try responses[1].registers(for: readBack)
+        } catch {
+            throw error.on(device)
+        }
+        let value = setting.settingValue(from: registers[0])
+        let expected = setting.settingValue(from: raw)
+        logger.info(
+            "setting written",
+            metadata: ["device.id": "\(device)", "setting.id": "\(setting.id)", "setting.value": "\(change.value)", "setting.readBack": "\(value)"]
+        )
+        return SettingOutcome(
+            accepted: value == expected,
+            readBack: value,
+            message: value == expected
+                ? "\(setting.id) set to \(value)" : "inverter acknowledged \(setting.id) = \(change.value) but reads back \(value)"
+        )
+    }
+
+    // MARK: Reading
+
+    /// Reads the ranges into one image, with retries.
+    func readRegisters(_ ranges: [RegisterRange], logger: Logger) async throws -> RegisterImage {
+        let requests = ranges.map(map.request(for:))
+        let responses = try await exchange(requests, logger: logger, retrying: true)
+        var image = RegisterImage()
+        for (index, response) in responses.enumerated() {
+            do {
+                image.insert(start: ranges[index].start, values: try response.registers(for: requests[index]))
+            } catch {
+                var error = error.on(device)
+                error.message = "\(requests[index].summary): \(error.message)"
+                throw error
+            }
+        }
+        return image
+    }
+
+    /// One connection, all requests; retried with backoff on timeouts and connection trouble.
+    func exchange(_ requests: [ModbusRequest], logger: Logger, retrying: Bool) async throws -> [ModbusResponse] {
+        let attempts = retrying ? configuration.retry.attempts : 1
+        var attempt = 1
+        while true {
+            do {
+                return try await exchangeOnce(requests, logger: logger)
+            } catch let error as HeliographError where Self.isTransient(error.code) && attempt < attempts {
+                let delay = configuration.retry.delay(after: attempt)
+                logger.debug(
+                    "retrying after a transient failure",
+                    metadata: ["device.id": "\(device)", "attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"]
+                )
+                attempt += 1
+                try await Task.sleep(for: delay)
+            } catch let error as HeliographError {
+                var error = error.on(device)
+                if attempts > 1, Self.isTransient(error.code) { error.message += " (after \(attempts) attempts)" }
+                if error.code == .timeout, let diagnosis = await diagnoseSilence(logger: logger) { throw diagnosis }
+                throw error
+            }
+        }
+    }
+
+    private func exchangeOnce(_ requests: [ModbusRequest], logger: Logger) async throws -> [ModbusResponse] {
+        let (sequence, serial) = state.values.withLock { values in
+            defer { values.sequence &+= UInt8(truncatingIfNeeded: requests.count) }
+            return (values.sequence, values.learnedSerial ?? configuration.loggerSerial)
+        }
+        let exchange = SolarmanV5Exchange(
+            transport: transport,
+            loggerSerial: serial,
+            slaveID: configuration.slaveID,
+            initialSequence: sequence,
+            answersHeartbeats: configuration.answersHeartbeats,
+            requestTimeout: configuration.requestTimeout
+        )
+        let progress = SolarmanV5Exchange.Progress()
+        let responses = try await exchange.run(requests, logger: logger, progress: progress)
+        if serial == 0, let learned = progress.learnedSerial, learned != 0 {
+            state.values.withLock { $0.learnedSerial = learned }
+            logger.info("learned logger serial", metadata: ["device.id": "\(device)", "logger.serial": "\(learned)"])
+        }
+        return responses
+    }
+
+    /// A logger ignores requests that carry another serial, which looks like silence. Asking once with
+    /// serial 0 (which loggers answer) tells the two apart.
+    private func diagnoseSilence(logger: Logger) async -> HeliographError? {
+        guard configuration.loggerSerial != 0 else { return nil }
+        let probe = SolarmanV5Exchange(
+            transport: transport,
+            loggerSerial: 0,
+            slaveID: configuration.slaveID,
+            initialSequence: state.values.withLock { $0.sequence },
+            answersHeartbeats: configuration.answersHeartbeats,
+            requestTimeout: configuration.requestTimeout
+        )
+        let progress = SolarmanV5Exchange.Progress()
+        guard (try? await probe.run([.readHoldingRegisters(address: 0, count: 1)], logger: logger, progress: progress)) != nil,
+            let actual = progress.learnedSerial, actual != configuration.loggerSerial
+        else { return nil }
+        return HeliographError(
+            .invalidConfiguration,
+            "wrong logger serial: configured \(configuration.loggerSerial), the logger at \(transport.address) is \(actual)",
+            device: device
+        )
+    }
+
+    static func isTransient(_ code: HeliographError.Code) -> Bool {
+        [.timeout, .connectionFailed, .checksumMismatch, .malformedFrame].contains(code)
+    }
+}

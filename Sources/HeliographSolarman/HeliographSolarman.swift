@@ -1,1 +1,0 @@
-// HeliographSolarman: see DESIGN.md. Placeholder until its first type lands.
