@@ -118,6 +118,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "HeliographMQTTTests", dependencies: ["HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
         .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographTesting"], swiftSettings: strictSettings),
     ]
 )

@@ -1,1 +1,0 @@
-// HeliographMQTT: see DESIGN.md. Placeholder until its first type lands.
