@@ -1,4 +1,5 @@
 import HeliographCore
+import HeliographTransport
 
 extension DeyeDriver {
     /// How to reach a Deye/Sunsynk inverter and which register map it speaks.
@@ -75,5 +76,23 @@ extension DeyeDriver {
             self.answersHeartbeats = answersHeartbeats
             self.name = name
         }
+    }
+}
+
+extension DeyeDriver.Configuration.TransportKind {
+    /// The usual TCP port: 8899 for Solarman loggers, 502 for Modbus TCP.
+    public var defaultPort: Int {
+        switch self {
+        case .solarmanV5: 8_899
+        case .modbusTCP: 502
+        }
+    }
+}
+
+extension DeyeDriver {
+    /// A driver talking TCP to `host` (`port` defaults to the transport kind's usual port).
+    public init(device: DeviceID, host: String, port: Int? = nil, configuration: Configuration) throws(HeliographError) {
+        let transport = TCPTransport(.init(host: host, port: port ?? configuration.transportKind.defaultPort))
+        try self.init(device: device, transport: transport, configuration: configuration)
     }
 }
