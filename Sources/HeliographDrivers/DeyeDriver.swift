@@ -84,10 +84,20 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
         let slowDue = state.values.withLock { values in
             values.lastSlowRead.map { now - $0 >= configuration.slowReadInterval } ?? true
         }
-        let image = try await readRegisters(map.readPlan(includingSlow: slowDue), logger: logger)
+        let live = map.readPlan(includingSlow: false)
+        // Settings are planned on their own so a firmware that rejects one of their ranges only
+        // loses that read-back, never the live values.
+        let settings = slowDue ? Self.settingsPlan(map) : []
+        let image = try await readRegisters(live, optional: settings, logger: logger)
         if slowDue { state.values.withLock { $0.lastSlowRead = now } }
         let values = map.decode(image, includingSlow: slowDue)
         return [Sample(device: device, time: Date(), values: values)]
+    }
+
+    /// Ranges holding only the slow (settings read-back) registers.
+    static func settingsPlan(_ map: RegisterMap) -> [RegisterRange] {
+        let slowOnly = map.registers(includingSlow: true).subtracting(map.registers(includingSlow: false))
+        return ReadPlanner.plan(slowOnly, maxGap: map.maxReadGap)
     }
 
     // MARK: SettingsDriver
@@ -142,18 +152,21 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
 
     // MARK: Reading
 
-    /// Reads the ranges into one image, with retries.
-    func readRegisters(_ ranges: [RegisterRange], logger: Logger) async throws -> RegisterImage {
-        let requests = ranges.map(map.request(for:))
+    /// Reads the ranges into one image on one connection, with retries. A Modbus exception on a
+    /// required range fails the read; on an optional range it is logged and the range left out.
+    func readRegisters(_ ranges: [RegisterRange], optional: [RegisterRange] = [], logger: Logger) async throws -> RegisterImage {
+        let all = ranges + optional
+        let requests = all.map(map.request(for:))
         let responses = try await exchange(requests, logger: logger, retrying: true)
         var image = RegisterImage()
         for (index, response) in responses.enumerated() {
             do {
-                image.insert(start: ranges[index].start, values: try response.registers(for: requests[index]))
+                image.insert(start: all[index].start, values: try response.registers(for: requests[index]))
             } catch {
                 var error = error.on(device)
                 error.message = "\(requests[index].summary): \(error.message)"
-                throw error
+                guard index >= ranges.count else { throw error }
+                logger.info("settings read-back failed", metadata: ["device.id": "\(device)", "error": "\(error)"])
             }
         }
         return image

@@ -210,6 +210,28 @@ struct DeyeDriverTests {
         }
     }
 
+    @Test("a rejected settings read-back range costs only those fields, not the live values")
+    func optionalSettingsRange() async throws {
+        try await withDeyeSimulator { _, port in
+            let map = RegisterMap(
+                name: "test", title: "test", manufacturer: "Deye", model: "test", kind: "deye-test",
+                fields: [
+                    RegisterField(id: "battery_soc_pct", name: "SOC", type: .u16, registers: [0xB8], unit: .percent),
+                    RegisterField(id: "bogus_mode", name: "Bogus", type: .u16, registers: [0x9000], slow: true),
+                ]
+            )
+            let driver = try DeyeDriver(
+                device: "deye",
+                transport: TCPTransport(.init(host: "127.0.0.1", port: port)),
+                configuration: .init(loggerSerial: 2_612_749_371, requestTimeout: .milliseconds(500)),
+                map: map
+            )
+            let sample = try #require(try await driver.poll(logger: testLogger).first)
+            #expect(sample.number("battery_soc_pct") != nil)
+            #expect(sample["bogus_mode"] == nil)
+        }
+    }
+
     @Test("the logger's short error answer reports the inverter as unavailable")
     func loggerError() async throws {
         try await withDeyeSimulator { simulator, port in
