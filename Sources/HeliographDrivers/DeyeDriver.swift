@@ -228,7 +228,8 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
             slaveID: configuration.slaveID,
             initialSequence: state.values.withLock { $0.sequence },
             answersHeartbeats: configuration.answersHeartbeats,
-            requestTimeout: configuration.requestTimeout
+            // One short read; a generous wait keeps a busy logger from hiding the real cause.
+            requestTimeout: max(configuration.requestTimeout, .seconds(2))
         )
         let progress = SolarmanV5Exchange.Progress()
         guard (try? await probe.run([.readHoldingRegisters(address: 0, count: 1)], logger: logger, progress: progress)) != nil,
