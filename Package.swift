@@ -11,6 +11,11 @@ let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
+/// The dashboard's files, compiled into the binary (`PackageResources`) so no file or CDN is needed at run time.
+let webResources: [Resource] = ["index.html", "app.css", "lcars.css", "app.js", "chart.js", "favicon.svg"].map {
+    .embedInCode("Resources/Public/\($0)")
+}
+
 let package = Package(
     name: "heliograph",
     platforms: [.macOS(.v15)],
@@ -29,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Domain values and seams; no I/O.
@@ -85,6 +91,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The one guarded door for setting changes: allow-list, ranges, authentication, rate limit, audit, read-back.
+        .target(
+            name: "HeliographControl",
+            dependencies: ["HeliographCore", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), logging],
+            swiftSettings: strictSettings
+        ),
+
+        // Web dashboard, REST API + OpenAPI, WebSocket live feed; the UI is embedded in the binary.
+        .target(
+            name: "HeliographWeb",
+            dependencies: [
+                "HeliographCore", "HeliographControl", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), logging, serviceLifecycle,
+            ],
+            exclude: ["Resources/README.md"],
+            resources: webResources,
+            swiftSettings: strictSettings
+        ),
+
         // Composition root: configuration → ServiceGroup.
         .target(
             name: "HeliographApp",
@@ -119,6 +144,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HeliographMQTTTests", dependencies: ["HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographControlTests", dependencies: ["HeliographControl", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HeliographWebTests",
+            dependencies: [
+                "HeliographWeb", "HeliographControl", "HeliographTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographTesting"], swiftSettings: strictSettings),
     ]
 )

@@ -1,0 +1,17 @@
+import HeliographCore
+
+/// Configuration mistakes in the control section, reported at start-up.
+public enum HeliographControlError: Error, Sendable, Hashable, CustomStringConvertible {
+    case weakToken(name: String)
+    case notABcryptHash(user: String)
+
+    public var description: String {
+        switch self {
+        case .weakToken(let name): "API token \(name) is shorter than 16 characters"
+        case .notABcryptHash(let user): "password of user \(user) is not a bcrypt hash (make one with `heliograph hash-password`)"
+        }
+    }
+
+    /// The same problem as a `HeliographError` with code `invalidConfiguration`.
+    public var heliographError: HeliographError { HeliographError(.invalidConfiguration, description) }
+}

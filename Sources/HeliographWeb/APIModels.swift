@@ -1,0 +1,198 @@
+import Foundation
+import HeliographCore
+import Hummingbird
+
+/// A device as the API shows it.
+struct DeviceResource: ResponseEncodable {
+    var id: String
+    var kind: String
+    var name: String
+    var manufacturer: String
+    var model: String
+    var serial: String?
+    var firmware: String?
+    var firstSeen: Date
+    var lastSeen: Date
+    /// True when the last sample is recent (three poll intervals or 60 s, whichever is longer, unknown here: 120 s).
+    var online: Bool
+    var fields: [FieldResource]
+    var settings: [SettingResource]
+
+    init(_ registered: RegisteredDevice, settings: [SettingDescriptor], now: Date) {
+        let descriptor = registered.descriptor
+        self.id = descriptor.id.rawValue
+        self.kind = descriptor.kind
+        self.name = descriptor.name
+        self.manufacturer = descriptor.manufacturer
+        self.model = descriptor.model
+        self.serial = descriptor.serial
+        self.firmware = descriptor.firmware
+        self.firstSeen = registered.firstSeen
+        self.lastSeen = registered.lastSeen
+        self.online = now.timeIntervalSince(registered.lastSeen) < 120
+        self.fields = descriptor.fields.map(FieldResource.init)
+        self.settings = settings.map(SettingResource.init)
+    }
+}
+
+struct FieldResource: Codable, Sendable {
+    var id: String
+    var name: String
+    var unit: String
+    var kind: String
+    var deviceClass: String?
+    var stateClass: String?
+    var precision: Int
+
+    init(_ field: FieldDescriptor) {
+        self.id = field.id.rawValue
+        self.name = field.name
+        self.unit = field.unit.rawValue
+        self.kind = field.kind.rawValue
+        self.deviceClass = field.deviceClass?.rawValue
+        self.stateClass = field.stateClass?.rawValue
+        self.precision = field.precision
+    }
+}
+
+/// One entry of the allow-list, flattened for forms.
+struct SettingResource: Codable, Sendable {
+    var id: String
+    var name: String
+    /// `choice`, `number` or `toggle`.
+    var kind: String
+    var options: [String]?
+    var min: Double?
+    var max: Double?
+    var step: Double?
+    var unit: String?
+    var readBack: String?
+
+    init(_ setting: SettingDescriptor) {
+        self.id = setting.id
+        self.name = setting.name
+        self.readBack = setting.readBack?.rawValue
+        switch setting.values {
+        case .choice(let options):
+            kind = "choice"
+            self.options = options
+        case .number(let range, let step, let unit):
+            kind = "number"
+            min = range.lowerBound
+            max = range.upperBound
+            self.step = step
+            self.unit = unit.rawValue
+        case .toggle:
+            kind = "toggle"
+        }
+    }
+}
+
+struct DeviceSettingsResource: ResponseEncodable {
+    var device: String
+    var settings: [SettingResource]
+}
+
+/// A sample with plain string keys (`{"device": "inv1", "time": "…", "values": {"pv_power_w": 1200}}`).
+struct SampleResource: ResponseEncodable {
+    var device: String
+    var time: Date
+    var values: [String: FieldValue]
+
+    init(_ sample: Sample) {
+        self.device = sample.device.rawValue
+        self.time = sample.time
+        self.values = Dictionary(uniqueKeysWithValues: sample.values.map { ($0.key.rawValue, $0.value) })
+    }
+}
+
+/// One series of a history answer. Raw points are `[t_ms, value]`; aggregated ones `[t_ms, mean, min, max, last]`.
+struct SeriesResource: Codable, Sendable {
+    var device: String
+    var field: String
+    var unit: String?
+    var points: [[Double]]
+}
+
+struct HistoryResource: ResponseEncodable {
+    var from: Date
+    var to: Date
+    /// `raw`, `1m`, `1h` or `1d`.
+    var step: String
+    var series: [SeriesResource]
+}
+
+struct DailyEnergyResource: ResponseEncodable {
+    var device: String
+    var field: String
+    var days: [Day]
+
+    struct Day: Codable, Sendable {
+        var day: String
+        var kwh: Double
+    }
+}
+
+struct AuditResource: ResponseEncodable {
+    var time: Date
+    var actor: String
+    var device: String
+    var setting: String
+    var value: String
+    var dryRun: Bool
+    var result: String
+    var message: String
+    var readBack: String?
+
+    init(_ entry: AuditEntry) {
+        time = entry.time
+        actor = entry.actor
+        device = entry.change.device.rawValue
+        setting = entry.change.setting
+        value = entry.change.value.description
+        dryRun = entry.dryRun
+        result = entry.result
+        message = entry.message
+        readBack = entry.readBack?.description
+    }
+}
+
+/// A command as posted by the page or a script. `value` is a JSON string, number or boolean.
+struct CommandRequest: Decodable, Sendable {
+    var device: String
+    var setting: String
+    var value: FieldValue
+    var dryRun: Bool?
+}
+
+struct LoginRequest: Decodable, Sendable {
+    var user: String
+    var password: String
+}
+
+struct SessionResource: ResponseEncodable {
+    var authenticated: Bool
+    var caller: String?
+    var token: String?
+    var expires: Date?
+    var openReading: Bool
+    var controlConfigured: Bool
+}
+
+struct StatsResource: ResponseEncodable {
+    var uptimeSeconds: Double
+    var requests: Int
+    var liveClients: Int
+    var devices: Int
+    var series: Int
+    var points: Int64
+    var bytesOnDisk: Int64
+    var oldest: Date?
+    var newest: Date?
+}
+
+struct StatusResource: ResponseEncodable {
+    var status: String
+    var time: Date
+    var detail: String?
+}

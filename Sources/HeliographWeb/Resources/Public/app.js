@@ -1,0 +1,398 @@
+// Heliograph dashboard. Plain JS, no framework: hash routes, one live WebSocket with a polling
+// fallback, our own charts (chart.js). Every value shown comes from /api/v1.
+(function () {
+  'use strict';
+
+  const COLORS = ['#f5b50a', '#4cc3ff', '#7ddc6a', '#ff7a59', '#c58cff', '#ffd86b', '#3fd6c2', '#ff5c8a'];
+  const RANGES = { '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3, '1y': 365 * 86400e3 };
+  const state = {
+    devices: [], latest: {}, flow: null, session: null, live: 'connecting',
+    token: sessionStorage.getItem('heliograph.token') || '', lastSampleAt: 0, pollTimer: null, socket: null, page: null,
+  };
+
+  // ---------- helpers ----------
+  const $ = (sel, root) => (root || document).querySelector(sel);
+  function esc(v) { return String(v == null ? '' : v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
+  function headers(extra) {
+    const h = Object.assign({ Accept: 'application/json' }, extra || {});
+    if (state.token) h.Authorization = 'Bearer ' + state.token;
+    return h;
+  }
+  async function api(path, options) {
+    options = options || {};
+    const response = await fetch(path, { method: options.method || 'GET', headers: headers(options.body ? { 'Content-Type': 'application/json' } : {}), body: options.body ? JSON.stringify(options.body) : undefined });
+    const text = await response.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch (e) { data = { error: { message: text } }; }
+    if (!response.ok) {
+      const err = new Error((data && data.error && data.error.message) || response.statusText);
+      err.status = response.status; err.body = data; throw err;
+    }
+    return data;
+  }
+  function fieldMeta(deviceId, fieldId) {
+    const d = state.devices.find((x) => x.id === deviceId);
+    return d && d.fields.find((f) => f.id === fieldId);
+  }
+  function fmt(value, field) {
+    if (value == null) return '–';
+    if (typeof value === 'boolean') return value ? 'on' : 'off';
+    if (typeof value !== 'number') return esc(value);
+    const p = field && field.precision != null ? Math.min(field.precision, 3) : 1;
+    return value.toFixed(p) + (field && field.unit ? ' ' + esc(field.unit) : '');
+  }
+  function watts(w) {
+    if (w == null) return '–';
+    const a = Math.abs(w);
+    return a >= 1000 ? (a / 1000).toFixed(2) + ' kW' : Math.round(a) + ' W';
+  }
+  function ago(time) {
+    const s = Math.round((Date.now() - new Date(time).getTime()) / 1000);
+    if (s < 60) return s + ' s ago';
+    if (s < 3600) return Math.round(s / 60) + ' min ago';
+    return Math.round(s / 3600) + ' h ago';
+  }
+  function toast(message, kind) {
+    const el = document.createElement('div');
+    el.className = 'toast ' + (kind || '');
+    el.textContent = message;
+    document.body.appendChild(el);
+    setTimeout(() => el.remove(), 5000);
+  }
+
+  // ---------- live data ----------
+  function setLive(mode) {
+    state.live = mode;
+    const el = $('#live-status');
+    el.textContent = mode; el.className = 'pill ' + (mode === 'live' ? 'ok' : mode === 'polling' ? 'warn' : '');
+  }
+  function applySample(sample) {
+    const known = state.latest[sample.device] || { device: sample.device, values: {} };
+    state.latest[sample.device] = { device: sample.device, time: sample.time, values: Object.assign({}, known.values, sample.values) };
+    state.lastSampleAt = Date.now();
+  }
+  function connectLive() {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const url = proto + '//' + location.host + '/api/v1/live' + (state.token ? '?token=' + encodeURIComponent(state.token) : '');
+    let socket;
+    try { socket = new WebSocket(url); } catch (e) { startPolling(); return; }
+    state.socket = socket;
+    socket.onopen = () => { setLive('live'); stopPolling(); };
+    socket.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (message.type === 'hello') (message.samples || []).forEach(applySample);
+      if (message.type === 'sample' && message.sample) applySample(message.sample);
+      state.flow = message.flow;
+      document.dispatchEvent(new CustomEvent('heliograph:sample', { detail: message }));
+      refreshLiveParts();
+    };
+    socket.onclose = () => {
+      state.socket = null;
+      setLive('polling');
+      startPolling();
+      setTimeout(connectLive, 5000);
+    };
+  }
+  function startPolling() {
+    if (state.pollTimer) return;
+    const poll = async () => {
+      try {
+        const [latest, flow] = await Promise.all([api('/api/v1/latest'), api('/api/v1/flow')]);
+        latest.forEach(applySample); state.flow = flow; refreshLiveParts();
+      } catch (e) { setLive('offline'); }
+    };
+    poll();
+    state.pollTimer = setInterval(poll, 5000);
+  }
+  function stopPolling() { clearInterval(state.pollTimer); state.pollTimer = null; }
+
+  // Parts of the current page that follow live data.
+  function refreshLiveParts() {
+    if (state.page === 'dashboard') renderFlow();
+    if (state.page === 'devices') renderDeviceValues();
+    if (state.page === 'battery') renderBatteryLive();
+    $('#clock').textContent = state.lastSampleAt ? 'last sample ' + new Date(state.lastSampleAt).toLocaleTimeString() : 'waiting for data';
+  }
+
+  // ---------- dashboard ----------
+  function flowLine(id, active, reverse, label) {
+    return '<path id="' + id + '" class="flow-line' + (active ? ' active' : '') + (reverse ? ' reverse' : '') + '" d="' + label + '"/>';
+  }
+  function renderFlow() {
+    const host = $('#flow');
+    if (!host) return;
+    const f = state.flow || {};
+    const pv = f.pvW, bat = f.batteryW, grid = f.gridW, load = f.loadW;
+    const on = (v) => v != null && Math.abs(v) > 5;
+    host.innerHTML =
+      '<svg viewBox="0 0 400 300" role="img" aria-label="Power flow">' +
+      flowLine('line-pv', on(pv), false, 'M200 70 L200 130') +
+      flowLine('line-bat', on(bat), bat < 0, 'M180 150 L95 150') +
+      flowLine('line-grid', on(grid), !(grid < 0), 'M220 150 L305 150') +
+      flowLine('line-load', on(load), false, 'M200 170 L200 230') +
+      '<circle class="hub" cx="200" cy="150" r="20"/>' +
+      node(200, 40, 'pv', 'Solar', watts(pv), '') +
+      node(60, 150, 'battery', 'Battery', watts(bat), bat == null ? '' : (bat > 5 ? 'charging' : bat < -5 ? 'discharging' : 'idle') + (f.batterySocPct != null ? ' · ' + Math.round(f.batterySocPct) + '%' : '')) +
+      node(340, 150, 'grid', 'Grid', watts(grid), grid == null ? '' : grid > 5 ? 'importing' : grid < -5 ? 'exporting' : 'idle') +
+      node(200, 260, 'load', 'Home', watts(load), '') +
+      '</svg>';
+    const tiles = $('#tiles');
+    if (tiles) {
+      tiles.innerHTML = [['PV', watts(pv), 'pv'], ['Battery', f.batterySocPct != null ? Math.round(f.batterySocPct) + ' %' : '–', 'battery'], ['Grid', watts(grid), 'grid'], ['Load', watts(load), 'load']]
+        .map((t) => '<div class="tile ' + t[2] + '"><div class="label">' + t[0] + '</div><div class="value" data-role="' + t[2] + '">' + t[1] + '</div></div>').join('');
+    }
+  }
+  function node(x, y, role, title, value, note) {
+    return '<g class="node ' + role + '" transform="translate(' + x + ',' + y + ')">' +
+      '<circle r="30"/><text class="node-title" y="-2">' + esc(title) + '</text>' +
+      '<text class="node-value" y="14" data-role="' + role + '">' + esc(value) + '</text>' +
+      (note ? '<text class="node-note" y="44">' + esc(note) + '</text>' : '') + '</g>';
+  }
+  async function dashboard(view) {
+    view.innerHTML =
+      '<section class="grid two"><div class="card"><h2>Power flow</h2><div id="flow" class="flow"></div></div>' +
+      '<div class="card"><h2>Now</h2><div id="tiles" class="tiles"></div><h3>Today</h3><canvas id="dash-chart" class="chart"></canvas></div></section>' +
+      '<section class="card"><h2>Daily energy (30 days)</h2><canvas id="energy-chart" class="chart"></canvas></section>';
+    renderFlow();
+    const series = [];
+    for (const d of state.devices) for (const f of d.fields) if (['pv_power_w', 'load_power_w', 'grid_power_w', 'battery_power_w'].includes(f.id)) series.push(d.id + '/' + f.id);
+    if (series.length) drawHistory($('#dash-chart'), series.slice(0, 8), '24h', 'area');
+    const producer = state.devices.find((d) => d.fields.some((f) => f.id === 'pv_power_w'));
+    if (producer) {
+      try {
+        const energy = await api('/api/v1/energy/daily?device=' + encodeURIComponent(producer.id));
+        const points = energy.days.map((d) => [new Date(d.day + 'T12:00:00').getTime(), d.kwh]);
+        HelioChart.draw($('#energy-chart'), { series: [{ label: producer.name + ' PV', unit: 'kWh', color: COLORS[0], points }], type: 'bar', from: Date.now() - 31 * 86400e3, to: Date.now(), height: 200 });
+      } catch (e) { $('#energy-chart').replaceWith(errorBox(e)); }
+    }
+  }
+
+  // ---------- charts ----------
+  async function drawHistory(canvas, series, range, type) {
+    const to = Date.now(), from = to - RANGES[range];
+    const query = 'series=' + encodeURIComponent(series.join(',')) + '&from=' + new Date(from).toISOString() + '&to=' + new Date(to).toISOString() + '&step=auto';
+    try {
+      const history = await api('/api/v1/history?' + query);
+      HelioChart.draw(canvas, {
+        type, from, to,
+        series: history.series.map((s, i) => {
+          const d = state.devices.find((x) => x.id === s.device);
+          const f = fieldMeta(s.device, s.field);
+          return { label: (state.devices.length > 1 && d ? d.name + ' ' : '') + (f ? f.name : s.field), unit: s.unit || (f && f.unit) || '', color: COLORS[i % COLORS.length], points: s.points.map((p) => [p[0], p[1]]) };
+        }),
+      });
+      canvas.dataset.step = history.step;
+      return query;
+    } catch (e) { canvas.replaceWith(errorBox(e)); return query; }
+  }
+  function chartsPage(view) {
+    const numeric = [];
+    for (const d of state.devices) for (const f of d.fields) if (f.kind !== 'text') numeric.push({ key: d.id + '/' + f.id, label: d.name + ' · ' + f.name + (f.unit ? ' (' + f.unit + ')' : '') });
+    const saved = JSON.parse(localStorage.getItem('heliograph.chart') || 'null') || { range: '24h', type: 'line', series: numeric.slice(0, 2).map((n) => n.key) };
+    view.innerHTML =
+      '<section class="card"><h2>Charts</h2><form id="chart-form" class="controls">' +
+      '<label>Range <select name="range">' + Object.keys(RANGES).map((r) => '<option' + (r === saved.range ? ' selected' : '') + '>' + r + '</option>').join('') + '</select></label>' +
+      '<label>Type <select name="type">' + ['line', 'area', 'bar'].map((t) => '<option' + (t === saved.type ? ' selected' : '') + '>' + t + '</option>').join('') + '</select></label>' +
+      '<a id="csv-link" class="button" href="#">Export CSV</a></form>' +
+      '<canvas id="main-chart" class="chart tall"></canvas>' +
+      '<details open><summary>Fields</summary><div class="field-list">' +
+      numeric.map((n) => '<label><input type="checkbox" name="series" value="' + esc(n.key) + '"' + (saved.series.includes(n.key) ? ' checked' : '') + '> ' + esc(n.label) + '</label>').join('') +
+      '</div></details></section>';
+    const form = $('#chart-form');
+    const redraw = async () => {
+      const chosen = [...view.querySelectorAll('input[name=series]:checked')].map((i) => i.value).slice(0, 8);
+      const settings = { range: form.range.value, type: form.type.value, series: chosen };
+      localStorage.setItem('heliograph.chart', JSON.stringify(settings));
+      let canvas = $('#main-chart');
+      if (!canvas) { canvas = document.createElement('canvas'); canvas.id = 'main-chart'; canvas.className = 'chart tall'; form.after(canvas); }
+      if (!chosen.length) { HelioChart.draw(canvas, { series: [], type: settings.type }); return; }
+      const query = await drawHistory(canvas, chosen, settings.range, settings.type);
+      $('#csv-link').href = '/api/v1/history?' + query + '&format=csv';
+    };
+    view.addEventListener('change', redraw);
+    redraw();
+  }
+
+  // ---------- devices ----------
+  function devicesPage(view, id) {
+    if (id) return deviceDetail(view, id);
+    view.innerHTML = '<section class="grid cards">' + state.devices.map((d) =>
+      '<a class="card device" href="#/devices/' + encodeURIComponent(d.id) + '"><h2>' + esc(d.name) + ' <span class="pill ' + (d.online ? 'ok' : 'bad') + '">' + (d.online ? 'online' : 'offline') + '</span></h2>' +
+      '<p class="muted">' + esc(d.manufacturer) + ' ' + esc(d.model) + (d.serial ? ' · ' + esc(d.serial) : '') + '</p>' +
+      '<dl class="values" data-device="' + esc(d.id) + '"></dl></a>').join('') + '</section>' +
+      (state.devices.length ? '' : '<p class="muted">No devices yet.</p>');
+    renderDeviceValues();
+  }
+  function renderDeviceValues() {
+    document.querySelectorAll('dl.values[data-device]').forEach((dl) => {
+      const id = dl.dataset.device, sample = state.latest[id], device = state.devices.find((d) => d.id === id);
+      if (!sample || !device) { dl.innerHTML = '<dt>no data yet</dt>'; return; }
+      const limit = dl.classList.contains('all') ? Infinity : 8;
+      dl.innerHTML = device.fields.filter((f) => sample.values[f.id] !== undefined).slice(0, limit)
+        .map((f) => '<dt>' + esc(f.name) + '</dt><dd data-field="' + esc(f.id) + '">' + fmt(sample.values[f.id], f) + '</dd>').join('') +
+        '<dt>updated</dt><dd>' + esc(ago(sample.time)) + '</dd>';
+    });
+  }
+  function deviceDetail(view, id) {
+    const d = state.devices.find((x) => x.id === id);
+    if (!d) { view.innerHTML = '<p class="error">No device ' + esc(id) + '</p>'; return; }
+    const numeric = d.fields.filter((f) => f.kind !== 'text');
+    view.innerHTML = '<section class="grid two"><div class="card"><h2>' + esc(d.name) + '</h2>' +
+      '<p class="muted">' + esc(d.kind) + ' · ' + esc(d.manufacturer) + ' ' + esc(d.model) + (d.firmware ? ' · firmware ' + esc(d.firmware) : '') + '</p>' +
+      '<dl class="values all" data-device="' + esc(d.id) + '"></dl></div>' +
+      '<div class="card"><h2>History (24 h)</h2><select id="detail-field">' + numeric.map((f) => '<option value="' + esc(f.id) + '">' + esc(f.name) + '</option>').join('') + '</select>' +
+      '<canvas id="detail-chart" class="chart"></canvas>' +
+      (d.settings.length ? '<p><a href="#/commands">Change settings…</a></p>' : '') + '</div></section>';
+    renderDeviceValues();
+    const draw = () => numeric.length && drawHistory($('#detail-chart'), [d.id + '/' + $('#detail-field').value], '24h', 'area');
+    $('#detail-field').addEventListener('change', draw);
+    draw();
+  }
+
+  // ---------- battery ----------
+  function batteryDevices() { return state.devices.filter((d) => d.fields.some((f) => f.id === 'battery_soc_pct' || f.id === 'battery_voltage_v')); }
+  function renderBatteryLive() {
+    for (const d of batteryDevices()) {
+      const s = state.latest[d.id]; const el = document.getElementById('battery-' + d.id);
+      if (!el || !s) continue;
+      const soc = s.values.battery_soc_pct, p = s.values.battery_power_w;
+      el.querySelector('.gauge-fill').style.width = Math.max(0, Math.min(100, soc || 0)) + '%';
+      el.querySelector('.gauge-label').textContent = soc != null ? Math.round(soc) + ' %' : '–';
+      el.querySelector('.battery-values').innerHTML = ['battery_power_w', 'battery_voltage_v', 'battery_current_a', 'battery_temperature_c']
+        .filter((f) => s.values[f] !== undefined).map((f) => '<dt>' + esc((fieldMeta(d.id, f) || { name: f }).name) + '</dt><dd>' + fmt(s.values[f], fieldMeta(d.id, f)) + '</dd>').join('') +
+        '<dt>state</dt><dd>' + (p == null ? '–' : p > 5 ? 'charging' : p < -5 ? 'discharging' : 'idle') + '</dd>';
+    }
+  }
+  function batteryPage(view) {
+    const list = batteryDevices();
+    view.innerHTML = list.length ? list.map((d) => '<section class="card" id="battery-' + esc(d.id) + '"><h2>' + esc(d.name) + '</h2>' +
+      '<div class="gauge"><div class="gauge-fill"></div><span class="gauge-label">–</span></div><dl class="values battery-values"></dl>' +
+      '<canvas class="chart" id="soc-' + esc(d.id) + '"></canvas></section>').join('') : '<p class="muted">No battery reported.</p>';
+    renderBatteryLive();
+    for (const d of list) {
+      const fields = ['battery_soc_pct', 'battery_power_w'].filter((f) => d.fields.some((x) => x.id === f));
+      drawHistory(document.getElementById('soc-' + d.id), fields.map((f) => d.id + '/' + f), '24h', 'line');
+    }
+  }
+
+  // ---------- house ----------
+  async function housePage(view) {
+    try {
+      const house = await api('/api/house');
+      const card = (s) => { const d = state.devices.find((x) => x.id === s.device);
+        return '<div class="card"><h2>' + esc(d ? d.name : s.device) + '</h2><dl class="values">' +
+          Object.keys(s.values).sort().map((k) => '<dt>' + esc((fieldMeta(s.device, k) || { name: k }).name) + '</dt><dd>' + fmt(s.values[k], fieldMeta(s.device, k)) + '</dd>').join('') + '</dl><p class="muted">' + esc(ago(s.time)) + '</p></div>'; };
+      view.innerHTML = '<h2 class="section">Weather</h2><section class="grid cards">' + (house.weather.map(card).join('') || '<p class="muted">No weather source.</p>') + '</section>' +
+        '<h2 class="section">House sensors</h2><section class="grid cards">' + (house.sensors.map(card).join('') || '<p class="muted">No house sensors.</p>') + '</section>';
+    } catch (e) { view.innerHTML = ''; view.appendChild(errorBox(e)); }
+  }
+
+  // ---------- commands ----------
+  async function commandsPage(view) {
+    let settings = [];
+    try { settings = await api('/api/v1/settings'); } catch (e) { view.appendChild(errorBox(e)); }
+    const s = state.session || {};
+    const login = s.authenticated
+      ? '<p>Signed in as <strong>' + esc(s.caller) + '</strong> <button id="logout" type="button">Sign out</button></p>'
+      : '<form id="login" class="controls"><label>User <input name="user" autocomplete="username" required></label>' +
+        '<label>Password <input name="password" type="password" autocomplete="current-password" required></label><button>Sign in</button>' +
+        '<label>or API token <input name="token" autocomplete="off"></label></form>' + (s.controlConfigured === false ? '<p class="muted">No users or tokens are configured: control is disabled.</p>' : '');
+    view.innerHTML = '<section class="card"><h2>Access</h2>' + login + '</section>' +
+      settings.map((d) => '<section class="card"><h2>' + esc(d.device) + '</h2>' + d.settings.map((x) => settingForm(d.device, x)).join('') + '</section>').join('') +
+      (settings.length ? '' : '<p class="muted">No controllable device.</p>') +
+      '<section class="card"><h2>Audit log</h2><div id="audit"></div></section>';
+    const loginForm = $('#login');
+    if (loginForm) loginForm.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        if (loginForm.token.value) { state.token = loginForm.token.value; }
+        else { const r = await api('/api/v1/login', { method: 'POST', body: { user: loginForm.user.value, password: loginForm.password.value } }); state.token = r.token; }
+        sessionStorage.setItem('heliograph.token', state.token);
+        await loadSession(); toast('Signed in as ' + state.session.caller, 'ok'); route();
+      } catch (err) { state.token = ''; toast(err.message, 'bad'); }
+    });
+    const logout = $('#logout');
+    if (logout) logout.addEventListener('click', async () => { try { await api('/api/v1/logout', { method: 'POST' }); } catch (e) {} state.token = ''; sessionStorage.removeItem('heliograph.token'); await loadSession(); route(); });
+    view.querySelectorAll('form.setting').forEach((form) => form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const out = form.querySelector('.outcome');
+      const kind = form.dataset.kind;
+      let value = form.value.type === 'checkbox' ? form.value.checked : form.value.value;
+      if (kind === 'number') value = Number(value);
+      out.className = 'outcome pending'; out.textContent = 'sending…';
+      try {
+        const r = await api('/api/v1/commands', { method: 'POST', body: { device: form.dataset.device, setting: form.dataset.setting, value, dryRun: form.dryRun.checked } });
+        out.className = 'outcome ok'; out.textContent = r.result + ': ' + r.message + (r.readBack != null ? ' (read back ' + r.readBack + ')' : '');
+      } catch (err) { out.className = 'outcome bad'; out.textContent = (err.status ? err.status + ' ' : '') + err.message; }
+      loadAudit();
+    }));
+    loadAudit();
+  }
+  function settingForm(device, x) {
+    let input;
+    if (x.kind === 'choice') input = '<select name="value">' + x.options.map((o) => '<option>' + esc(o) + '</option>').join('') + '</select>';
+    else if (x.kind === 'number') input = '<input name="value" type="number" min="' + x.min + '" max="' + x.max + '" step="' + (x.step || 'any') + '" value="' + x.min + '"> ' + esc(x.unit || '');
+    else input = '<input name="value" type="checkbox">';
+    const reading = state.latest[device] && x.readBack ? state.latest[device].values[x.readBack] : undefined;
+    return '<form class="setting controls" data-device="' + esc(device) + '" data-setting="' + esc(x.id) + '" data-kind="' + esc(x.kind) + '">' +
+      '<label class="setting-name">' + esc(x.name) + (reading !== undefined ? ' <span class="muted">now ' + esc(reading) + '</span>' : '') + '</label>' + input +
+      (x.kind === 'number' ? '<span class="muted">' + x.min + '–' + x.max + '</span>' : '') +
+      '<label><input type="checkbox" name="dryRun"> dry run</label><button>Apply</button><output class="outcome"></output></form>';
+  }
+  async function loadAudit() {
+    const host = $('#audit'); if (!host) return;
+    try {
+      const entries = await api('/api/v1/audit?limit=20');
+      host.innerHTML = entries.length ? '<div class="table-wrap"><table><thead><tr><th>Time</th><th>Who</th><th>Device</th><th>Setting</th><th>Value</th><th>Result</th><th>Message</th></tr></thead><tbody>' +
+        entries.map((e) => '<tr class="' + esc(e.result) + '"><td>' + esc(new Date(e.time).toLocaleString()) + '</td><td>' + esc(e.actor) + '</td><td>' + esc(e.device) + '</td><td>' + esc(e.setting) + '</td><td>' + esc(e.value) + '</td><td>' + esc(e.result) + '</td><td>' + esc(e.message) + '</td></tr>').join('') +
+        '</tbody></table></div>' : '<p class="muted">No changes yet.</p>';
+    } catch (e) { host.innerHTML = ''; host.appendChild(errorBox(e)); }
+  }
+
+  // ---------- shell ----------
+  function errorBox(e) { const p = document.createElement('p'); p.className = 'error'; p.textContent = (e.status ? e.status + ': ' : '') + e.message; return p; }
+  async function loadSession() {
+    try { state.session = await api('/api/v1/session'); } catch (e) {
+      if (e.status === 401) { state.token = ''; sessionStorage.removeItem('heliograph.token'); state.session = await api('/api/v1/session'); }
+    }
+    $('#who').textContent = state.session && state.session.authenticated ? state.session.caller : 'read-only';
+  }
+  async function loadDevices() {
+    try { state.devices = await api('/api/v1/devices'); } catch (e) { state.devices = []; }
+  }
+  async function route() {
+    const parts = (location.hash.replace(/^#\/?/, '') || 'dashboard').split('/');
+    const page = ['dashboard', 'devices', 'charts', 'battery', 'house', 'commands'].includes(parts[0]) ? parts[0] : 'dashboard';
+    state.page = page;
+    document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('current', a.dataset.page === page));
+    const old = $('#view');
+    const view = old.cloneNode(false); // drops listeners of the previous page
+    old.replaceWith(view);
+    view.dataset.page = page;
+    const pages = { dashboard, devices: devicesPage, charts: chartsPage, battery: batteryPage, house: housePage, commands: commandsPage };
+    await pages[page](view, parts[1] ? decodeURIComponent(parts[1]) : undefined);
+    refreshLiveParts();
+  }
+  function applyTheme(theme) {
+    document.documentElement.dataset.theme = theme;
+    $('#theme-toggle').textContent = theme === 'lcars' ? 'Modern' : 'LCARS';
+    localStorage.setItem('heliograph.theme', theme);
+  }
+
+  async function start() {
+    const params = new URLSearchParams(location.search);
+    applyTheme(params.get('theme') || localStorage.getItem('heliograph.theme') || 'modern');
+    $('#theme-toggle').addEventListener('click', () => { applyTheme(document.documentElement.dataset.theme === 'lcars' ? 'modern' : 'lcars'); route(); });
+    await loadSession();
+    await loadDevices();
+    window.addEventListener('hashchange', route);
+    let resizeTimer;
+    window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(route, 250); });
+    try { const [latest, flow] = await Promise.all([api('/api/v1/latest'), api('/api/v1/flow')]); latest.forEach(applySample); state.flow = flow; } catch (e) {}
+    connectLive();
+    await route();
+    setInterval(loadDevices, 60000);
+    window.heliograph = state; // for the browser tests and for curious users
+  }
+  start();
+})();

@@ -1,0 +1,58 @@
+import Foundation
+import HeliographCore
+import Hummingbird
+import HummingbirdWebSocket
+
+/// One message on the live WebSocket.
+struct LiveMessage: Encodable {
+    /// `hello` once after connecting (with every device's newest sample), then `sample` per new sample.
+    var type: String
+    var time: Date
+    var sample: SampleResource?
+    var samples: [SampleResource]?
+    /// The site's power balance after this sample.
+    var flow: PowerFlow
+}
+
+extension WebAPI {
+    /// `GET /api/v1/live` upgrades to a WebSocket that pushes every new sample as it is stored.
+    static let livePath = "/api/v1/live"
+
+    func addLiveRoutes(to router: Router<WebRequestContext>) {
+        router.ws(RouterPath(Self.livePath)) { _, _ in
+            .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            self.liveClients.add(1, ordering: .relaxed)
+            defer { self.liveClients.subtract(1, ordering: .relaxed) }
+            // Subscribe before reading the newest values, so nothing between the two is lost.
+            let stream = self.dependencies.feed.subscribe()
+            var latest: [DeviceID: Sample] = [:]
+            for sample in (try? await self.latestSamples()) ?? [] { latest[sample.device] = sample }
+            @Sendable func send(_ message: LiveMessage) async throws {
+                try await outbound.write(.text(String(decoding: try APIJSON.encoder().encode(message), as: UTF8.self)))
+            }
+            try await send(
+                LiveMessage(type: "hello", time: Date(), samples: latest.values.map(SampleResource.init), flow: PowerFlow(latest: Array(latest.values)))
+            )
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    // The client never needs to talk; reading only notices when it goes away.
+                    for try await _ in inbound {}
+                }
+                group.addTask { [latest] in
+                    var latest = latest
+                    for await sample in stream {
+                        var merged = latest[sample.device] ?? Sample(device: sample.device, time: sample.time, values: [:])
+                        merged.merge(sample.values)
+                        merged.time = sample.time
+                        latest[sample.device] = merged
+                        try await send(LiveMessage(type: "sample", time: Date(), sample: SampleResource(sample), flow: PowerFlow(latest: Array(latest.values))))
+                    }
+                }
+                _ = try await group.next()
+                group.cancelAll()
+            }
+            context.logger.debug("live client left")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import HeliographControl
+import HeliographCore
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Synchronization
+
+/// The handlers behind every route; the `Routes+*.swift` files register them.
+final class WebAPI: Sendable {
+    let configuration: WebConfiguration
+    let dependencies: WebDependencies
+    let authenticator: Authenticator
+    let sessions: SessionStore
+    let started = Date()
+    let requests = Atomic<Int>(0)
+    let liveClients = Atomic<Int>(0)
+    /// Login attempts per user name, so a password cannot be guessed at bcrypt speed.
+    let loginLimiter = Mutex(RateLimiter(limit: .init(burst: 5, interval: 12)))
+
+    init(configuration: WebConfiguration, dependencies: WebDependencies) throws(HeliographError) {
+        self.configuration = configuration
+        self.dependencies = dependencies
+        do {
+            self.authenticator = try Authenticator(credentials: configuration.credentials)
+        } catch {
+            throw error.heliographError
+        }
+        self.sessions = SessionStore(lifetime: configuration.sessionLifetime)
+    }
+
+    var store: any SampleStore { dependencies.store }
+
+    /// Builds the router: error middleware first so it wraps everything, then caller resolution, then routes.
+    func makeRouter() -> Router<WebRequestContext> {
+        let router = Router(context: WebRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: CountingMiddleware(requests: self))
+        router.add(middleware: CallerMiddleware(authenticator: authenticator, sessions: sessions, openReading: configuration.openReading))
+        addPageRoutes(to: router)
+        addDeviceRoutes(to: router)
+        addHistoryRoutes(to: router)
+        addControlRoutes(to: router)
+        addCompatibilityRoutes(to: router)
+        addLiveRoutes(to: router)
+        router.get("/openapi.json") { _, _ in Self.bytes(OpenAPIDocument.json, contentType: "application/json; charset=utf-8") }
+        return router
+    }
+
+    // MARK: Shared helpers
+
+    /// The newest sample of every registered device, skipping devices with no data yet.
+    func latestSamples() async throws -> [Sample] {
+        var result: [Sample] = []
+        for device in try await store.devices() {
+            if let sample = try await store.latest(device: device.descriptor.id) { result.append(sample) }
+        }
+        return result
+    }
+
+    func registered(_ id: DeviceID) async throws -> RegisteredDevice {
+        guard let device = try await store.devices().first(where: { $0.descriptor.id == id }) else {
+            throw HeliographError(.notFound, "no device \(id)")
+        }
+        return device
+    }
+
+    func resource(_ device: RegisteredDevice) -> DeviceResource {
+        DeviceResource(device, settings: dependencies.gate?.allowList[device.descriptor.id] ?? [], now: Date())
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? APIJSON.encoder().encode(value)) ?? Data("null".utf8)
+        return bytes(data, contentType: "application/json; charset=utf-8", status: status)
+    }
+
+    static func bytes(_ data: some Collection<UInt8>, contentType: String, cache: String = "no-cache", status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        headers[.cacheControl] = cache
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Counts requests for `/stats`.
+struct CountingMiddleware<Context: RequestContext>: RouterMiddleware {
+    let requests: WebAPI
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        requests.requests.add(1, ordering: .relaxed)
+        return try await next(request, context)
+    }
+}

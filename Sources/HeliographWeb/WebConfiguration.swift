@@ -1,0 +1,33 @@
+import HeliographControl
+
+/// Settings of the web server.
+///
+/// Config keys (under `http`): `host` (String, default `0.0.0.0`: the LAN), `port` (Int, default 8080;
+/// 0 picks a free port), `open_reading` (Bool, default true: pages and read-only API need no login),
+/// `session_hours` (Int, default 12), `auth.tokens` (name → secret), `auth.users` (name → bcrypt hash).
+public struct WebConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// When false, every API read also needs a token or a login (the pages still load, then ask to log in).
+    public var openReading: Bool
+    public var sessionLifetime: Duration
+    public var credentials: Credentials
+    /// How often the page polls `/api/v1/latest` when its WebSocket is down.
+    public var fallbackPollSeconds: Int
+
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 8080,
+        openReading: Bool = true,
+        sessionLifetime: Duration = .seconds(12 * 3_600),
+        credentials: Credentials = Credentials(),
+        fallbackPollSeconds: Int = 5
+    ) {
+        self.host = host
+        self.port = port
+        self.openReading = openReading
+        self.sessionLifetime = sessionLifetime
+        self.credentials = credentials
+        self.fallbackPollSeconds = fallbackPollSeconds
+    }
+}

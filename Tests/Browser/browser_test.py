@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Drives the Heliograph dashboard in real headless Chromium (Debian chromium + chromium-driver,
+through selenium) and checks what a person would see: every page renders data, live samples
+arrive over the WebSocket within a second, a command round-trips and shows its outcome, and the
+browser console stays free of errors. Screenshots of every page, both themes, desktop and phone
+width, go to --artifacts.
+
+Either point it at a running server (--url) or let it start one (--start 'heliograph demo ...'
+with {port} in the command). Everything stays on 127.0.0.1.
+"""
+import argparse
+import json
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import traceback
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+results = []
+
+
+def check(name):
+    def wrap(fn):
+        def run(*args):
+            started = time.time()
+            try:
+                fn(*args)
+                results.append((name, True, ""))
+                print(f"  ✔ {name} ({time.time() - started:.1f} s)", flush=True)
+            except Exception as error:  # report and continue with the next check
+                results.append((name, False, repr(error)))
+                print(f"  ✘ {name}: {error!r}", flush=True)
+                traceback.print_exc()
+        return run
+    return wrap
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/ready", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.2)
+    raise SystemExit(f"server at {url} did not become ready in {seconds} s")
+
+
+def api(url, path):
+    with urllib.request.urlopen(url + path, timeout=5) as r:
+        return json.loads(r.read())
+
+
+def make_driver(width, height):
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
+                "--hide-scrollbars", "--force-device-scale-factor=1", "--no-first-run", "--disable-extensions"]:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingOptions", {"browser": "ALL"})
+    service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    return webdriver.Chrome(service=service, options=options)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", help="base URL of a running server")
+    parser.add_argument("--start", help="command that starts a server; {port} is replaced")
+    parser.add_argument("--token", default=os.environ.get("HELIOGRAPH_TOKEN", ""), help="API token for the command round trip")
+    parser.add_argument("--artifacts", default="artifacts/browser")
+    parser.add_argument("--require-command", action="store_true", help="fail when no controllable setting exists")
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+
+    process = None
+    url = args.url
+    if args.start:
+        port = free_port()
+        command = args.start.replace("{port}", str(port))
+        log = open(os.path.join(args.artifacts, "server.log"), "w")
+        process = subprocess.Popen(shlex.split(command), stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+    if not url:
+        parser.error("--url or --start is required")
+    try:
+        wait_http(url, 60)
+        run_checks(url, args)
+    finally:
+        if process:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    passed = sum(1 for r in results if r[1])
+    failed = len(results) - passed
+    print(f"browser: {passed} passed, {failed} failed")
+    sys.exit(1 if failed or not results else 0)
+
+
+def run_checks(url, args):
+    driver = make_driver(1280, 900)
+    wait = WebDriverWait(driver, 15)
+    shots = args.artifacts
+    console_errors = []
+
+    def collect_console():
+        for entry in driver.get_log("browser"):
+            if entry.get("level") == "SEVERE":
+                console_errors.append(entry.get("message", ""))
+
+    def go(page):
+        driver.get(f"{url}/#/{page}")
+        wait.until(lambda d: d.execute_script("return window.heliograph && window.heliograph.page === arguments[0]", page.split("/")[0]))
+
+    def shot(name):
+        time.sleep(0.3)  # let canvases and CSS transitions settle
+        driver.save_screenshot(os.path.join(shots, name + ".png"))
+
+    devices = api(url, "/api/v1/devices")
+
+    @check("dashboard shows the power flow with watts")
+    def dashboard():
+        go("dashboard")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#flow svg .node-value"))
+        wait.until(lambda d: any("W" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".tile .value")))
+        values = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#flow .node-value")]
+        assert any(v.endswith("W") for v in values), values
+        wait.until(lambda d: int(d.find_element(By.ID, "dash-chart").get_attribute("data-points") or 0) > 0)
+        shot("dashboard-modern")
+
+    @check("live samples arrive over the WebSocket within a second")
+    def live():
+        go("dashboard")
+        wait.until(lambda d: d.find_element(By.ID, "live-status").text == "live")
+        driver.execute_script("""
+            window.__lat = [];
+            document.addEventListener('heliograph:sample', (e) => {
+              if (e.detail.type === 'sample') window.__lat.push(Date.now() - Date.parse(e.detail.sample.time));
+            });""")
+        WebDriverWait(driver, 20).until(lambda d: len(d.execute_script("return window.__lat")) >= 3)
+        latencies = driver.execute_script("return window.__lat")
+        print(f"    sample → page latency ms: {latencies}")
+        assert min(latencies) < 1000 and sorted(latencies)[len(latencies) // 2] < 1000, latencies
+
+    @check("devices page lists every device with values")
+    def devices_page():
+        go("devices")
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "a.card.device")) == len(devices))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "dl.values dd[data-field]"))
+        shot("devices")
+        go("devices/" + devices[0]["id"])
+        wait.until(lambda d: int(d.find_element(By.ID, "detail-chart").get_attribute("data-points") or 0) > 0)
+        shot("device-detail")
+
+    @check("charts draw several fields from rollups, and export CSV")
+    def charts():
+        driver.execute_script("localStorage.removeItem('heliograph.chart')")
+        go("charts")
+        boxes = driver.find_elements(By.CSS_SELECTOR, "input[name=series]")
+        assert boxes, "no chartable fields"
+        for box in boxes[:3]:
+            if not box.is_selected():
+                box.click()
+        wait.until(lambda d: int(d.find_element(By.ID, "main-chart").get_attribute("data-points") or 0) > 0)
+        for range_name, chart_type in [("7d", "area"), ("1y", "bar"), ("24h", "line")]:
+            driver.execute_script(
+                "const f=document.getElementById('chart-form'); f.range.value=arguments[0]; f.type.value=arguments[1];"
+                "f.range.dispatchEvent(new Event('change', {bubbles: true}));", range_name, chart_type)
+            wait.until(lambda d: d.find_element(By.ID, "main-chart").get_attribute("data-step") is not None)
+            time.sleep(0.5)
+            shot(f"charts-{range_name}-{chart_type}")
+        href = driver.find_element(By.ID, "csv-link").get_attribute("href")
+        with urllib.request.urlopen(href, timeout=10) as r:
+            text = r.read().decode()
+            assert r.headers["Content-Type"].startswith("text/csv") and text.startswith("time,"), text[:100]
+
+    @check("battery page shows the state of charge")
+    def battery():
+        go("battery")
+        wait.until(lambda d: "%" in d.find_element(By.CSS_SELECTOR, ".gauge-label").text)
+        shot("battery")
+
+    @check("house and weather page renders")
+    def house():
+        go("house")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "h2.section"))
+        assert not driver.find_elements(By.CSS_SELECTOR, "#view .error")
+        shot("house")
+
+    @check("a command round-trips and the page shows the outcome")
+    def command():
+        go("commands")
+        forms = driver.find_elements(By.CSS_SELECTOR, "form.setting")
+        if not forms:
+            if args.require_command:
+                raise AssertionError("no controllable setting on this server")
+            print("    (no controllable setting; skipped)")
+            return
+        assert args.token, "--token is needed for the command round trip"
+        driver.find_element(By.CSS_SELECTOR, "#login input[name=token]").send_keys(args.token)
+        driver.find_element(By.CSS_SELECTOR, "#login").submit()
+        wait.until(lambda d: "Signed in as" in d.find_element(By.ID, "view").text)
+        form = driver.find_elements(By.CSS_SELECTOR, "form.setting")[0]
+        form.find_element(By.CSS_SELECTOR, "button").click()
+        wait.until(lambda d: "ok" in d.find_elements(By.CSS_SELECTOR, "form.setting .outcome")[0].get_attribute("class").split()
+                   or "bad" in d.find_elements(By.CSS_SELECTOR, "form.setting .outcome")[0].get_attribute("class").split())
+        outcome = driver.find_elements(By.CSS_SELECTOR, "form.setting .outcome")[0]
+        print(f"    outcome: {outcome.text}")
+        assert "ok" in outcome.get_attribute("class").split(), outcome.text
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#audit tbody tr"))
+        shot("commands")
+        # Back to read-only for the rest.
+        driver.execute_script("sessionStorage.removeItem('heliograph.token')")
+
+    @check("LCARS theme switches and renders")
+    def lcars():
+        go("dashboard")
+        driver.find_element(By.ID, "theme-toggle").click()
+        wait.until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == "lcars")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#flow svg .node-value"))
+        shot("dashboard-lcars")
+        go("charts")
+        wait.until(lambda d: int(d.find_element(By.ID, "main-chart").get_attribute("data-points") or 0) > 0)
+        shot("charts-lcars")
+        driver.find_element(By.ID, "theme-toggle").click()
+
+    @check("phone width fits without sideways scrolling")
+    def phone():
+        driver.set_window_size(390, 844)
+        for theme in ["modern", "lcars"]:
+            driver.execute_script("localStorage.setItem('heliograph.theme', arguments[0])", theme)
+            driver.get(f"{url}/#/dashboard")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#flow svg .node-value"))
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            shot(f"phone-dashboard-{theme}")
+            assert overflow <= 1, f"page is {overflow}px wider than the phone in {theme}"
+        driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
+        driver.set_window_size(1280, 900)
+
+    for step in [dashboard, live, devices_page, charts, battery, house, command, lcars, phone]:
+        step()
+        collect_console()
+
+    @check("no console errors")
+    def console():
+        assert not console_errors, console_errors
+
+    console()
+    driver.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+import Foundation
+import HeliographCore
+import HeliographTesting
+import HeliographWeb
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+/// Checks that need tools outside Swift: the dashboard in real headless Chromium (selenium driving
+/// Debian's chromium-driver) and schemathesis fuzzing the API from /openapi.json. Installed by
+/// scripts/test-deps.d/web.sh; missing tools fail under CI and skip elsewhere.
+@Suite(.serialized) struct ExternalToolTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
+    static let hasBrowser = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") && pythonHas("selenium")
+    static let schemathesis = ["/usr/local/bin/schemathesis", "/root/.pyenv/shims/schemathesis", "/usr/bin/schemathesis"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) } ?? which("schemathesis")
+
+    @Test(.enabled(if: hasBrowser || inCI, "needs chromium, chromium-driver and selenium (scripts/test-deps.d/web.sh)"))
+    func dashboardWorksInHeadlessChromium() async throws {
+        try #require(Self.hasBrowser, "chromium, chromium-driver or selenium missing: run scripts/test-deps.d/web.sh")
+        let fixture = try await WebFixture()
+        try await fixture.server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let publisher = Task { try await Self.publishSamples(fixture) }
+            defer { publisher.cancel() }
+            let (status, output) = try await Self.run(
+                ["python3", Self.packageRoot.appendingPathComponent("Tests/Browser/browser_test.py").path,
+                 "--url", "http://127.0.0.1:\(port)", "--token", WebFixture.token, "--require-command",
+                 "--artifacts", Self.packageRoot.appendingPathComponent("artifacts/browser-fixture").path]
+            )
+            #expect(status == 0, "browser test failed:\n\(output)")
+            #expect(output.contains(" 0 failed"))
+        }
+        #expect(await fixture.audit.all.contains { $0.actor == "token:ci" }, "the command from the page reached the gate")
+    }
+
+    @Test(.enabled(if: schemathesis != nil || inCI, "needs schemathesis (scripts/test-deps.d/web.sh)"))
+    func schemathesisFindsNoServerErrors() async throws {
+        let tool = try #require(Self.schemathesis, "schemathesis missing: run scripts/test-deps.d/web.sh")
+        let fixture = try await WebFixture()
+        try await fixture.server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let (status, output) = try await Self.run(
+                [tool, "run", "http://127.0.0.1:\(port)/openapi.json", "--checks", "not_a_server_error", "--max-examples", "15",
+                 "--header", "Authorization: Bearer \(WebFixture.token)", "--no-color"]
+            )
+            #expect(status == 0, "schemathesis reported problems:\n\(output.suffix(6_000))")
+        }
+    }
+
+    /// A new sample for the inverter every 300 ms, to the store and the live feed, as the pipeline would.
+    static func publishSamples(_ fixture: WebFixture) async throws {
+        var step = 0.0
+        while !Task.isCancelled {
+            step += 1
+            let sample = Sample(device: "inv1", time: Date(), values: [
+                "pv_power_w": .number(1_500 + 50 * sin(step / 5)), "battery_soc_pct": .number(62), "battery_power_w": .number(400),
+                "grid_power_w": .number(-150), "load_power_w": .number(950),
+            ])
+            try await fixture.store.write([sample])
+            try await fixture.feed.write([sample])
+            try await Task.sleep(for: .milliseconds(300))
+        }
+    }
+
+    static func run(_ arguments: [String]) async throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let output = OutputCollector()
+        pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        pipe.fileHandleForReading.readabilityHandler = nil
+        output.append(pipe.fileHandleForReading.readDataToEndOfFile())
+        let text = output.text
+        print(text)
+        return (status, text)
+    }
+
+    static func pythonHas(_ module: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import \(module)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    static func which(_ tool: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let path = "\(directory)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+}
+
+/// Collects a child process's output from the pipe's handler thread.
+final class OutputCollector: Sendable {
+    private let data = Mutex(Data())
+
+    func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+}

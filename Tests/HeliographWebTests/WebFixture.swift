@@ -1,0 +1,74 @@
+import Foundation
+import HeliographControl
+import HeliographCore
+import HeliographTesting
+import HeliographWeb
+
+import Hummingbird
+import HummingbirdTesting
+
+
+/// A store with an inverter (PV, battery, grid, load), a weather station, and a controllable
+/// inverter behind a gate; plus one API token and one user.
+struct WebFixture {
+    static let token = "test-token-0123456789abcdef"
+    static let passwordHash = PasswordHash.make("sunshine", cost: 4)
+    static let now = Date()
+
+    let store = InMemorySampleStore()
+    let feed = BroadcastLiveFeed()
+    let audit = InMemoryAuditLog()
+    let driver = RecordingSettingsDriver()
+    let server: WebServer
+
+    init(openReading: Bool = true, port: Int = 0) async throws {
+        let inverter = DeviceDescriptor(
+            kind: "pi30", id: "inv1", name: "Garage inverter", manufacturer: "Voltronic", model: "Axpert", serial: "9231",
+            fields: [CommonFields.pvPower, CommonFields.batterySOC, CommonFields.batteryPower, CommonFields.gridPower, CommonFields.loadPower,
+                     .measurement("pv1_power_w", "PV1 power", .watt), .measurement("pv2_power_w", "PV2 power", .watt), CommonFields.operatingMode]
+        )
+        let weather = DeviceDescriptor(kind: "weather", id: "weather", manufacturer: "Open-Meteo", model: "forecast",
+                                       fields: [.measurement("outdoor_temperature_c", "Outdoor temperature", .celsius)])
+        try await store.register(inverter)
+        try await store.register(weather)
+        var samples: [Sample] = []
+        // Two hours at one sample a minute, ending a minute ago.
+        for minute in 0..<120 {
+            let time = Self.now.addingTimeInterval(Double(minute - 120) * 60)
+            samples.append(Sample(device: "inv1", time: time, values: [
+                "pv_power_w": .number(Double(1_000 + minute)), "battery_soc_pct": .number(50 + Double(minute) / 10),
+                "battery_power_w": .number(300), "grid_power_w": .number(-200), "load_power_w": .number(500),
+                "pv1_power_w": .number(600), "pv2_power_w": .number(400 + Double(minute)), "operating_mode": .text("Battery"),
+            ]))
+        }
+        samples.append(Sample(device: "weather", time: Self.now.addingTimeInterval(-30), values: ["outdoor_temperature_c": 11.5]))
+        try await store.write(samples)
+        let gate = CommandGate(drivers: ["inv1": driver], audit: audit, configuration: .init(rateLimit: .init(burst: 50, interval: 1)))
+        server = try WebServer(
+            configuration: WebConfiguration(
+                host: "127.0.0.1", port: port, openReading: openReading,
+                credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": Self.passwordHash])
+            ),
+            dependencies: WebDependencies(store: store, feed: feed, gate: gate, audit: audit)
+        )
+    }
+}
+
+extension TestClientProtocol {
+    /// GET/POST returning status and parsed JSON (nil when the body is not JSON).
+    func json(
+        _ uri: String,
+        method: HTTPRequest.Method = .get,
+        headers: HTTPFields = [:],
+        body: String? = nil
+    ) async throws -> (status: HTTPResponse.Status, json: Any?, text: String, headers: HTTPFields) {
+        var headers = headers
+        if body != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+            let text = String(decoding: response.body.readableBytesView, as: UTF8.self)
+            return (response.status, try? JSONSerialization.jsonObject(with: Data(text.utf8)), text, response.headers)
+        }
+    }
+}
+
+let bearer: HTTPFields = [.authorization: "Bearer \(WebFixture.token)"]
