@@ -244,8 +244,8 @@ def run_checks(url, args):
     def phone():
         driver.set_window_size(390, 844)
         for theme in ["modern", "lcars"]:
-            driver.execute_script("localStorage.setItem('heliograph.theme', arguments[0])", theme)
-            driver.get(f"{url}/#/dashboard")
+            driver.get(f"{url}/?theme={theme}#/dashboard")
+            wait.until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme)
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#flow svg .node-value"))
             overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
             shot(f"phone-dashboard-{theme}")

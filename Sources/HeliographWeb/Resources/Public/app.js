@@ -139,11 +139,11 @@
     const tiles = $('#tiles');
     if (tiles) {
       tiles.innerHTML = [['PV', watts(pv), 'pv'], ['Battery', f.batterySocPct != null ? Math.round(f.batterySocPct) + ' %' : '–', 'battery'], ['Grid', watts(grid), 'grid'], ['Load', watts(load), 'load']]
-        .map((t) => '<div class="tile ' + t[2] + '"><div class="label">' + t[0] + '</div><div class="value" data-role="' + t[2] + '">' + t[1] + '</div></div>').join('');
+        .map((t) => '<div class="tile tile-' + t[2] + '"><div class="label">' + t[0] + '</div><div class="value" data-role="' + t[2] + '">' + t[1] + '</div></div>').join('');
     }
   }
   function node(x, y, role, title, value, note) {
-    return '<g class="node ' + role + '" transform="translate(' + x + ',' + y + ')">' +
+    return '<g class="node node-' + role + '" transform="translate(' + x + ',' + y + ')">' +
       '<circle r="30"/><text class="node-title" y="-2">' + esc(title) + '</text>' +
       '<text class="node-value" y="14" data-role="' + role + '">' + esc(value) + '</text>' +
       (note ? '<text class="node-note" y="44">' + esc(note) + '</text>' : '') + '</g>';
