@@ -22,7 +22,30 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.support.ui import WebDriverWait as SeleniumWait
+
+# Live samples re-render parts of the page several times a second, so an element found a moment
+# ago may be gone: waits retry on stale or missing elements, and reads go through one script call.
+TRANSIENT = (StaleElementReferenceException, NoSuchElementException)
+
+
+def WebDriverWait(driver, seconds):
+    return SeleniumWait(driver, seconds, ignored_exceptions=TRANSIENT)
+
+
+def retry(action, attempts=10):
+    for attempt in range(attempts):
+        try:
+            return action()
+        except TRANSIENT:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
+def texts(driver, selector):
+    return driver.execute_script("return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", selector)
 
 results = []
 
@@ -138,8 +161,8 @@ def run_checks(url, args):
     def dashboard():
         go("dashboard")
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#flow svg .node-value"))
-        wait.until(lambda d: any("W" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".tile .value")))
-        values = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#flow .node-value")]
+        wait.until(lambda d: any("W" in t for t in texts(d, ".tile .value")))
+        values = texts(driver, "#flow .node-value")
         assert any(v.endswith("W") for v in values), values
         wait.until(lambda d: int(d.find_element(By.ID, "dash-chart").get_attribute("data-points") or 0) > 0)
         shot("dashboard-modern")
@@ -193,7 +216,7 @@ def run_checks(url, args):
     @check("battery page shows the state of charge")
     def battery():
         go("battery")
-        wait.until(lambda d: "%" in d.find_element(By.CSS_SELECTOR, ".gauge-label").text)
+        wait.until(lambda d: any("%" in t for t in texts(d, ".gauge-label")))
         shot("battery")
 
     @check("house and weather page renders")
@@ -213,16 +236,16 @@ def run_checks(url, args):
             print("    (no controllable setting; skipped)")
             return
         assert args.token, "--token is needed for the command round trip"
-        driver.find_element(By.CSS_SELECTOR, "#login input[name=token]").send_keys(args.token)
-        driver.find_element(By.CSS_SELECTOR, "#login").submit()
-        wait.until(lambda d: "Signed in as" in d.find_element(By.ID, "view").text)
-        form = driver.find_elements(By.CSS_SELECTOR, "form.setting")[0]
-        form.find_element(By.CSS_SELECTOR, "button").click()
-        wait.until(lambda d: "ok" in d.find_elements(By.CSS_SELECTOR, "form.setting .outcome")[0].get_attribute("class").split()
-                   or "bad" in d.find_elements(By.CSS_SELECTOR, "form.setting .outcome")[0].get_attribute("class").split())
-        outcome = driver.find_elements(By.CSS_SELECTOR, "form.setting .outcome")[0]
-        print(f"    outcome: {outcome.text}")
-        assert "ok" in outcome.get_attribute("class").split(), outcome.text
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, "#login input[name=token]").send_keys(args.token))
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, "#login").submit())
+        wait.until(lambda d: any("Signed in as" in t for t in texts(d, "#view")))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting button"))
+        retry(lambda: driver.find_elements(By.CSS_SELECTOR, "form.setting button")[0].click())
+        outcome = "return (e => e && [e.className, e.textContent])(document.querySelector('form.setting .outcome'))"
+        wait.until(lambda d: (d.execute_script(outcome) or ["", ""])[0] in ("outcome ok", "outcome bad"))
+        kind, text = driver.execute_script(outcome)
+        print(f"    outcome: {text}")
+        assert kind == "outcome ok", text
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#audit tbody tr"))
         shot("commands")
         # Back to read-only for the rest.
