@@ -1,7 +1,7 @@
 /// Who may change settings: named API tokens and users with bcrypt password hashes.
 ///
 /// Config keys (under `http.auth`): `tokens` (name → secret, at least 16 characters) and
-/// `users` (name → bcrypt hash from `heliograph hash-password`). Plain passwords are never stored.
+/// `users` (name → bcrypt hash, e.g. from `htpasswd -nbBC 12 NAME PASSWORD`). Plain passwords are never stored.
 public struct Credentials: Sendable, Hashable {
     /// Token name → secret.
     public var tokens: [String: String]

@@ -8,7 +8,7 @@ public enum HeliographControlError: Error, Sendable, Hashable, CustomStringConve
     public var description: String {
         switch self {
         case .weakToken(let name): "API token \(name) is shorter than 16 characters"
-        case .notABcryptHash(let user): "password of user \(user) is not a bcrypt hash (make one with `heliograph hash-password`)"
+        case .notABcryptHash(let user): "password of user \(user) is not a bcrypt hash ($2b$…); store a hash, never the password (e.g. `htpasswd -nbBC 12 \(user) PASSWORD`)"
         }
     }
 

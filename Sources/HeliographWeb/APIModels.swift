@@ -13,12 +13,13 @@ struct DeviceResource: ResponseEncodable {
     var firmware: String?
     var firstSeen: Date
     var lastSeen: Date
-    /// True when the last sample is recent (three poll intervals or 60 s, whichever is longer, unknown here: 120 s).
+    /// The poller's verdict, or without one: a sample within the last two minutes.
     var online: Bool
+    var lastError: String?
     var fields: [FieldResource]
     var settings: [SettingResource]
 
-    init(_ registered: RegisteredDevice, settings: [SettingDescriptor], now: Date) {
+    init(_ registered: RegisteredDevice, settings: [SettingDescriptor], health: DeviceHealth?, now: Date) {
         let descriptor = registered.descriptor
         self.id = descriptor.id.rawValue
         self.kind = descriptor.kind
@@ -29,7 +30,8 @@ struct DeviceResource: ResponseEncodable {
         self.firmware = descriptor.firmware
         self.firstSeen = registered.firstSeen
         self.lastSeen = registered.lastSeen
-        self.online = now.timeIntervalSince(registered.lastSeen) < 120
+        self.online = health?.online ?? (now.timeIntervalSince(registered.lastSeen) < 120)
+        self.lastError = health?.lastError
         self.fields = descriptor.fields.map(FieldResource.init)
         self.settings = settings.map(SettingResource.init)
     }

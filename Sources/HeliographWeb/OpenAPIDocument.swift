@@ -207,7 +207,7 @@ enum OpenAPIDocument {
             "Device": object(
                 [
                     "id": string, "kind": string, "name": string, "manufacturer": string, "model": string, "serial": string, "firmware": string,
-                    "firstSeen": time, "lastSeen": time, "online": boolean, "fields": array(ref("Field")), "settings": array(ref("Setting")),
+                    "firstSeen": time, "lastSeen": time, "online": boolean, "lastError": string, "fields": array(ref("Field")), "settings": array(ref("Setting")),
                 ],
                 required: ["id", "kind", "name", "fields", "settings", "online"]
             ),

@@ -66,7 +66,12 @@ final class WebAPI: Sendable {
     }
 
     func resource(_ device: RegisteredDevice) -> DeviceResource {
-        DeviceResource(device, settings: dependencies.gate?.allowList[device.descriptor.id] ?? [], now: Date())
+        DeviceResource(
+            device,
+            settings: dependencies.gate?.allowList[device.descriptor.id] ?? [],
+            health: dependencies.health?(device.descriptor.id),
+            now: Date()
+        )
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {

@@ -10,18 +10,34 @@ public struct WebDependencies: Sendable {
     public var audit: (any AuditLog)?
     /// Asks the pollers for an immediate round (`POST /api/refresh`); nil when nothing can.
     public var refresh: (@Sendable () async -> Void)?
+    /// What the poller knows about a device; nil falls back to "a sample within the last two minutes".
+    public var health: (@Sendable (DeviceID) -> DeviceHealth?)?
 
     public init(
         store: any SampleStore,
         feed: any LiveFeed,
         gate: CommandGate? = nil,
         audit: (any AuditLog)? = nil,
-        refresh: (@Sendable () async -> Void)? = nil
+        refresh: (@Sendable () async -> Void)? = nil,
+        health: (@Sendable (DeviceID) -> DeviceHealth?)? = nil
     ) {
         self.store = store
         self.feed = feed
         self.gate = gate
         self.audit = audit
         self.refresh = refresh
+        self.health = health
+    }
+}
+
+/// A device's availability as the poller sees it.
+public struct DeviceHealth: Sendable, Hashable {
+    public var online: Bool
+    /// The last poll error, while the device is failing.
+    public var lastError: String?
+
+    public init(online: Bool, lastError: String? = nil) {
+        self.online = online
+        self.lastError = lastError
     }
 }

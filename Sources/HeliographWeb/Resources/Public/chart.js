@@ -175,6 +175,42 @@
       if (lx > width - 80) break;
     }
     canvas.dataset.points = String(series.reduce((n, s) => n + s.points.length, 0));
+    canvas._helio = { series, from, to, left, plotW, step: tt.step };
+    if (!canvas._helioHover) { canvas._helioHover = true; attachTooltip(canvas); }
+  }
+
+  // Shows the values nearest the pointer, one line per series.
+  function attachTooltip(canvas) {
+    const tip = document.createElement('div');
+    tip.className = 'chart-tip';
+    tip.hidden = true;
+    canvas.insertAdjacentElement('afterend', tip);
+    const hide = () => { tip.hidden = true; };
+    canvas.addEventListener('pointerleave', hide);
+    canvas.addEventListener('pointermove', (event) => {
+      const state = canvas._helio;
+      if (!state || !state.series.length) return hide();
+      const rect = canvas.getBoundingClientRect();
+      const t = state.from + ((event.clientX - rect.left - state.left) / state.plotW) * (state.to - state.from);
+      const lines = [];
+      let at = null;
+      for (const s of state.series) {
+        let best = null;
+        for (const p of s.points) if (!best || Math.abs(p[0] - t) < Math.abs(best[0] - t)) best = p;
+        if (!best) continue;
+        at = at == null ? best[0] : at;
+        lines.push('<span style="color:' + (s.color || '#f5b50a') + '">■</span> ' + escapeHTML(s.label) + ': ' + formatValue(best[1]) + ' ' + escapeHTML(s.unit || ''));
+      }
+      if (!lines.length) return hide();
+      tip.innerHTML = '<strong>' + new Date(at).toLocaleString() + '</strong><br>' + lines.join('<br>');
+      tip.hidden = false;
+      tip.style.left = Math.min(event.clientX - rect.left + canvas.offsetLeft + 12, canvas.offsetLeft + rect.width - 220) + 'px';
+      tip.style.top = (event.clientY - rect.top + canvas.offsetTop + 12) + 'px';
+    });
+  }
+
+  function escapeHTML(text) {
+    return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
   }
 
   window.HelioChart = { draw, yTicks, timeTicks, formatValue };
