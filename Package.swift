@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "HeliographWebTests",
             dependencies: [
-                "HeliographWeb", "HeliographControl", "HeliographTesting",
+                "HeliographWeb", "HeliographControl", "HeliographTesting", "HeliographStorage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],
