@@ -1,3 +1,5 @@
+import HeliographCore
+import HeliographTransport
 import HeliographPI30
 
 extension PI30Driver {
@@ -38,5 +40,21 @@ extension PI30Driver {
             self.maxChargingCurrentRange = maxChargingCurrentRange
             self.maxUtilityChargingCurrentRange = maxUtilityChargingCurrentRange
         }
+    }
+}
+
+extension PI30Driver {
+    /// The transport for an inverter at `path`: `HIDTransport` for `.hid` (`/dev/hidraw*`),
+    /// otherwise `SerialTransport` at `baudRate` (2400 for PI30).
+    public static func transport(path: String, framing: Configuration.Framing, baudRate: Int = 2_400) -> any ByteTransport {
+        switch framing {
+        case .hid: HIDTransport(path: path)
+        case .serial: SerialTransport(path: path, baudRate: baudRate)
+        }
+    }
+
+    /// A driver for the inverter at `path`, choosing the transport from `configuration.framing`.
+    public init(device: DeviceID, path: String, configuration: Configuration = Configuration()) {
+        self.init(device: device, transport: Self.transport(path: path, framing: configuration.framing), configuration: configuration)
     }
 }

@@ -59,6 +59,7 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
                 }
                 sample.merge(PI30Fields.values(from: response))
             }
+            PI30Fields.combinePV(&sample.values)
             sample.time = Date()
             return [sample]
         }

@@ -12,6 +12,10 @@ public enum PI30Fields {
     public static let pv1Voltage = FieldDescriptor.measurement("pv1_voltage_v", "PV1 voltage", .volt, precision: 1, range: 0...600)
     public static let pv1Current = FieldDescriptor.measurement("pv1_current_a", "PV1 current", .ampere, precision: 1, range: 0...100)
     public static let pv1Power = FieldDescriptor.measurement("pv1_power_w", "PV1 power", .watt, precision: 0, range: 0...20_000)
+    // QPIGS2 (PI30MAX)
+    public static let pv2Voltage = FieldDescriptor.measurement("pv2_voltage_v", "PV2 voltage", .volt, precision: 1, range: 0...600)
+    public static let pv2Current = FieldDescriptor.measurement("pv2_current_a", "PV2 current", .ampere, precision: 1, range: 0...100)
+    public static let pv2Power = FieldDescriptor.measurement("pv2_power_w", "PV2 power", .watt, precision: 0, range: 0...20_000)
     public static let loadOn = FieldDescriptor.flag("load_on", "Load on")
     public static let charging = FieldDescriptor.flag("charging", "Charging")
     public static let sccCharging = FieldDescriptor.flag("scc_charging", "Solar charging")
@@ -54,7 +58,7 @@ public enum PI30Fields {
         CommonFields.loadApparentPower, CommonFields.loadPower, CommonFields.loadPercent, busVoltage,
         CommonFields.batteryVoltage, batteryChargingCurrent, batteryDischargeCurrent, CommonFields.batteryCurrent,
         CommonFields.batteryPower, CommonFields.batterySOC, CommonFields.inverterTemperature, pv1Current, pv1Voltage,
-        pv1Power, CommonFields.pvPower, sccBatteryVoltage, loadOn, charging, sccCharging, acCharging, chargingToFloat,
+        pv1Power, pv2Current, pv2Voltage, pv2Power, CommonFields.pvPower, sccBatteryVoltage, loadOn, charging, sccCharging, acCharging, chargingToFloat,
         CommonFields.operatingMode, modeCode, faultActive, warningActive, activeWarnings,
         outputSourcePriority, chargerSourcePriority, maxChargingCurrent, maxUtilityChargingCurrent,
         batteryRechargeVoltage, batteryRedischargeVoltage, batteryUnderVoltage, batteryBulkVoltage, batteryFloatVoltage,
@@ -91,6 +95,21 @@ public enum PI30Fields {
         ]
         if let status2 = status.deviceStatus2 { values[chargingToFloat.id] = .flag(status2.chargingToFloat) }
         return values
+    }
+
+    /// QPIGS2 → PV2 readings. `pv_power_w` becomes PV1 + PV2 when both are polled (see `combinePV`).
+    public static func values(from status: PI30PV2Status) -> [FieldID: FieldValue] {
+        [
+            pv2Voltage.id: .number(status.pv2InputVoltage),
+            pv2Current.id: .number(status.pv2InputCurrent),
+            pv2Power.id: .number(status.pv2ChargingPower),
+        ]
+    }
+
+    /// Sets `pv_power_w` to the sum of PV1 and PV2 when a poll merged both.
+    public static func combinePV(_ values: inout [FieldID: FieldValue]) {
+        guard let pv1 = values[pv1Power.id]?.numeric, let pv2 = values[pv2Power.id]?.numeric else { return }
+        values[CommonFields.pvPower.id] = .number(pv1 + pv2)
     }
 
     /// QMOD → operating mode.
@@ -137,6 +156,7 @@ public enum PI30Fields {
     public static func values(from response: PI30Response) -> [FieldID: FieldValue] {
         switch response {
         case .generalStatus(let status): values(from: status)
+        case .pv2Status(let status): values(from: status)
         case .mode(let mode): values(from: mode)
         case .warnings(let warnings): values(from: warnings)
         case .ratedInformation(let rated): values(from: rated)

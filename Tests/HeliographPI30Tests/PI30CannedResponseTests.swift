@@ -74,6 +74,18 @@ struct PI30CannedResponseTests {
         #expect(Set(values.keys).isSubset(of: known))
     }
 
+    @Test("QPIGS2 maps PV2 and PV totals add up")
+    func pv2() throws {
+        let frame = try PI30Frame.validate(PI30Frame.responseBytes(payload: "03.1 327.3 01026 "))
+        let response = try PI30Response.decode(frame, for: .qpigs2)
+        var values = PI30Fields.values(from: response)
+        #expect(values["pv2_power_w"] == .number(1_026))
+        #expect(values["pv2_voltage_v"] == .number(327.3))
+        values["pv1_power_w"] = .number(856)
+        PI30Fields.combinePV(&values)
+        #expect(values[CommonFields.pvPower.id] == .number(1_882))
+    }
+
     @Test("field descriptors are unique, unit-suffixed and carry ranges")
     func descriptors() {
         let ids = PI30Fields.all.map(\.id.rawValue)
