@@ -181,6 +181,15 @@ def run_checks(url, args):
         print(f"    sample → page latency ms: {latencies}")
         assert min(latencies) < 1000 and sorted(latencies)[len(latencies) // 2] < 1000, latencies
 
+    @check("when the WebSocket drops, the page polls and then reconnects")
+    def fallback():
+        go("dashboard")
+        wait.until(lambda d: d.find_element(By.ID, "live-status").text == "live")
+        before = driver.execute_script("window.heliograph.lastSampleAt = 0; window.heliograph.socket.close(); return 0")
+        wait.until(lambda d: d.find_element(By.ID, "live-status").text == "polling")
+        wait.until(lambda d: d.execute_script("return window.heliograph.lastSampleAt") > before)
+        WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "live-status").text == "live")
+
     @check("devices page lists every device with values")
     def devices_page():
         go("devices")
@@ -276,7 +285,7 @@ def run_checks(url, args):
         driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
         driver.set_window_size(1280, 900)
 
-    for step in [dashboard, live, devices_page, charts, battery, house, command, lcars, phone]:
+    for step in [dashboard, live, fallback, devices_page, charts, battery, house, command, lcars, phone]:
         step()
         collect_console()
 
