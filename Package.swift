@@ -60,7 +60,8 @@ let package = Package(
             name: "HeliographDrivers",
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographModbus", "HeliographSolarman",
-                "HeliographHoymiles", nioCore, nioPosix, logging,
+                "HeliographHoymiles", nioCore, nioPosix, logging, serviceLifecycle,
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
@@ -152,6 +153,23 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HeliographModbusTests",
+            dependencies: [
+                "HeliographModbus", "HeliographDrivers", "HeliographTransport", "HeliographSimulators", "HeliographTesting",
+                nioCore, .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HeliographHoymilesTests",
+            dependencies: [
+                "HeliographHoymiles", "HeliographModbus", "HeliographDrivers", "HeliographTransport", "HeliographSimulators",
+                "HeliographTesting", nioCore,
+            ],
+            resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographTesting"], swiftSettings: strictSettings),

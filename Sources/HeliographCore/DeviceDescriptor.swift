@@ -9,6 +9,8 @@ public struct DeviceDescriptor: Sendable, Hashable, Codable {
     public var serial: String?
     public var firmware: String?
     public var fields: [FieldDescriptor]
+    /// The gateway this device sits behind (a Hoymiles inverter's DTU), nil for a device reached directly.
+    public var parent: DeviceID?
 
     public init(
         kind: String,
@@ -18,7 +20,8 @@ public struct DeviceDescriptor: Sendable, Hashable, Codable {
         model: String,
         serial: String? = nil,
         firmware: String? = nil,
-        fields: [FieldDescriptor]
+        fields: [FieldDescriptor],
+        parent: DeviceID? = nil
     ) {
         self.kind = kind
         self.id = id
@@ -28,6 +31,7 @@ public struct DeviceDescriptor: Sendable, Hashable, Codable {
         self.serial = serial
         self.firmware = firmware
         self.fields = fields
+        self.parent = parent
     }
 
     public func field(_ id: FieldID) -> FieldDescriptor? { fields.first { $0.id == id } }

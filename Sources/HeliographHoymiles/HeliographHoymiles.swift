@@ -1,1 +1,0 @@
-// HeliographHoymiles: see DESIGN.md. Placeholder until its first type lands.

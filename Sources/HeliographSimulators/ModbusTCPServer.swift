@@ -1,0 +1,94 @@
+import HeliographCore
+import HeliographModbus
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// A Modbus TCP server for simulators: accepts connections on `host:port` (port 0 picks a free
+/// one, reported to `onReady`) and answers each request with `handler`. Requests on one
+/// connection are handled concurrently, so a slow answer does not hold back a quick one and
+/// clients must match answers by transaction id. A handler returning nil sends nothing (a
+/// device that does not answer); an undecodable request gets an "illegal function" exception.
+public struct ModbusTCPServer: Service {
+    public typealias Handler = @Sendable (_ unit: UInt8, _ request: ModbusRequest) async -> ModbusResponse?
+
+    public struct Configuration: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 0) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    public let configuration: Configuration
+    private let handler: Handler
+    private let onReady: @Sendable (Int) async -> Void
+    private let logger: Logger
+
+    public init(
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "heliograph.simulator.modbus-tcp"),
+        onReady: @escaping @Sendable (Int) async -> Void = { _ in },
+        handler: @escaping Handler
+    ) {
+        self.configuration = configuration
+        self.handler = handler
+        self.onReady = onReady
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let port = server.channel.localAddress?.port ?? configuration.port
+        logger.info("Modbus TCP simulator listening", metadata: ["transport.port": "\(port)"])
+        await onReady(port)
+        try await server.executeThenClose { connections in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await connection in connections.cancelOnGracefulShutdown() {
+                    group.addTask { await self.serve(connection) }
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await frame in inbound.decode(using: ModbusTCPFrameDecoder()) {
+                        group.addTask {
+                            guard let reply = await self.answer(frame) else { return }
+                            var buffer = ByteBuffer()
+                            reply.encode(into: &buffer)
+                            try await outbound.write(buffer)
+                        }
+                    }
+                }
+            }
+        } catch {
+            logger.debug("Modbus TCP simulator connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func answer(_ frame: ModbusTCPFrame) async -> ModbusTCPFrame? {
+        let response: ModbusResponse?
+        do {
+            response = await handler(frame.unit, try frame.request())
+        } catch {
+            let function = frame.pdu.getInteger(at: frame.pdu.readerIndex, as: UInt8.self) ?? 0
+            response = .exception(function: function & 0x7F, code: .illegalFunction)
+        }
+        return response.map { ModbusTCPFrame(transactionID: frame.transactionID, unit: frame.unit, response: $0) }
+    }
+}

@@ -1,0 +1,171 @@
+import HeliographCore
+import HeliographDrivers
+import HeliographModbus
+import HeliographSimulators
+import HeliographTransport
+import Synchronization
+import Testing
+
+/// Registers 0x0000… hold their own address; a read of register N is answered after
+/// (10 − N mod 10) × 5 ms, so concurrent reads come back out of order. Unit 9 never answers,
+/// address 0xFFF0 raises "illegal data address", and writes go to a small register file.
+final class TestRegisterFile: Sendable {
+    let written = Mutex<[UInt16: UInt16]>([:])
+
+    func handle(unit: UInt8, request: ModbusRequest) async -> ModbusResponse? {
+        guard unit != 9 else { return nil }
+        switch request {
+        case .readHoldingRegisters(let address, let count), .readInputRegisters(let address, let count):
+            if address == 0xFFF0 { return .exception(function: request.function.rawValue, code: .illegalDataAddress) }
+            try? await Task.sleep(for: .milliseconds(5 * (10 - Int(address) % 10)))
+            let values = (0..<count).map { offset in written.withLock { $0[address + offset] } ?? address + offset }
+            return .registers(function: request.function, values: values)
+        case .writeSingleRegister(let address, let value):
+            written.withLock { $0[address] = value }
+            return .wroteSingleRegister(address: address, value: value)
+        case .writeMultipleRegisters(let address, let values):
+            written.withLock { file in
+                for (offset, value) in values.enumerated() { file[address + UInt16(offset)] = value }
+            }
+            return .wroteMultipleRegisters(address: address, count: UInt16(values.count))
+        }
+    }
+}
+
+/// Runs a `ModbusTCPServer` for the duration of `body`, passing its port.
+func withModbusServer<Result: Sendable>(
+    port: Int = 0,
+    handler: @escaping ModbusTCPServer.Handler,
+    _ body: @Sendable (Int) async throws -> Result
+) async throws -> Result {
+    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+    let server = ModbusTCPServer(configuration: .init(port: port), onReady: { portContinuation.yield($0) }, handler: handler)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.run() }
+        defer { group.cancelAll() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        return try await body(port)
+    }
+}
+
+@Suite struct ModbusTCPClientTests {
+    func client(port: Int, timeout: Duration = .seconds(2), maximumInFlight: Int = 8) -> ModbusTCPClient {
+        ModbusTCPClient(
+            transport: TCPTransport(.init(host: "127.0.0.1", port: port)),
+            configuration: .init(requestTimeout: timeout, maximumInFlight: maximumInFlight)
+        )
+    }
+
+    @Test func concurrentReadsGetTheirOwnAnswersOverRealTCP() async throws {
+        let registers = TestRegisterFile()
+        try await withModbusServer(handler: registers.handle) { port in
+            try await client(port: port).withRunning { client in
+                try await withThrowingTaskGroup(of: (UInt16, [UInt16]).self) { group in
+                    for address in UInt16(0)..<20 {
+                        group.addTask { (address, try await client.read(unit: 1, request: .readHoldingRegisters(address: address * 3, count: 2))) }
+                    }
+                    var answered = 0
+                    for try await (address, values) in group {
+                        #expect(values == [address * 3, address * 3 + 1])
+                        answered += 1
+                    }
+                    #expect(answered == 20)
+                }
+                let statistics = await client.statistics
+                #expect(statistics.responses == 20)
+                #expect(statistics.connections == 1)
+            }
+        }
+    }
+
+    @Test func writesAndReadsBack() async throws {
+        let registers = TestRegisterFile()
+        try await withModbusServer(handler: registers.handle) { port in
+            try await client(port: port).withRunning { client in
+                try await client.write(unit: 1, request: .writeSingleRegister(address: 0x3000, value: 0xBEEF))
+                try await client.write(unit: 1, request: .writeMultipleRegisters(address: 0x3001, values: [7, 8]))
+                let values = try await client.read(unit: 1, request: .readInputRegisters(address: 0x3000, count: 3))
+                #expect(values == [0xBEEF, 7, 8])
+            }
+        }
+    }
+
+    @Test func exceptionBecomesDeviceRejectedAndTheConnectionStaysUsable() async throws {
+        try await withModbusServer(handler: TestRegisterFile().handle) { port in
+            try await client(port: port).withRunning { client in
+                let error = await #expect(throws: HeliographError.self) {
+                    try await client.read(unit: 1, request: .readHoldingRegisters(address: 0xFFF0, count: 1))
+                }
+                #expect(error?.code == .deviceRejected)
+                let value5 = try await client.read(unit: 1, request: .readHoldingRegisters(address: 5, count: 1))
+                #expect(value5 == [5])
+                #expect(await client.statistics.connections == 1)
+            }
+        }
+    }
+
+    @Test func silentUnitTimesOutWithoutBlockingOthers() async throws {
+        try await withModbusServer(handler: TestRegisterFile().handle) { port in
+            try await client(port: port, timeout: .milliseconds(300)).withRunning { client in
+                async let silent = client.read(unit: 9, request: .readHoldingRegisters(address: 1, count: 1))
+                let answered = try await client.read(unit: 1, request: .readHoldingRegisters(address: 1, count: 1))
+                #expect(answered == [1])
+                do {
+                    _ = try await silent
+                    Issue.record("a unit that never answers must time out")
+                } catch let error as HeliographError {
+                    #expect(error.code == .timeout)
+                }
+                #expect(await client.statistics.timeouts == 1)
+            }
+        }
+    }
+
+    @Test func reconnectsOnNextUseAfterThePeerWentAway() async throws {
+        let registers = TestRegisterFile()
+        let firstPort = try await withModbusServer(handler: registers.handle) { port in port }
+        let client = client(port: firstPort, timeout: .seconds(2))
+        try await client.withRunning { client in
+            // Nobody listens now: the request fails with a connection error, not a hang.
+            let error = await #expect(throws: HeliographError.self) {
+                try await client.read(unit: 1, request: .readHoldingRegisters(address: 1, count: 1))
+            }
+            #expect(error?.code == .connectionFailed)
+            try await withModbusServer(port: firstPort, handler: registers.handle) { _ in
+                let value2 = try await client.read(unit: 1, request: .readHoldingRegisters(address: 2, count: 1))
+                #expect(value2 == [2])
+            }
+            // The server stopped again: the next use notices, then one more server brings it back.
+            _ = try? await client.read(unit: 1, request: .readHoldingRegisters(address: 3, count: 1))
+            try await withModbusServer(port: firstPort, handler: registers.handle) { _ in
+                let value4 = try await client.read(unit: 1, request: .readHoldingRegisters(address: 4, count: 1))
+                #expect(value4 == [4])
+            }
+            #expect(await client.statistics.connections >= 2)
+        }
+    }
+
+    @Test func requestsWaitForRunToStartAndFailAfterItStopped() async throws {
+        try await withModbusServer(handler: TestRegisterFile().handle) { port in
+            let client = client(port: port, timeout: .seconds(2))
+            let early = Task { try await client.read(unit: 1, request: .readHoldingRegisters(address: 7, count: 1)) }
+            try await client.withRunning { client in
+                let value = try await early.value
+                #expect(value == [7])
+            }
+            let error = await #expect(throws: HeliographError.self) {
+                try await client.read(unit: 1, request: .readHoldingRegisters(address: 0, count: 1))
+            }
+            #expect(error?.code == .deviceUnavailable)
+        }
+    }
+
+    @Test func requestWithoutARunningClientTimesOutClearly() async throws {
+        let idle = client(port: 1, timeout: .milliseconds(100))
+        let error = await #expect(throws: HeliographError.self) {
+            try await idle.read(unit: 1, request: .readHoldingRegisters(address: 0, count: 1))
+        }
+        #expect(error?.code == .deviceUnavailable)
+    }
+}
