@@ -107,8 +107,8 @@ func withModbusServer<Result: Sendable>(
 
     @Test func silentUnitTimesOutWithoutBlockingOthers() async throws {
         try await withModbusServer(handler: TestRegisterFile().handle) { port in
-            try await client(port: port, timeout: .milliseconds(300)).withRunning { client in
-                async let silent = client.read(unit: 9, request: .readHoldingRegisters(address: 1, count: 1))
+            try await client(port: port, timeout: .seconds(10)).withRunning { client in
+                async let silent = client.read(unit: 9, request: .readHoldingRegisters(address: 1, count: 1), timeout: .milliseconds(300))
                 let answered = try await client.read(unit: 1, request: .readHoldingRegisters(address: 1, count: 1))
                 #expect(answered == [1])
                 do {
