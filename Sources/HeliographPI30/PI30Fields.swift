@@ -65,35 +65,63 @@ public enum PI30Fields {
         batteryType,
     ] + PI30Flag.allCases.map(flag)
 
+    /// Field ids resolved once: the mapping runs for every reply.
+    private enum ID {
+        static let gridVoltage = CommonFields.gridVoltage.id
+        static let gridFrequency = CommonFields.gridFrequency.id
+        static let outputVoltage = CommonFields.outputVoltage.id
+        static let outputFrequency = CommonFields.outputFrequency.id
+        static let loadApparentPower = CommonFields.loadApparentPower.id
+        static let loadPower = CommonFields.loadPower.id
+        static let loadPercent = CommonFields.loadPercent.id
+        static let busVoltage = PI30Fields.busVoltage.id
+        static let batteryVoltage = CommonFields.batteryVoltage.id
+        static let batteryChargingCurrent = PI30Fields.batteryChargingCurrent.id
+        static let batteryDischargeCurrent = PI30Fields.batteryDischargeCurrent.id
+        static let batteryCurrent = CommonFields.batteryCurrent.id
+        static let batteryPower = CommonFields.batteryPower.id
+        static let batterySOC = CommonFields.batterySOC.id
+        static let inverterTemperature = CommonFields.inverterTemperature.id
+        static let pv1Current = PI30Fields.pv1Current.id
+        static let pv1Voltage = PI30Fields.pv1Voltage.id
+        static let pv1Power = PI30Fields.pv1Power.id
+        static let pvPower = CommonFields.pvPower.id
+        static let sccBatteryVoltage = PI30Fields.sccBatteryVoltage.id
+        static let loadOn = PI30Fields.loadOn.id
+        static let charging = PI30Fields.charging.id
+        static let sccCharging = PI30Fields.sccCharging.id
+        static let acCharging = PI30Fields.acCharging.id
+        static let chargingToFloat = PI30Fields.chargingToFloat.id
+    }
+
     /// QPIGS → live readings.
     public static func values(from status: PI30GeneralStatus) -> [FieldID: FieldValue] {
-        var values: [FieldID: FieldValue] = [
-            CommonFields.gridVoltage.id: .number(status.gridVoltage),
-            CommonFields.gridFrequency.id: .number(status.gridFrequency),
-            CommonFields.outputVoltage.id: .number(status.acOutputVoltage),
-            CommonFields.outputFrequency.id: .number(status.acOutputFrequency),
-            CommonFields.loadApparentPower.id: .number(status.acOutputApparentPower),
-            CommonFields.loadPower.id: .number(status.acOutputActivePower),
-            CommonFields.loadPercent.id: .number(status.outputLoadPercent),
-            busVoltage.id: .number(status.busVoltage),
-            CommonFields.batteryVoltage.id: .number(status.batteryVoltage),
-            batteryChargingCurrent.id: .number(status.batteryChargingCurrent),
-            batteryDischargeCurrent.id: .number(status.batteryDischargeCurrent),
-            CommonFields.batteryCurrent.id: .number(status.batteryCurrent),
-            CommonFields.batteryPower.id: .number((status.batteryVoltage * status.batteryCurrent).rounded()),
-            CommonFields.batterySOC.id: .number(status.batteryCapacity),
-            CommonFields.inverterTemperature.id: .number(status.heatSinkTemperature),
-            pv1Current.id: .number(status.pv1InputCurrent),
-            pv1Voltage.id: .number(status.pv1InputVoltage),
-            pv1Power.id: .number(status.pv1Power),
-            CommonFields.pvPower.id: .number(status.pv1Power),
-            sccBatteryVoltage.id: .number(status.batteryVoltageFromSCC),
-            loadOn.id: .flag(status.deviceStatus.loadOn),
-            charging.id: .flag(status.deviceStatus.chargingOn),
-            sccCharging.id: .flag(status.deviceStatus.sccChargingOn),
-            acCharging.id: .flag(status.deviceStatus.acChargingOn),
-        ]
-        if let status2 = status.deviceStatus2 { values[chargingToFloat.id] = .flag(status2.chargingToFloat) }
+        var values = [FieldID: FieldValue](minimumCapacity: 26)
+        values[ID.gridVoltage] = .number(status.gridVoltage)
+        values[ID.gridFrequency] = .number(status.gridFrequency)
+        values[ID.outputVoltage] = .number(status.acOutputVoltage)
+        values[ID.outputFrequency] = .number(status.acOutputFrequency)
+        values[ID.loadApparentPower] = .number(status.acOutputApparentPower)
+        values[ID.loadPower] = .number(status.acOutputActivePower)
+        values[ID.loadPercent] = .number(status.outputLoadPercent)
+        values[ID.busVoltage] = .number(status.busVoltage)
+        values[ID.batteryVoltage] = .number(status.batteryVoltage)
+        values[ID.batteryChargingCurrent] = .number(status.batteryChargingCurrent)
+        values[ID.batteryDischargeCurrent] = .number(status.batteryDischargeCurrent)
+        values[ID.batteryCurrent] = .number(status.batteryCurrent)
+        values[ID.batteryPower] = .number((status.batteryVoltage * status.batteryCurrent).rounded())
+        values[ID.batterySOC] = .number(status.batteryCapacity)
+        values[ID.inverterTemperature] = .number(status.heatSinkTemperature)
+        values[ID.pv1Current] = .number(status.pv1InputCurrent)
+        values[ID.pv1Voltage] = .number(status.pv1InputVoltage)
+        values[ID.pv1Power] = .number(status.pv1Power)
+        values[ID.pvPower] = .number(status.pv1Power)
+        values[ID.sccBatteryVoltage] = .number(status.batteryVoltageFromSCC)
+        values[ID.loadOn] = .flag(status.deviceStatus.loadOn)
+        values[ID.charging] = .flag(status.deviceStatus.chargingOn)
+        values[ID.sccCharging] = .flag(status.deviceStatus.sccChargingOn)
+        values[ID.acCharging] = .flag(status.deviceStatus.acChargingOn)
+        if let status2 = status.deviceStatus2 { values[ID.chargingToFloat] = .flag(status2.chargingToFloat) }
         return values
     }
 

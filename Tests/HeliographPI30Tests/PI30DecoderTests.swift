@@ -123,3 +123,16 @@ struct PI30DecoderTests {
         #expect(try decoder.decode(buffer: &buffer) == .command("QPIGS"))
     }
 }
+
+@Suite("PI30 number parsing")
+struct PI30NumberTests {
+    @Test("fixed-width decimals decode exactly as Double(text) does")
+    func decimals() throws {
+        var payload: [String] = ["000.0", "057.50", "-12", "0014", "103.8", "57.45", "00000", "49.9", "0.1", "99.99"]
+        for whole in stride(from: 0, to: 100_000, by: 997) {
+            for fraction in ["0", "05", "50", "499", "999", "001"] { payload.append("\(whole).\(fraction)") }
+        }
+        let status = try PI30CurrentOptions(payload: payload.joined(separator: " "))
+        #expect(status.optionsA == payload.map { Double($0)! })
+    }
+}
