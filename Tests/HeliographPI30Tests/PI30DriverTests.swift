@@ -8,7 +8,7 @@ import Testing
 
 @Suite("PI30 driver against the simulator on a real pty")
 struct PI30DriverTests {
-    static func driver(_ path: String, _ configuration: PI30Driver.Configuration = .init(commandTimeout: .seconds(2))) -> PI30Driver {
+    static func driver(_ path: String, _ configuration: PI30Driver.Configuration = .init(commandTimeout: .seconds(5))) -> PI30Driver {
         PI30Driver(device: "inverter", transport: SerialTransport(path: path), configuration: configuration)
     }
 
@@ -88,7 +88,7 @@ struct PI30DriverTests {
     @Test("a value the device refuses is NAKed and the read-back is unchanged")
     func nak() async throws {
         try await withPI30Simulator { service, path in
-            let lenient = Self.driver(path, .init(commandTimeout: .seconds(2), maxChargingCurrentRange: 10...200))
+            let lenient = Self.driver(path, .init(commandTimeout: .seconds(5), maxChargingCurrentRange: 10...200))
             let outcome = try await lenient.apply(SettingChange(device: "inverter", setting: "max_charging_current_a", value: .number(150)), logger: quietLogger)
             #expect(!outcome.accepted)
             #expect(outcome.readBack == .number(60))
@@ -148,7 +148,8 @@ struct PI30DriverTests {
                 return error?.code == .timeout && error?.device == "inverter" && error?.message.contains("QPIGS") == true
             }
             service.setSilent(false)
-            let count = try await driver.poll(logger: quietLogger).count
+            // A generous timeout for the recovery: the suite may run on a loaded machine.
+            let count = try await Self.driver(path).poll(logger: quietLogger).count
             #expect(count == 1)
         }
     }
@@ -175,7 +176,7 @@ struct PI30DriverTests {
             let driver = Self.driver(path, .init(commandTimeout: .milliseconds(300)))
             service.inject(.truncateNextReply)
             await #expect(throws: HeliographError.self) { _ = try await driver.poll(logger: quietLogger) }
-            let sample = try #require(try await driver.poll(logger: quietLogger).first)
+            let sample = try #require(try await Self.driver(path).poll(logger: quietLogger).first)
             #expect(sample.number("battery_voltage_v") != nil)
         }
     }
@@ -215,7 +216,7 @@ struct PI30DriverTests {
             let driver = PI30Driver(
                 device: "inverter",
                 transport: HIDTransport(path: path),
-                configuration: .init(commandTimeout: .seconds(2), framing: .hid)
+                configuration: .init(commandTimeout: .seconds(5), framing: .hid)
             )
             let sample = try #require(try await driver.poll(logger: quietLogger).first)
             #expect(sample.number("battery_soc_pct") == 70)
