@@ -25,6 +25,8 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
             var sequence = UInt8.random(in: 1...254)
             var learnedSerial: UInt32?
             var lastSlowRead: ContinuousClock.Instant?
+            /// Once the logger has answered, silence means trouble, not a wrong serial.
+            var hasAnswered = false
         }
         let values = Mutex(Values())
     }
@@ -211,6 +213,7 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
         )
         let progress = SolarmanV5Exchange.Progress()
         let responses = try await exchange.run(requests, logger: logger, progress: progress)
+        state.values.withLock { $0.hasAnswered = true }
         if serial == 0, let learned = progress.learnedSerial, learned != 0 {
             state.values.withLock { $0.learnedSerial = learned }
             logger.info("learned logger serial", metadata: ["device.id": "\(device)", "logger.serial": "\(learned)"])
@@ -221,7 +224,7 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
     /// A logger ignores requests that carry another serial, which looks like silence. Asking once with
     /// serial 0 (which loggers answer) tells the two apart.
     private func diagnoseSilence(logger: Logger) async -> HeliographError? {
-        guard configuration.loggerSerial != 0 else { return nil }
+        guard configuration.loggerSerial != 0, !state.values.withLock({ $0.hasAnswered }) else { return nil }
         let probe = SolarmanV5Exchange(
             transport: transport,
             loggerSerial: 0,
