@@ -140,6 +140,7 @@ let package = Package(
             dependencies: [
                 "HeliographSolarman", "HeliographModbus", "HeliographTransport", "HeliographDrivers", "HeliographSimulators",
                 "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
+                .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings

@@ -61,3 +61,17 @@ public struct SolarmanV5FrameDecoder: NIOSingleStepByteToMessageDecoder {
         return .skipped(HeliographError(.malformedFrame, reason, bytes: shown))
     }
 }
+
+extension SolarmanV5Inbound: Equatable {
+    /// Skipped items compare by error code, message and bytes (the underlying error is not compared).
+    public static func == (lhs: SolarmanV5Inbound, rhs: SolarmanV5Inbound) -> Bool {
+        switch (lhs, rhs) {
+        case (.frame(let left), .frame(let right)):
+            left == right
+        case (.skipped(let left), .skipped(let right)):
+            left.code == right.code && left.message == right.message && left.bytes == right.bytes
+        default:
+            false
+        }
+    }
+}

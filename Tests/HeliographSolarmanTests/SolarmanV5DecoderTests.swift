@@ -73,3 +73,19 @@ struct SolarmanV5DecoderTests {
         #expect(skipped(items).first?.bytes == Array(response.prefix(20)))
     }
 }
+
+import NIOTestUtils
+
+@Suite("Solarman V5 decoder verifier")
+struct SolarmanV5DecoderVerifierTests {
+    @Test("NIO's decoder verifier accepts the decoder on golden frames")
+    func verifier() throws {
+        let frames = (Fixtures.solarman.real_frames + Fixtures.solarman.constructed_frames)
+            .filter { !$0.label.contains("DATA frame") }
+            .map(\.bytes)
+        let pairs = try frames.map { bytes in
+            (ByteBuffer(bytes: bytes), [SolarmanV5Inbound.frame(try SolarmanV5Frame.decode(bytes))])
+        }
+        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) { SolarmanV5FrameDecoder() }
+    }
+}
