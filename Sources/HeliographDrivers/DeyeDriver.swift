@@ -211,7 +211,7 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
             answersHeartbeats: configuration.answersHeartbeats,
             requestTimeout: configuration.requestTimeout
         )
-        let progress = SolarmanV5Exchange.Progress()
+        let progress = DeyeExchangeProgress(timeout: configuration.requestTimeout)
         let responses = try await exchange.run(requests, logger: logger, progress: progress)
         state.values.withLock { $0.hasAnswered = true }
         if serial == 0, let learned = progress.learnedSerial, learned != 0 {
@@ -234,7 +234,7 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
             // One short read; a generous wait keeps a busy logger from hiding the real cause.
             requestTimeout: max(configuration.requestTimeout, .seconds(2))
         )
-        let progress = SolarmanV5Exchange.Progress()
+        let progress = DeyeExchangeProgress(timeout: probe.requestTimeout)
         guard (try? await probe.run([.readHoldingRegisters(address: 0, count: 1)], logger: logger, progress: progress)) != nil,
             let actual = progress.learnedSerial, actual != configuration.loggerSerial
         else { return nil }

@@ -5,7 +5,6 @@ import HeliographSolarman
 import HeliographTransport
 import Logging
 import NIOCore
-import Synchronization
 
 /// Runs Modbus requests through a Solarman V5 logger on one TCP connection: writes each request,
 /// answers heartbeats, skips unsolicited frames and garbage, and matches answers by sequence byte.
@@ -17,23 +16,12 @@ struct SolarmanV5Exchange: Sendable {
     var answersHeartbeats: Bool
     var requestTimeout: Duration
 
-    /// What the connection was doing, for the error when it times out.
-    final class Progress: Sendable {
-        private let state = Mutex<(step: String, discarded: String?, serial: UInt32?)>(("connecting", nil, nil))
-        var step: String { state.withLock { $0.step } }
-        var discarded: String? { state.withLock { $0.discarded } }
-        var learnedSerial: UInt32? { state.withLock { $0.serial } }
-        func set(_ step: String) { state.withLock { $0.step = step } }
-        func discarded(_ reason: String?) { state.withLock { $0.discarded = reason } }
-        func learned(_ serial: UInt32) { state.withLock { $0.serial = serial } }
-    }
-
     /// Sends `requests` in order on one connection and returns their answers (exceptions included).
-    func run(_ requests: [ModbusRequest], logger: Logger, progress: Progress = Progress()) async throws -> [ModbusResponse] {
+    func run(_ requests: [ModbusRequest], logger: Logger, progress: DeyeExchangeProgress) async throws -> [ModbusResponse] {
         let transport = transport
         let configuration = self
         do {
-            return try await withTimeout(requestTimeout * requests.count, "exchange with \(transport.address)") {
+            return try await withRequestDeadlines(progress) {
                 try await transport.withConnection { inbound, outbound in
                     var session = SolarmanV5Session(
                         loggerSerial: configuration.loggerSerial,
@@ -43,7 +31,7 @@ struct SolarmanV5Exchange: Sendable {
                     var frames = inbound.decode(using: SolarmanV5FrameDecoder()).makeAsyncIterator()
                     var responses: [ModbusResponse] = []
                     for request in requests {
-                        progress.set("waiting for the answer to \(request.summary)")
+                        progress.begin("waiting for the answer to \(request.summary)")
                         var buffer = ByteBuffer()
                         session.send(request, unit: configuration.slaveID).encode(into: &buffer)
                         try await outbound.write(buffer)

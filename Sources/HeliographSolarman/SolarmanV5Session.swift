@@ -59,6 +59,13 @@ public struct SolarmanV5Session: Sendable {
         let frame: SolarmanV5Frame
         switch inbound {
         case .skipped(let error):
+            // A frame that fails its checksum while we wait is most likely our answer, damaged:
+            // failing now lets the driver retry at once instead of waiting out the timeout.
+            if error.code == .checksumMismatch, pending != nil {
+                pending = nil
+                lastDiscarded = "frame with a bad checksum"
+                return .fail(HeliographError(.checksumMismatch, "the answer had a bad V5 checksum: \(error.message)", bytes: error.bytes))
+            }
             return discard("skipped bytes: \(error)")
         case .frame(let received):
             frame = received

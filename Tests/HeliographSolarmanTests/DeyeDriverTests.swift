@@ -25,7 +25,7 @@ func withDeyeSimulator<R: Sendable>(
     }
 }
 
-func deyeDriver(port: Int, serial: UInt32 = 2_612_749_371, model: String = "deye_single_phase_hybrid", timeout: Duration = .milliseconds(400), attempts: Int = 3) throws -> DeyeDriver {
+func deyeDriver(port: Int, serial: UInt32 = 2_612_749_371, model: String = "deye_single_phase_hybrid", timeout: Duration = .seconds(5), attempts: Int = 3) throws -> DeyeDriver {
     try DeyeDriver(
         device: "deye",
         transport: TCPTransport(.init(host: "127.0.0.1", port: port, connectTimeout: .seconds(2))),
@@ -115,7 +115,7 @@ struct DeyeDriverTests {
     @Test("a wrong checksum is skipped and the poll retried; a dropped connection is reconnected")
     func corruptedAndDropped() async throws {
         try await withDeyeSimulator { simulator, port in
-            let driver = try deyeDriver(port: port, timeout: .milliseconds(300))
+            let driver = try deyeDriver(port: port)
             simulator.updateFaults { $0.corruptChecksums = 1 }
             #expect(try await driver.poll(logger: testLogger).first?.number("battery_soc_pct") != nil)
             simulator.updateFaults { $0.dropConnections = 1 }
@@ -135,8 +135,9 @@ struct DeyeDriverTests {
     @Test("a logger that stops answering gives a clear timeout, and the next poll recovers without a restart")
     func slowThenRecovered() async throws {
         try await withDeyeSimulator { simulator, port in
-            let driver = try deyeDriver(port: port, timeout: .milliseconds(200), attempts: 2)
-            simulator.updateFaults { $0.replyDelay = .seconds(1) }
+            let driver = try deyeDriver(port: port, timeout: .seconds(1), attempts: 2)
+            #expect(try await driver.poll(logger: testLogger).first?.number("battery_soc_pct") != nil)
+            simulator.updateFaults { $0.replyDelay = .seconds(4) }
             await #expect {
                 try await driver.poll(logger: testLogger)
             } throws: { error in
@@ -156,7 +157,7 @@ struct DeyeDriverTests {
     @Test("a wrong logger serial is named as such")
     func wrongSerial() async throws {
         try await withDeyeSimulator { _, port in
-            let driver = try deyeDriver(port: port, serial: 1_234_567_890, timeout: .milliseconds(300), attempts: 1)
+            let driver = try deyeDriver(port: port, serial: 1_234_567_890, timeout: .milliseconds(500), attempts: 1)
             await #expect {
                 try await driver.poll(logger: testLogger)
             } throws: { error in
@@ -200,7 +201,7 @@ struct DeyeDriverTests {
             let driver = try DeyeDriver(
                 device: "deye",
                 transport: TCPTransport(.init(host: "127.0.0.1", port: port)),
-                configuration: .init(loggerSerial: 2_612_749_371, requestTimeout: .milliseconds(500)),
+                configuration: .init(loggerSerial: 2_612_749_371, requestTimeout: .seconds(5)),
                 map: map
             )
             await #expect {
@@ -226,7 +227,7 @@ struct DeyeDriverTests {
             let driver = try DeyeDriver(
                 device: "deye",
                 transport: TCPTransport(.init(host: "127.0.0.1", port: port)),
-                configuration: .init(loggerSerial: 2_612_749_371, requestTimeout: .milliseconds(500)),
+                configuration: .init(loggerSerial: 2_612_749_371, requestTimeout: .seconds(5)),
                 map: map
             )
             let sample = try #require(try await driver.poll(logger: testLogger).first)
@@ -327,7 +328,7 @@ struct SolarmanScanTests {
             group.addTask { try await responder.run() }
             let port = await responder.listeningPort()
             defer { group.cancelAll() }
-            let found = try await SolarmanScanner.scan(address: "127.0.0.1", port: port, bindHost: "127.0.0.1", timeout: .milliseconds(300))
+            let found = try await SolarmanScanner.scan(address: "127.0.0.1", port: port, bindHost: "127.0.0.1", timeout: .seconds(1))
             #expect(found == [reply])
         }
     }

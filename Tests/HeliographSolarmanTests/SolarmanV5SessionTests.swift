@@ -97,6 +97,22 @@ struct SolarmanV5SessionTests {
         #expect(error.message.contains("inverter did not answer"))
     }
 
+    @Test("a damaged frame while waiting fails the request at once; garbage does not")
+    func damagedAnswer() throws {
+        var session = SolarmanV5Session(loggerSerial: serial, initialSequence: 0x65)
+        _ = session.send(.readHoldingRegisters(address: 0x76, count: 1), unit: 1)
+        guard case .ignore = session.receive(.skipped(HeliographError(.malformedFrame, "garbage")), unixTime: 0) else {
+            Issue.record("garbage must be skipped")
+            return
+        }
+        guard case .fail(let error) = session.receive(.skipped(HeliographError(.checksumMismatch, "bad sum", bytes: [1])), unixTime: 0) else {
+            Issue.record("a damaged answer must fail the request")
+            return
+        }
+        #expect(error.code == .checksumMismatch)
+        #expect(!session.isWaiting)
+    }
+
     @Test("sequence bytes advance and wrap")
     func sequenceWraps() {
         var session = SolarmanV5Session(loggerSerial: serial, initialSequence: 0xFF)
