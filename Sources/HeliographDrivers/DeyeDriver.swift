@@ -7,7 +7,7 @@ import Logging
 import Synchronization
 
 /// Deye/Sunsynk inverters (hybrid single/three phase, string, micro) through a Solarman V5 logger
-/// or plain Modbus TCP, decoded with a register map shipped as data.
+/// or plain Modbus TCP (same register maps), decoded with a register map shipped as data.
 ///
 /// Each poll opens one connection, reads the planned register ranges (settings only every
 /// `slowReadInterval`), and closes it; a logger that stopped answering is simply reconnected on the
@@ -23,6 +23,7 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
     final class DriverState: Sendable {
         struct Values {
             var sequence = UInt8.random(in: 1...254)
+            var transaction = UInt16.random(in: 1...0xFFF0)
             var learnedSerial: UInt32?
             var lastSlowRead: ContinuousClock.Instant?
             /// Once the logger has answered, silence means trouble, not a wrong serial.
@@ -38,13 +39,6 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
 
     /// Uses a custom register map (e.g. loaded from a user file).
     public init(device: DeviceID, transport: any ByteTransport, configuration: Configuration, map: RegisterMap) throws(HeliographError) {
-        guard configuration.transportKind == .solarmanV5 else {
-            throw HeliographError(
-                .invalidConfiguration,
-                "transport \(configuration.transportKind.rawValue) is not available yet for Deye; use v5 (Solarman logger)",
-                device: device
-            )
-        }
         self.device = device
         self.transport = transport
         self.configuration = configuration
@@ -199,32 +193,48 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
     }
 
     private func exchangeOnce(_ requests: [ModbusRequest], logger: Logger) async throws -> [ModbusResponse] {
-        let (sequence, serial) = state.values.withLock { values in
-            defer { values.sequence &+= UInt8(truncatingIfNeeded: requests.count) }
-            return (values.sequence, values.learnedSerial ?? configuration.loggerSerial)
+        let (sequence, transaction, serial) = state.values.withLock { values in
+            defer {
+                values.sequence &+= UInt8(truncatingIfNeeded: requests.count)
+                values.transaction &+= UInt16(truncatingIfNeeded: requests.count)
+            }
+            return (values.sequence, values.transaction, values.learnedSerial ?? configuration.loggerSerial)
         }
-        let exchange = SolarmanV5Exchange(
-            transport: transport,
-            loggerSerial: serial,
-            slaveID: configuration.slaveID,
-            initialSequence: sequence,
-            answersHeartbeats: configuration.answersHeartbeats,
-            requestTimeout: configuration.requestTimeout
-        )
         let progress = DeyeExchangeProgress(timeout: configuration.requestTimeout)
-        let responses = try await exchange.run(requests, logger: logger, progress: progress)
-        state.values.withLock { $0.hasAnswered = true }
-        if serial == 0, let learned = progress.learnedSerial, learned != 0 {
-            state.values.withLock { $0.learnedSerial = learned }
-            logger.info("learned logger serial", metadata: ["device.id": "\(device)", "logger.serial": "\(learned)"])
+        let responses: [ModbusResponse]
+        switch configuration.transportKind {
+        case .solarmanV5:
+            let exchange = SolarmanV5Exchange(
+                transport: transport,
+                loggerSerial: serial,
+                slaveID: configuration.slaveID,
+                initialSequence: sequence,
+                answersHeartbeats: configuration.answersHeartbeats,
+                requestTimeout: configuration.requestTimeout
+            )
+            responses = try await exchange.run(requests, logger: logger, progress: progress)
+            if serial == 0, let learned = progress.learnedSerial, learned != 0 {
+                state.values.withLock { $0.learnedSerial = learned }
+                logger.info("learned logger serial", metadata: ["device.id": "\(device)", "logger.serial": "\(learned)"])
+            }
+        case .modbusTCP:
+            let exchange = DeyeModbusTCPExchange(
+                transport: transport,
+                unit: configuration.slaveID,
+                firstTransactionID: transaction,
+                requestTimeout: configuration.requestTimeout
+            )
+            responses = try await exchange.run(requests, logger: logger, progress: progress)
         }
+        state.values.withLock { $0.hasAnswered = true }
         return responses
     }
 
     /// A logger ignores requests that carry another serial, which looks like silence. Asking once with
     /// serial 0 (which loggers answer) tells the two apart.
     private func diagnoseSilence(logger: Logger) async -> HeliographError? {
-        guard configuration.loggerSerial != 0, !state.values.withLock({ $0.hasAnswered }) else { return nil }
+        guard configuration.transportKind == .solarmanV5, configuration.loggerSerial != 0, !state.values.withLock({ $0.hasAnswered })
+        else { return nil }
         let probe = SolarmanV5Exchange(
             transport: transport,
             loggerSerial: 0,

@@ -8,11 +8,20 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// A Solarman V5 logger with a Deye inverter behind it, on TCP: serves a register image from
+/// A Solarman V5 logger with a Deye inverter behind it on TCP (or the inverter alone on plain
+/// Modbus TCP): serves a register image from
 /// `DeyeSimulatedPlant` through a bundled register map, accepts setting writes (function 0x10 only,
 /// within the map's ranges), and can misbehave on demand for tests (`Faults`).
 public final class DeyeSimulator: Service, Sendable {
     public struct Configuration: Sendable, Hashable {
+        /// What the simulated device speaks on its port.
+        public enum WireProtocol: String, Sendable, Hashable, CaseIterable {
+            /// A Solarman logger stick (V5 frames around Modbus RTU), like TCP 8899.
+            case solarmanV5 = "v5"
+            /// Plain Modbus TCP, like an RS-485 gateway on 502.
+            case modbusTCP = "modbus-tcp"
+        }
+
         /// Tests and demos listen on loopback only.
         public var host: String
         /// 0 picks a free port; see `listeningPort()`.
@@ -27,6 +36,7 @@ public final class DeyeSimulator: Service, Sendable {
         public var timeScale: Double
         /// Simulated clock at start-up, as seconds after midnight UTC (10:00 by default: the sun is up).
         public var startSecondOfDay: Double
+        public var wireProtocol: WireProtocol
 
         public init(
             host: String = "127.0.0.1",
@@ -36,7 +46,8 @@ public final class DeyeSimulator: Service, Sendable {
             model: String = "deye_single_phase_hybrid",
             inverterSerial: String = "2306012345",
             timeScale: Double = 1,
-            startSecondOfDay: Double = 10 * 3_600
+            startSecondOfDay: Double = 10 * 3_600,
+            wireProtocol: WireProtocol = .solarmanV5
         ) {
             self.host = host
             self.port = port
@@ -46,6 +57,7 @@ public final class DeyeSimulator: Service, Sendable {
             self.inverterSerial = inverterSerial
             self.timeScale = timeScale
             self.startSecondOfDay = startSecondOfDay
+            self.wireProtocol = wireProtocol
         }
     }
 
@@ -118,6 +130,16 @@ public final class DeyeSimulator: Service, Sendable {
     public var requestCount: Int { state.withLock { $0.requests } }
 
     public func run() async throws {
+        if configuration.wireProtocol == .modbusTCP {
+            let server = ModbusTCPServer(
+                configuration: .init(host: configuration.host, port: configuration.port),
+                logger: logger,
+                onReady: { port in self.listening(on: port) },
+                handler: { unit, request in await self.answerModbusTCP(unit: unit, request) }
+            )
+            try await server.run()
+            return
+        }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
@@ -125,14 +147,7 @@ public final class DeyeSimulator: Service, Sendable {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        let port = server.channel.localAddress?.port ?? configuration.port
-        let waiters = state.withLock { state in
-            state.port = port
-            defer { state.portWaiters = [] }
-            return state.portWaiters
-        }
-        for waiter in waiters { waiter.resume(returning: port) }
-        logger.info("Deye simulator listening", metadata: ["simulator.port": "\(port)", "logger.serial": "\(configuration.loggerSerial)"])
+        listening(on: server.channel.localAddress?.port ?? configuration.port)
 
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { connections in
@@ -142,6 +157,42 @@ public final class DeyeSimulator: Service, Sendable {
             }
             group.cancelAll()
         }
+    }
+
+    private func listening(on port: Int) {
+        let waiters = state.withLock { state in
+            state.port = port
+            defer { state.portWaiters = [] }
+            return state.portWaiters
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+        logger.info(
+            "Deye simulator listening",
+            metadata: ["simulator.port": "\(port)", "simulator.protocol": "\(configuration.wireProtocol.rawValue)", "logger.serial": "\(configuration.loggerSerial)"]
+        )
+    }
+
+    /// Plain Modbus TCP: the same inverter without the logger; `silent` and `replyDelay` apply.
+    private func answerModbusTCP(unit: UInt8, _ request: ModbusRequest) async -> ModbusResponse? {
+        let now = Date()
+        let (response, delay): (ModbusResponse?, Duration) = state.withLock { state in
+            state.requests += 1
+            guard !state.faults.silent else { return (nil, .zero) }
+            guard unit == configuration.slaveID else {
+                return (.exception(function: request.function.rawValue, code: .gatewayTargetFailedToRespond), state.faults.replyDelay)
+            }
+            let values = state.plant.advance(to: simulatedTime(now))
+            return (Self.handle(request, state: &state, map: map, plantValues: values), state.faults.replyDelay)
+        }
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        return response
+    }
+
+    private func simulatedTime(_ now: Date) -> Date {
+        Date(
+            timeIntervalSince1970: now.timeIntervalSince1970 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400)
+                + configuration.startSecondOfDay + now.timeIntervalSince(started) * configuration.timeScale
+        )
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
@@ -173,10 +224,7 @@ public final class DeyeSimulator: Service, Sendable {
 
     private func answer(_ frame: SolarmanV5Frame) -> Reply {
         let now = Date()
-        let simulated = Date(
-            timeIntervalSince1970: now.timeIntervalSince1970 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400)
-                + configuration.startSecondOfDay + now.timeIntervalSince(started) * configuration.timeScale
-        )
+        let simulated = simulatedTime(now)
         return state.withLock { state -> Reply in
             state.requests += 1
             var faults = state.faults

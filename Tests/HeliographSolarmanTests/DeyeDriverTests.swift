@@ -248,14 +248,72 @@ struct DeyeDriverTests {
         }
     }
 
-    @Test("the Modbus TCP transport kind is refused clearly until it exists")
-    func modbusTCPNotYet() {
-        #expect(throws: HeliographError.self) {
-            try DeyeDriver(
-                device: "deye",
-                transport: TCPTransport(.init(host: "127.0.0.1", port: 502)),
-                configuration: .init(transportKind: .modbusTCP)
+}
+
+@Suite("Deye driver over plain Modbus TCP")
+struct DeyeModbusTCPTests {
+    static var simulatorConfiguration: DeyeSimulator.Configuration {
+        var configuration = DeyeSimulator.Configuration()
+        configuration.wireProtocol = .modbusTCP
+        return configuration
+    }
+
+    func driver(port: Int, timeout: Duration = .seconds(5), slaveID: UInt8 = 1) throws -> DeyeDriver {
+        try DeyeDriver(
+            device: "deye",
+            host: "127.0.0.1",
+            port: port,
+            configuration: .init(
+                slaveID: slaveID,
+                transportKind: .modbusTCP,
+                requestTimeout: timeout,
+                retry: .init(attempts: 2, initialDelay: .milliseconds(10))
             )
+        )
+    }
+
+    @Test("the same register map polls over Modbus TCP")
+    func poll() async throws {
+        try await withDeyeSimulator(Self.simulatorConfiguration) { simulator, port in
+            let sample = try #require(try await self.driver(port: port).poll(logger: testLogger).first)
+            #expect((0...100).contains(try #require(sample.number("battery_soc_pct"))))
+            #expect(sample["work_mode"] == .text("zero_export_to_ct"))
+            #expect(simulator.requestCount >= 3)
+        }
+    }
+
+    @Test("settings are written and read back over Modbus TCP")
+    func settings() async throws {
+        try await withDeyeSimulator(Self.simulatorConfiguration) { simulator, port in
+            let outcome = try await self.driver(port: port).apply(
+                SettingChange(device: "deye", setting: "battery_max_charge_current_a", value: .number(90)),
+                logger: testLogger
+            )
+            #expect(outcome.accepted)
+            #expect(outcome.readBack == .number(90))
+            #expect(simulator.register(0xD2) == 90)
+        }
+    }
+
+    @Test("a wrong unit id is a Modbus exception; a silent gateway times out and the next poll recovers")
+    func failures() async throws {
+        try await withDeyeSimulator(Self.simulatorConfiguration) { simulator, port in
+            await #expect {
+                try await self.driver(port: port, slaveID: 7).poll(logger: testLogger)
+            } throws: { error in
+                let error = error as! HeliographError
+                return error.code == .deviceRejected && error.message.contains("gateway target failed to respond")
+            }
+            let gateway = try self.driver(port: port, timeout: .seconds(1))
+            simulator.updateFaults { $0.silent = true }
+            await #expect {
+                try await gateway.poll(logger: testLogger)
+            } throws: { error in
+                let error = error as! HeliographError
+                return error.code == .timeout && error.message.contains("no Modbus TCP answer")
+            }
+            simulator.updateFaults { $0.silent = false }
+            #expect(try await gateway.poll(logger: testLogger).first?.number("battery_soc_pct") != nil)
         }
     }
 }
