@@ -168,7 +168,7 @@ let package = Package(
             name: "HeliographHoymilesTests",
             dependencies: [
                 "HeliographHoymiles", "HeliographModbus", "HeliographDrivers", "HeliographTransport", "HeliographSimulators",
-                "HeliographTesting", nioCore,
+                "HeliographTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings

@@ -1,0 +1,58 @@
+import Foundation
+import HeliographCore
+import HeliographDrivers
+import HeliographHoymiles
+import HeliographModbus
+import HeliographSimulators
+import Logging
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Testing
+
+@Suite struct HoymilesLifecycleTests {
+    @Test func simulatorAndDriverStopOnGracefulShutdown() async throws {
+        let clock = ManualClock(utc(2026, 6, 1, 12))
+        try await testGracefulShutdown { trigger in
+            let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+            let simulator = HoymilesDTUSimulator(now: { clock.now }, onReady: { portContinuation.yield($0) })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await simulator.run() }
+                var iterator = ports.makeAsyncIterator()
+                let port = try #require(await iterator.next())
+                let driver = HoymilesDTUDriver(configuration: .init(device: "dtu", host: "127.0.0.1", port: port), now: { clock.now })
+                group.addTask { try await driver.run() }
+                let samples = try await driver.poll(logger: Logger(label: "test"))
+                #expect(samples.count == 4)
+                trigger.triggerGracefulShutdown()
+                // Both run() calls must return by themselves; the group would otherwise never finish.
+                try await group.waitForAll()
+                let error = await #expect(throws: HeliographError.self) { try await driver.poll(logger: Logger(label: "test")) }
+                #expect(error?.code == .deviceUnavailable)
+            }
+        }
+    }
+
+    @Test func aClientRunsOnlyOnce() async throws {
+        let client = ModbusTCPClient(transport: FailingTransport())
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await client.run() }
+                _ = try? await client.send(unit: 1, request: .readHoldingRegisters(address: 0, count: 1), timeout: .milliseconds(200))
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        let error = await #expect(throws: HeliographError.self) { try await client.run() }
+        #expect(error?.code == .invalidConfiguration)
+    }
+
+    @Test func benchmarksRunAndCountTheirOperations() throws {
+        let decode = try ModbusTCPBenchmarks.decodeReadResponses(frames: 2_000)
+        #expect(decode.operations == 2_000)
+        let encode = ModbusTCPBenchmarks.encodeRequests(frames: 500)
+        #expect(encode.operations == 500)
+        let track = try HoymilesBenchmarks.decodeAndTrack(scans: 5)
+        #expect(track.operations == 5)
+        #expect(track.extra["ports_per_scan"] == 100)
+    }
+}
