@@ -78,7 +78,7 @@ struct PymodbusPeerTests {
         defer { peer.stop() }
         let fixture = try HoymilesFixture.load()
         // pymodbus 3.16 drops the second of two requests arriving in one TCP segment, so one at a time.
-        let driver = HoymilesDTUDriver(configuration: .init(device: "peer-dtu", host: "127.0.0.1", port: peer.port, maximumInFlight: 1))
+        let driver = HoymilesDTUDriver(configuration: .init(device: "peer-dtu", host: "127.0.0.1", port: peer.port, requestTimeout: .seconds(10), maximumInFlight: 1))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await driver.run() }
             defer { group.cancelAll() }
@@ -103,7 +103,7 @@ struct PymodbusPeerTests {
 
         // The generic client against the same peer (one Python process per run keeps the suite light).
         // pymodbus 3.16 drops the second of two requests arriving in one TCP segment, so one at a time.
-        let client = ModbusTCPClient(transport: TCPTransport(.init(host: "127.0.0.1", port: peer.port)), configuration: .init(maximumInFlight: 1))
+        let client = ModbusTCPClient(transport: TCPTransport(.init(host: "127.0.0.1", port: peer.port)), configuration: .init(requestTimeout: .seconds(10), maximumInFlight: 1))
         try await client.withRunning { client in
             try await client.write(unit: 1, request: .writeSingleRegister(address: 0x3000, value: 0xBEEF))
             try await client.write(unit: 1, request: .writeMultipleRegisters(address: 0x3001, values: [1, 2, 3]))

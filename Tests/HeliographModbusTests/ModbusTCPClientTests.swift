@@ -50,7 +50,7 @@ func withModbusServer<Result: Sendable>(
 }
 
 @Suite struct ModbusTCPClientTests {
-    func client(port: Int, timeout: Duration = .seconds(2), maximumInFlight: Int = 8) -> ModbusTCPClient {
+    func client(port: Int, timeout: Duration = .seconds(10), maximumInFlight: Int = 8) -> ModbusTCPClient {
         ModbusTCPClient(
             transport: TCPTransport(.init(host: "127.0.0.1", port: port)),
             configuration: .init(requestTimeout: timeout, maximumInFlight: maximumInFlight)
@@ -125,7 +125,7 @@ func withModbusServer<Result: Sendable>(
     @Test func reconnectsOnNextUseAfterThePeerWentAway() async throws {
         let registers = TestRegisterFile()
         let firstPort = try await withModbusServer(handler: registers.handle) { port in port }
-        let client = client(port: firstPort, timeout: .seconds(2))
+        let client = client(port: firstPort)
         try await client.withRunning { client in
             // Nobody listens now: the request fails with a connection error, not a hang.
             let error = await #expect(throws: HeliographError.self) {
@@ -148,7 +148,7 @@ func withModbusServer<Result: Sendable>(
 
     @Test func requestsWaitForRunToStartAndFailAfterItStopped() async throws {
         try await withModbusServer(handler: TestRegisterFile().handle) { port in
-            let client = client(port: port, timeout: .seconds(2))
+            let client = client(port: port)
             let early = Task { try await client.read(unit: 1, request: .readHoldingRegisters(address: 7, count: 1)) }
             try await client.withRunning { client in
                 let value = try await early.value
