@@ -153,6 +153,13 @@
         ctx.beginPath();
         s.points.forEach((p, i) => { const px = x(p[0]), py = y(p[1]); if (i === 0) ctx.moveTo(px, py); else ctx.lineTo(px, py); });
         ctx.strokeStyle = color; ctx.lineWidth = 1.6; ctx.lineJoin = 'round'; ctx.stroke();
+        // A line needs two points; a lone point (the first minute of data) is drawn as a dot.
+        if (s.points.length < 3) {
+          ctx.fillStyle = color;
+          for (const p of s.points) { ctx.beginPath(); ctx.arc(x(p[0]), y(p[1]), 3, 0, Math.PI * 2); ctx.fill(); }
+          ctx.beginPath();
+          s.points.forEach((p, i) => { if (i === 0) ctx.moveTo(x(p[0]), y(p[1])); else ctx.lineTo(x(p[0]), y(p[1])); });
+        }
         if (options.type === 'area') {
           const zero = y(Math.max(axis.low, Math.min(axis.high, 0)));
           ctx.lineTo(x(s.points[s.points.length - 1][0]), zero);
