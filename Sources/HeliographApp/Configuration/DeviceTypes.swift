@@ -1,0 +1,80 @@
+import HeliographCore
+
+/// The device types the configuration accepts under `devices.<id>.type`.
+///
+/// Adding a device family is adding one `DeviceType` to `all` (its options parser) and one case to
+/// `DeviceOptions` plus its driver in `DriverFactory`.
+enum DeviceTypes {
+    struct DeviceType: Sendable {
+        var name: String
+        /// Type-specific keys, for the unknown-key check.
+        var keys: [String]
+        var parse: @Sendable (ConfigurationSection) -> DeviceOptions?
+    }
+
+    static let all: [DeviceType] = [
+        DeviceType(name: "pi30", keys: ["port", "baud", "queries", "hid"], parse: parsePI30),
+    ]
+
+    static let commonKeys = ["type", "interval", "timeout"]
+
+    static func parse(id: DeviceID, section: ConfigurationSection) -> DeviceConfiguration? {
+        guard section.mapping != nil else {
+            section.problem(nil, "expected the device's settings (type, port, ...)")
+            return nil
+        }
+        guard let typeName = section.string("type") else {
+            section.problem("type", "missing; one of \(all.map(\.name).joined(separator: ", "))")
+            return nil
+        }
+        guard let type = all.first(where: { $0.name == typeName }) else {
+            section.problem("type", "unknown device type '\(typeName)'; one of \(all.map(\.name).joined(separator: ", "))")
+            return nil
+        }
+        let interval = section.duration("interval", in: .milliseconds(100)...(.seconds(86_400)))
+        let timeout = section.duration("timeout", in: .milliseconds(50)...(.seconds(600)))
+        let options = type.parse(section)
+        section.reportUnknownKeys(allowed: commonKeys + type.keys)
+        guard let options else { return nil }
+        return DeviceConfiguration(
+            id: id,
+            type: typeName,
+            interval: interval ?? .seconds(10),
+            timeout: timeout ?? .seconds(5),
+            options: options
+        )
+    }
+
+    /// Query names the PI30 options accept; the driver decides what it can decode.
+    static let pi30Queries = ["QPIGS", "QPIGS2", "QMOD", "QPIRI", "QPIWS", "QID", "QVFW", "QPI", "QFLAG", "QET", "QT", "QBEQI"]
+
+    private static func parsePI30(_ section: ConfigurationSection) -> DeviceOptions? {
+        // Read every key before deciding, so one problem does not hide the others.
+        let port = section.string("port")
+        let baud = section.int("baud", in: 300...921_600)
+        let hid = section.bool("hid")
+        var queries = section.stringList("queries")?.map { $0.uppercased() }
+        if let list = queries {
+            let unknown = list.filter { !pi30Queries.contains($0) }
+            if !unknown.isEmpty {
+                section.problem("queries", "unknown queries \(unknown.joined(separator: ", ")); known: \(pi30Queries.joined(separator: ", "))")
+                queries = nil
+            } else if list.isEmpty {
+                section.problem("queries", "must list at least one query, e.g. [QPIGS, QMOD]")
+                queries = nil
+            }
+        }
+        guard let port else {
+            section.problem("port", "missing; the device path, e.g. /dev/hidraw0 or /dev/ttyUSB0")
+            return nil
+        }
+        guard port.hasPrefix("/") else {
+            section.problem("port", "must be an absolute device path like /dev/hidraw0 or /dev/ttyUSB0; got '\(port)'")
+            return nil
+        }
+        var options = PI30Options(port: port, hid: hid)
+        if let baud { options.baud = baud }
+        if let queries { options.queries = queries }
+        return .pi30(options)
+    }
+}

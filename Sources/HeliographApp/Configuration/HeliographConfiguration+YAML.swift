@@ -1,0 +1,114 @@
+import HeliographCore
+import Logging
+import Yams
+
+import class Foundation.ProcessInfo
+import struct Foundation.Data
+import struct Foundation.URL
+
+extension HeliographConfiguration {
+    /// Reads and checks a configuration file; throws one `HeliographError` (`invalidConfiguration`)
+    /// listing every problem, each with its key and line.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HeliographConfiguration {
+        let text = try readFile(path)
+        let (configuration, problems) = parse(yaml: text, environment: environment)
+        guard let configuration, problems.isEmpty else { throw HeliographError.configuration(problems, source: path) }
+        return configuration
+    }
+
+    /// Every problem in a configuration file, empty when it is fine. Missing files are a problem too.
+    public static func check(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> [ConfigurationProblem] {
+        do {
+            return parse(yaml: try readFile(path), environment: environment).problems
+        } catch let error as HeliographError {
+            return [ConfigurationProblem(key: "", message: error.message)]
+        } catch {
+            return [ConfigurationProblem(key: "", message: "\(error)")]
+        }
+    }
+
+    /// Parses YAML text and environment overrides into a configuration and the problems found.
+    /// The configuration is nil only when the text is not YAML at all.
+    public static func parse(yaml: String, environment: [String: String] = [:]) -> (configuration: HeliographConfiguration?, problems: [ConfigurationProblem]) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            return (nil, [Self.problem(from: error)])
+        } catch {
+            return (nil, [ConfigurationProblem(key: "", message: "not valid YAML: \(error)")])
+        }
+        let problems = ConfigurationSection.Problems()
+        let file = ConfigurationSection(path: "", node: root, environment: environment, problems: problems)
+        var configuration = HeliographConfiguration()
+
+        let site = file.section("site")
+        configuration.site.name = site.string("name") ?? configuration.site.name
+        if let zone = site.string("time_zone") {
+            if TimeZone(identifier: zone) == nil {
+                site.problem("time_zone", "unknown time zone '\(zone)'; use an IANA name like Europe/London or UTC")
+            } else {
+                configuration.site.timeZone = zone
+            }
+        }
+        site.reportUnknownKeys(allowed: ["name", "time_zone"])
+
+        let storage = file.section("storage")
+        configuration.storage.path = storage.string("path") ?? configuration.storage.path
+        configuration.storage.retentionDays = storage.int("retention_days", in: 1...36_500)
+        storage.reportUnknownKeys(allowed: ["path", "retention_days"])
+
+        let logging = file.section("logging")
+        if let level = logging.string("level", oneOf: Logger.Level.allCases.map(\.rawValue)) {
+            configuration.logging.level = Logger.Level(rawValue: level) ?? .info
+        }
+        if let format = logging.string("format", oneOf: HeliographConfiguration.Logging.Format.allCases.map(\.rawValue)) {
+            configuration.logging.format = HeliographConfiguration.Logging.Format(rawValue: format) ?? .text
+        }
+        logging.reportUnknownKeys(allowed: ["level", "format"])
+
+        let devices = file.section("devices")
+        for name in devices.keys {
+            let id = DeviceID(name)
+            guard id.isValid else {
+                devices.problem(name, "device ids may only use a-z, 0-9, '_' and '-' (at most 64 characters)")
+                continue
+            }
+            if let device = DeviceTypes.parse(id: id, section: devices.section(name)) {
+                configuration.devices.append(device)
+            }
+        }
+
+        file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging"])
+        return (configuration, problems.list)
+    }
+
+    private static func readFile(_ path: String) throws -> String {
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw HeliographError(.invalidConfiguration, "cannot read configuration file \(path): \(error.localizedDescription)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw HeliographError(.invalidConfiguration, "configuration file \(path) is not UTF-8 text")
+        }
+        return text
+    }
+
+    private static func problem(from error: YamlError) -> ConfigurationProblem {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text) " } ?? ""
+            return ConfigurationProblem(key: "", line: mark.line, message: "not valid YAML: \(prefix)\(problem) at column \(mark.column)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigurationProblem(key: "", line: context.mark.line, message: "duplicate keys: \(duplicates.joined(separator: ", "))")
+        default:
+            return ConfigurationProblem(key: "", message: "not valid YAML: \(error)")
+        }
+    }
+}
+
+import struct Foundation.TimeZone

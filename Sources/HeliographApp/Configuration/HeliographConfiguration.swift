@@ -1,0 +1,108 @@
+import HeliographCore
+import Logging
+
+import struct Foundation.TimeZone
+
+/// Everything the daemon needs to start, read from one YAML file plus environment overrides.
+///
+/// See README.md "Configuration" for every key; `HeliographConfiguration.load(path:)` reads a file,
+/// `check(yaml:)` lists every problem at once for `heliograph config check`.
+public struct HeliographConfiguration: Sendable, Hashable {
+    public struct Site: Sendable, Hashable {
+        /// Shown in the UI and used as the Home Assistant device prefix. Default `Home`.
+        public var name: String
+        /// IANA time zone for daily energy, e.g. `Europe/London`. Default: the machine's.
+        public var timeZone: String
+
+        public init(name: String = "Home", timeZone: String = defaultTimeZone) {
+            self.name = name
+            self.timeZone = timeZone
+        }
+    }
+
+    public struct Storage: Sendable, Hashable {
+        /// SQLite database file. Relative paths are resolved against the working directory.
+        public var path: String
+        /// Full-resolution history older than this many days is deleted; nil keeps everything.
+        public var retentionDays: Int?
+
+        public init(path: String = "heliograph.sqlite", retentionDays: Int? = nil) {
+            self.path = path
+            self.retentionDays = retentionDays
+        }
+    }
+
+    public struct Logging: Sendable, Hashable {
+        public enum Format: String, Sendable, Hashable, CaseIterable {
+            case text, json
+        }
+
+        public var level: Logger.Level
+        public var format: Format
+
+        public init(level: Logger.Level = .info, format: Format = .text) {
+            self.level = level
+            self.format = format
+        }
+    }
+
+    public var site: Site
+    public var storage: Storage
+    /// Devices by id, in the order of the file.
+    public var devices: [DeviceConfiguration]
+    public var logging: Logging
+
+    public init(site: Site = Site(), storage: Storage = Storage(), devices: [DeviceConfiguration] = [], logging: Logging = Logging()) {
+        self.site = site
+        self.storage = storage
+        self.devices = devices
+        self.logging = logging
+    }
+}
+
+/// One entry under `devices:`. The keys every type shares are fields; type-specific ones are in `options`.
+public struct DeviceConfiguration: Sendable, Hashable {
+    public var id: DeviceID
+    /// `pi30`, later `deye`, `hoymiles`, ... (see `DeviceTypes`).
+    public var type: String
+    /// Time between polls. Default 10 s.
+    public var interval: Duration
+    /// Longest one poll may take. Default 5 s.
+    public var timeout: Duration
+    public var options: DeviceOptions
+
+    public init(id: DeviceID, type: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(5), options: DeviceOptions) {
+        self.id = id
+        self.type = type
+        self.interval = interval
+        self.timeout = timeout
+        self.options = options
+    }
+}
+
+/// The type-specific part of a device's configuration, already checked.
+public enum DeviceOptions: Sendable, Hashable {
+    case pi30(PI30Options)
+}
+
+/// Options of a Voltronic/PI30 inverter (`type: pi30`).
+public struct PI30Options: Sendable, Hashable {
+    /// `/dev/hidraw0` (USB HID) or `/dev/ttyUSB0` (serial); a pty path works too.
+    public var port: String
+    /// Serial speed; ignored for HID. Default 2400.
+    public var baud: Int
+    /// Queries issued on every poll and merged into one sample. Default `QPIGS`, `QMOD`.
+    public var queries: [String]
+    /// Talk USB HID (8-byte reports) rather than a serial line. Default: true when the port is `/dev/hidraw*`.
+    public var hid: Bool
+
+    public init(port: String, baud: Int = 2400, queries: [String] = ["QPIGS", "QMOD"], hid: Bool? = nil) {
+        self.port = port
+        self.baud = baud
+        self.queries = queries
+        self.hid = hid ?? port.hasPrefix("/dev/hidraw")
+    }
+}
+
+/// The machine's time zone identifier.
+public let defaultTimeZone = TimeZone.current.identifier

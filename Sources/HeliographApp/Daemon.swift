@@ -1,0 +1,79 @@
+import HeliographCore
+import HeliographPipeline
+import Logging
+import ServiceLifecycle
+
+/// The running parts of one daemon, for the CLI, tests and front ends (web, MQTT) that need to see
+/// the store, the live feed or device status.
+public struct Daemon: Sendable {
+    /// Every service in dependency order; run it, and SIGTERM/SIGINT drain and close cleanly.
+    public let group: ServiceGroup
+    public let configuration: HeliographConfiguration
+    public let store: any SampleStore
+    /// Fan-out to the sinks, and the live feed for WebSocket clients.
+    public let bus: SampleBus
+    /// Device availability and poll counters.
+    public let poller: Poller
+}
+
+/// Adds services that sit on top of the pipeline (HTTP, MQTT publisher). Called once while the
+/// daemon is built; the services it returns start after the pollers and stop first.
+///
+/// This is the hook for front ends: the web engineer passes one that builds the HTTP server from
+/// `daemon.store`, `daemon.bus` (live feed) and `daemon.poller` (status).
+public typealias FrontEndFactory = @Sendable (DaemonParts) throws -> [any Service]
+
+/// What a `FrontEndFactory` may use.
+public struct DaemonParts: Sendable {
+    public let configuration: HeliographConfiguration
+    public let store: any SampleStore
+    public let liveFeed: any LiveFeed
+    public let bus: SampleBus
+    public let poller: Poller
+    public let logger: Logger
+}
+
+/// Builds every service the configuration asks for, in dependency order, as one `ServiceGroup`.
+///
+/// Order: storage → sample bus (one runner per sink) → pollers → front ends. Shutdown runs in
+/// reverse: front ends stop, pollers finish their current poll, the bus drains its buffers into
+/// the store, and the store closes last.
+public func buildServices(
+    configuration: HeliographConfiguration,
+    logger: Logger,
+    frontEnds: FrontEndFactory? = nil
+) async throws -> ServiceGroup {
+    try await buildDaemon(configuration: configuration, logger: logger, frontEnds: frontEnds).group
+}
+
+/// Like `buildServices`, but also hands back the parts for callers that inspect them.
+public func buildDaemon(
+    configuration: HeliographConfiguration,
+    logger: Logger,
+    sinkConfiguration: SinkRunner.Configuration = SinkRunner.Configuration(),
+    frontEnds: FrontEndFactory? = nil
+) async throws -> Daemon {
+    let storage = try StoreFactory.makeStore(configuration: configuration, logger: logger)
+    let devices = try configuration.devices.map { try DriverFactory.makeDevice($0, logger: logger) }
+    let bus = SampleBus(sinks: [storage.store], configuration: sinkConfiguration, logger: logger)
+    let poller = Poller(devices: devices, bus: bus, store: storage.store, logger: logger)
+
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    if let service = storage.service {
+        services.append(.init(service: service))
+    }
+    services.append(.init(service: bus))
+    services.append(.init(service: poller))
+    if let frontEnds {
+        let parts = DaemonParts(configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger)
+        for service in try frontEnds(parts) { services.append(.init(service: service)) }
+    }
+    let group = ServiceGroup(
+        configuration: ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+    )
+    return Daemon(group: group, configuration: configuration, store: storage.store, bus: bus, poller: poller)
+}

@@ -1,1 +1,0 @@
-// HeliographApp: see DESIGN.md. Placeholder until its first type lands.

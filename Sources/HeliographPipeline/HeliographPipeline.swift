@@ -1,1 +1,0 @@
-// HeliographPipeline: see DESIGN.md. Placeholder until its first type lands.

@@ -1,0 +1,203 @@
+import HeliographCore
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+import struct Foundation.Date
+
+/// Polls every `PolledDriver` on its own schedule, validates what comes back and publishes it.
+///
+/// One child task per device, so a hanging device delays nobody else. Each poll is bounded by the
+/// device's timeout. After a failure the next attempt waits `interval × 2^(failures-1)` (capped at
+/// `maximumBackoff`, with ±25 % jitter); a success returns to the normal interval. On the first
+/// success the poller calls `describe`, hands the descriptor to the validator and registers it with
+/// the store. Availability and counters are readable at any time through `status`.
+public final class Poller: Service, Sendable {
+    public struct Configuration: Sendable, Hashable {
+        /// Longest wait between attempts while a device keeps failing.
+        public var maximumBackoff: Duration
+        /// Consecutive failures after which a device is reported unavailable.
+        public var failuresBeforeUnavailable: Int
+        public var validation: Validator.Configuration
+
+        public init(
+            maximumBackoff: Duration = .seconds(300),
+            failuresBeforeUnavailable: Int = 2,
+            validation: Validator.Configuration = Validator.Configuration()
+        ) {
+            self.maximumBackoff = maximumBackoff
+            self.failuresBeforeUnavailable = max(1, failuresBeforeUnavailable)
+            self.validation = validation
+        }
+    }
+
+    public let devices: [PolledDevice]
+    public let configuration: Configuration
+    private let bus: SampleBus
+    private let store: (any SampleStore)?
+    private let logger: Logger
+    private let statuses: Mutex<[DeviceID: DeviceStatus]>
+
+    public init(
+        devices: [PolledDevice],
+        bus: SampleBus,
+        store: (any SampleStore)?,
+        configuration: Configuration = Configuration(),
+        logger: Logger
+    ) {
+        self.devices = devices
+        self.bus = bus
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        var initial: [DeviceID: DeviceStatus] = [:]
+        for device in devices { initial[device.device] = DeviceStatus(device: device.device) }
+        self.statuses = Mutex(initial)
+    }
+
+    /// Every device's availability and counters, ordered by id.
+    public var status: [DeviceStatus] { statuses.withLock { $0.values.sorted { $0.device < $1.device } } }
+
+    public func status(of device: DeviceID) -> DeviceStatus? { statuses.withLock { $0[device] } }
+
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for device in devices {
+                group.addTask { await self.pollLoop(device) }
+            }
+        }
+    }
+
+    private func pollLoop(_ device: PolledDevice) async {
+        var logger = self.logger
+        logger[metadataKey: "device.id"] = "\(device.device)"
+        let metrics = DeviceMetrics(device: device.device)
+        var validator = Validator(configuration: configuration.validation)
+        var described = false
+        var registered = store == nil
+        var failures = 0
+        let clock = ContinuousClock()
+        var next = clock.now
+
+        // Ends when graceful shutdown starts or the task is cancelled; a poll in progress finishes first.
+        while !Task.isCancelled {
+            do {
+                try await cancelWhenGracefulShutdown { [next] in try await Task.sleep(until: next, clock: .continuous) }
+            } catch {
+                break
+            }
+            let started = clock.now
+            updateStatus(device.device) { $0.lastAttempt = Date() }
+            do {
+                if !described {
+                    let descriptor = try await withTimeout(device.timeout, "describe \(device.device)") { [driver = device.driver, logger] in
+                        try await driver.describe(logger: logger)
+                    }
+                    validator.register(descriptor)
+                    updateStatus(device.device) { $0.descriptor = descriptor }
+                    described = true
+                    logger.info("Device described", metadata: ["device.model": "\(descriptor.model)", "device.fields": "\(descriptor.fields.count)"])
+                }
+                if !registered, let store, let descriptor = status(of: device.device)?.descriptor {
+                    do {
+                        try await store.register(descriptor)
+                        registered = true
+                    } catch {
+                        logger.warning("Could not register device with the store; will retry", metadata: ["error": "\(error)"])
+                    }
+                }
+                let samples = try await withTimeout(device.timeout, "poll \(device.device)") { [driver = device.driver, logger] in
+                    try await driver.poll(logger: logger)
+                }
+                var accepted: [Sample] = []
+                var rejected: [DiscardReason: Int] = [:]
+                for sample in samples {
+                    let outcome = validator.validate(sample)
+                    if let kept = outcome.sample { accepted.append(kept) }
+                    for rejection in outcome.rejections { rejected[rejection.reason, default: 0] += 1 }
+                }
+                for (reason, count) in rejected {
+                    metrics.discarded(reason).increment(by: count)
+                    logger.debug("Validation rejected values", metadata: ["validation.reason": "\(reason)", "validation.count": "\(count)"])
+                }
+                bus.publish(accepted)
+                failures = 0
+                let wasAvailable = status(of: device.device)?.availability
+                updateStatus(device.device) { status in
+                    status.availability = .online
+                    status.lastSuccess = Date()
+                    status.lastError = nil
+                    status.consecutiveFailures = 0
+                    status.polls += 1
+                    status.discarded.merge(rejected, uniquingKeysWith: +)
+                }
+                if wasAvailable == .unavailable { logger.info("Device is back online") }
+                metrics.polls.increment()
+                metrics.success.record(1)
+                let elapsed = clock.now - started
+                metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                next = started.advanced(by: device.interval)
+                if next < clock.now { next = clock.now }  // skip polls missed while this one was slow
+            } catch {
+                if Task.isCancelled { break }
+                failures += 1
+                let becameUnavailable = failures == configuration.failuresBeforeUnavailable
+                updateStatus(device.device) { status in
+                    status.polls += 1
+                    status.failures += 1
+                    status.consecutiveFailures = failures
+                    status.lastError = "\(error)"
+                    if failures >= configuration.failuresBeforeUnavailable { status.availability = .unavailable }
+                }
+                metrics.polls.increment()
+                metrics.failures.increment()
+                metrics.success.record(0)
+                let delay = Self.backoff(failures: failures, interval: device.interval, maximum: configuration.maximumBackoff)
+                if becameUnavailable {
+                    logger.warning("Device unavailable", metadata: ["error": "\(error)", "poll.retry_in": "\(delay)"])
+                } else {
+                    logger.debug("Poll failed", metadata: ["error": "\(error)", "poll.retry_in": "\(delay)"])
+                }
+                next = clock.now.advanced(by: delay)
+            }
+        }
+    }
+
+    private func updateStatus(_ device: DeviceID, _ change: (inout DeviceStatus) -> Void) {
+        statuses.withLock { statuses in
+            var status = statuses[device] ?? DeviceStatus(device: device)
+            change(&status)
+            statuses[device] = status
+        }
+    }
+
+    /// Delay before the next attempt after `failures` consecutive failures.
+    static func backoff(failures: Int, interval: Duration, maximum: Duration) -> Duration {
+        let exponent = min(max(failures - 1, 0), 20)
+        let base = min(interval * (1 << exponent), maximum)
+        return base * Double.random(in: 0.75...1.25)
+    }
+}
+
+/// The swift-metrics instruments of one device, built once.
+private struct DeviceMetrics {
+    let device: DeviceID
+    let polls: Counter
+    let failures: Counter
+    let success: Gauge
+    let duration: Metrics.Timer
+
+    init(device: DeviceID) {
+        self.device = device
+        let dimensions = [("device", device.rawValue)]
+        polls = Counter(label: "heliograph.poll.total", dimensions: dimensions)
+        failures = Counter(label: "heliograph.poll.failures", dimensions: dimensions)
+        success = Gauge(label: "heliograph.poll.success", dimensions: dimensions)
+        duration = Metrics.Timer(label: "heliograph.poll.duration", dimensions: dimensions)
+    }
+
+    func discarded(_ reason: DiscardReason) -> Counter {
+        Counter(label: "heliograph.samples.discarded", dimensions: [("device", device.rawValue), ("reason", reason.rawValue)])
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import HeliographApp
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start simulated inverters, poll them and store the readings: Heliograph with no hardware.",
+        discussion: "Runs until Ctrl-C (or --duration). Prints where the database is."
+    )
+
+    @Option(name: .long, help: "Where to keep the demo database (default: a new temporary directory).")
+    var dataDirectory: String?
+
+    @Option(name: .long, help: "How many simulated PI30 inverters.")
+    var inverters = 1
+
+    @Option(name: .long, help: "Seconds between polls.")
+    var interval = 2.0
+
+    @Option(name: .long, help: "Stop by itself after this many seconds.")
+    var duration: Double?
+
+    func validate() throws {
+        guard (1...16).contains(inverters) else { throw ValidationError("--inverters must be 1...16") }
+        guard interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 s") }
+    }
+
+    func run() async throws {
+        try await CommandLine.reportingErrors {
+            let options = DemoOptions(
+                dataDirectory: dataDirectory,
+                inverters: inverters,
+                interval: .milliseconds(Int64(interval * 1_000)),
+                duration: duration.map { .milliseconds(Int64($0 * 1_000)) }
+            )
+            try await Demo.run(options) { print($0) }
+        }
+    }
+}

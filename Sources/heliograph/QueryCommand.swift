@@ -1,0 +1,42 @@
+import ArgumentParser
+import HeliographApp
+
+struct QueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Send one PI30 query to an inverter and print the decoded answer.",
+        discussion: "Example: heliograph query --device /dev/hidraw0 --hid QPIGS --json"
+    )
+
+    @Option(name: .long, help: "Device path: /dev/hidraw0, /dev/ttyUSB0 or a pty from `heliograph simulate`.")
+    var device: String
+
+    @Flag(name: .long, help: "Talk USB HID (8-byte reports). Default: on for /dev/hidraw* paths.")
+    var hid = false
+
+    @Option(name: .long, help: "Serial speed (ignored for HID).")
+    var baud = 2400
+
+    @Option(name: .long, help: "Seconds to wait for the answer.")
+    var timeout = 5.0
+
+    @Argument(help: "The query, e.g. QPIGS, QMOD, QPIRI, QID.")
+    var query: String
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        try await CommandLine.reportingErrors {
+            let request = PI30QueryRequest(
+                path: device,
+                hid: hid || device.hasPrefix("/dev/hidraw"),
+                baud: baud,
+                query: query.uppercased(),
+                timeout: .milliseconds(Int64(timeout * 1_000))
+            )
+            let answer = try await PI30Tools.query(request)
+            print(json ? answer.json : answer.table)
+        }
+    }
+}

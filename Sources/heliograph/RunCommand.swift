@@ -1,0 +1,24 @@
+import ArgumentParser
+import HeliographApp
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon: poll the configured devices and store what they report.",
+        discussion: "Stops cleanly on SIGTERM or SIGINT (Ctrl-C), writing buffered samples first."
+    )
+
+    @Option(name: .shortAndLong, help: "Configuration file (YAML).")
+    var config: String
+
+    func run() async throws {
+        try await CommandLine.reportingErrors {
+            let configuration = try HeliographConfiguration.load(path: config)
+            let logger = LoggingSetup.bootstrap(configuration.logging)
+            logger.info("Starting heliograph", metadata: ["config.path": "\(config)", "devices": "\(configuration.devices.count)"])
+            let group = try await buildServices(configuration: configuration, logger: logger)
+            try await group.run()
+            logger.info("Stopped")
+        }
+    }
+}

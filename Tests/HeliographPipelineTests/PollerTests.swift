@@ -1,0 +1,128 @@
+import Foundation
+import HeliographCore
+import HeliographTesting
+import Logging
+import ServiceLifecycle
+import Testing
+
+@testable import HeliographPipeline
+
+@Suite("Poller")
+struct PollerTests {
+    /// Runs bus and poller as one group for the duration of `body`, then shuts down gracefully.
+    func withRunning(_ bus: SampleBus, _ poller: Poller, _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(services: [bus, poller], logger: quietLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                try await body()
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    func makeBus(_ sink: any SampleSink) -> SampleBus {
+        SampleBus(sinks: [sink], configuration: .init(batchSize: 1, flushInterval: .milliseconds(10)), logger: quietLogger)
+    }
+
+    @Test("polls on schedule, describes once, registers with the store, publishes validated samples")
+    func happyPath() async throws {
+        let store = RecordingStore()
+        let driver = ScriptedDriver(device: "inv", script: [.reading(["pv_power_w": 500, "battery_soc_pct": 50])])
+        let bus = makeBus(store)
+        let poller = Poller(devices: [PolledDevice(driver: driver, interval: .milliseconds(50), timeout: .seconds(1))], bus: bus, store: store, logger: quietLogger)
+        try await withRunning(bus, poller) {
+            try await eventually("three samples stored") { store.samples.count >= 3 }
+            let status = try #require(poller.status(of: "inv"))
+            #expect(status.availability == .online)
+            #expect(status.lastSuccess != nil)
+            #expect(status.polls >= 3)
+            #expect(status.failures == 0)
+            #expect(status.descriptor?.model == "Scripted")
+        }
+        #expect(driver.describes == 1)
+        #expect(store.registered.map(\.id) == ["inv"])
+        #expect(store.samples.allSatisfy { $0.values == ["pv_power_w": 500, "battery_soc_pct": 50] })
+    }
+
+    @Test("failures mark the device unavailable with the error, and success brings it back")
+    func availability() async throws {
+        let store = RecordingStore()
+        let driver = ScriptedDriver(
+            device: "inv",
+            script: [.reading(["pv_power_w": 1]), .failure, .failure, .failure, .reading(["pv_power_w": 2])]
+        )
+        let bus = makeBus(store)
+        let poller = Poller(
+            devices: [PolledDevice(driver: driver, interval: .milliseconds(20), timeout: .seconds(1))],
+            bus: bus,
+            store: store,
+            configuration: .init(maximumBackoff: .milliseconds(60), failuresBeforeUnavailable: 2),
+            logger: quietLogger
+        )
+        try await withRunning(bus, poller) {
+            try await eventually("unavailable") { poller.status(of: "inv")?.availability == .unavailable }
+            let down = try #require(poller.status(of: "inv"))
+            #expect(down.lastError?.contains("scripted failure") == true)
+            #expect(down.consecutiveFailures >= 2)
+            try await eventually("back online") { poller.status(of: "inv")?.availability == .online }
+            let up = try #require(poller.status(of: "inv"))
+            #expect(up.failures == 3)
+            #expect(up.lastError == nil)
+            #expect(up.consecutiveFailures == 0)
+        }
+    }
+
+    @Test("a hanging poll times out and does not delay other devices")
+    func timeoutIsolatesDevices() async throws {
+        let store = RecordingStore()
+        let hanging = ScriptedDriver(device: "stuck", script: [.hang])
+        let healthy = ScriptedDriver(device: "ok", script: [.reading(["pv_power_w": 7])])
+        let bus = makeBus(store)
+        let poller = Poller(
+            devices: [
+                PolledDevice(driver: hanging, interval: .milliseconds(20), timeout: .milliseconds(100)),
+                PolledDevice(driver: healthy, interval: .milliseconds(20), timeout: .milliseconds(100)),
+            ],
+            bus: bus,
+            store: store,
+            configuration: .init(maximumBackoff: .milliseconds(100), failuresBeforeUnavailable: 1),
+            logger: quietLogger
+        )
+        try await withRunning(bus, poller) {
+            try await eventually("healthy device stored 5 samples") { store.samples.filter { $0.device == "ok" }.count >= 5 }
+            try await eventually("stuck device unavailable") { poller.status(of: "stuck")?.availability == .unavailable }
+            #expect(poller.status(of: "stuck")?.lastError?.contains("timeout") == true)
+        }
+        #expect(store.samples.allSatisfy { $0.device == "ok" })
+    }
+
+    @Test("validation rejections are counted per device and never reach sinks")
+    func discardedCounted() async throws {
+        let store = RecordingStore()
+        let driver = ScriptedDriver(
+            device: "inv",
+            script: [.reading(["pv_power_w": 500, "battery_soc_pct": 0, "battery_voltage_v": 0])]
+        )
+        let bus = makeBus(store)
+        let poller = Poller(devices: [PolledDevice(driver: driver, interval: .milliseconds(20))], bus: bus, store: store, logger: quietLogger)
+        try await withRunning(bus, poller) {
+            try await eventually("three discarded") { (poller.status(of: "inv")?.discarded[.zeroBattery] ?? 0) >= 3 }
+        }
+        #expect(store.samples.isEmpty)
+        #expect(poller.status(of: "inv")?.availability == .online)
+    }
+
+    @Test("backoff doubles from the interval up to the cap, with jitter")
+    func backoff() {
+        for failures in 1...12 {
+            let delay = Poller.backoff(failures: failures, interval: .seconds(10), maximum: .seconds(300))
+            let base = min(Duration.seconds(10) * (1 << (failures - 1)), .seconds(300))
+            #expect(delay >= base * 0.75 && delay <= base * 1.25)
+        }
+    }
+}
