@@ -116,7 +116,7 @@ let package = Package(
             name: "HeliographApp",
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
-                "HeliographStorage", "HeliographSimulators", "Yams", logging, serviceLifecycle,
+                "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "Yams", logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
         ),
@@ -173,6 +173,6 @@ let package = Package(
             resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
     ]
 )

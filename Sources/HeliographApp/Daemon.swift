@@ -47,10 +47,12 @@ public func buildServices(
 }
 
 /// Like `buildServices`, but also hands back the parts for callers that inspect them.
+/// `leadingServices` run before storage and stop after it (the demo's simulated devices).
 public func buildDaemon(
     configuration: HeliographConfiguration,
     logger: Logger,
     sinkConfiguration: SinkRunner.Configuration = SinkRunner.Configuration(),
+    leadingServices: [any Service] = [],
     frontEnds: FrontEndFactory? = nil
 ) async throws -> Daemon {
     let storage = try StoreFactory.makeStore(configuration: configuration, logger: logger)
@@ -58,7 +60,8 @@ public func buildDaemon(
     let bus = SampleBus(sinks: [storage.store], configuration: sinkConfiguration, logger: logger)
     let poller = Poller(devices: devices, bus: bus, store: storage.store, logger: logger)
 
-    var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    // Leading services (the demo's simulators) start first and stop last.
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = leadingServices.map { .init(service: $0) }
     if let service = storage.service {
         services.append(.init(service: service))
     }

@@ -1,5 +1,9 @@
+import Foundation
 import HeliographCore
+import HeliographSimulators
 import Logging
+import ServiceLifecycle
+import Synchronization
 
 /// What `heliograph demo` runs.
 public struct DemoOptions: Sendable {
@@ -21,9 +25,84 @@ public struct DemoOptions: Sendable {
     }
 }
 
-/// Heliograph with no hardware: simulated inverters on ptys, real drivers, the real store.
+/// Heliograph with no hardware: simulated PI30 inverters on ptys, the real driver, the real store.
 public enum Demo {
-    public static func run(_ options: DemoOptions, logger: Logger? = nil, say: @escaping @Sendable (String) -> Void) async throws {
-        throw HeliographError(.deviceUnavailable, "the demo needs the PI30 simulator and the store, which are not in this build yet")
+    /// Runs until SIGINT/SIGTERM or `options.duration`; `say` prints progress for a person.
+    public static func run(_ options: DemoOptions, logger: Logger = Logger(label: "heliograph.demo"), say: @escaping @Sendable (String) -> Void) async throws {
+        let directory = try options.dataDirectory ?? makeDataDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let databasePath = URL(fileURLWithPath: directory).appendingPathComponent("heliograph.sqlite").path
+        say("Heliograph demo: \(options.inverters) simulated PI30 inverter(s), data in \(databasePath)")
+
+        // Start the simulators in their own group first: the drivers need their pty paths.
+        let paths = Mutex<[Int: String]>([:])
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        var simulatorLogger = logger
+        simulatorLogger.logLevel = max(logger.logLevel, .warning)
+        let simulators = (0..<options.inverters).map { index in
+            PI30SimulatorService(logger: simulatorLogger) { path in
+                paths.withLock { $0[index] = path }
+                readyContinuation.yield()
+            }
+        }
+        let simulatorGroup = ServiceGroup(services: simulators, logger: simulatorLogger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await simulatorGroup.run() }
+            var readyCount = 0
+            for await _ in ready {
+                readyCount += 1
+                if readyCount == options.inverters { break }
+            }
+            let ptys = paths.withLock { $0 }
+            var configuration = HeliographConfiguration()
+            configuration.site.name = "Demo"
+            configuration.storage.path = databasePath
+            for index in 0..<options.inverters {
+                let id = DeviceID("inverter\(index + 1)")
+                let port = ptys[index] ?? ""
+                say("  \(id): simulated PI30 on \(port)  (try: heliograph query --device \(port) QPIGS)")
+                configuration.devices.append(
+                    DeviceConfiguration(id: id, type: "pi30", interval: options.interval, timeout: .seconds(5), options: .pi30(PI30Options(port: port)))
+                )
+            }
+            let daemon = try await buildDaemon(configuration: configuration, logger: logger, frontEnds: options.frontEnds)
+            tasks.addTask { try await daemon.group.run() }
+            tasks.addTask { await report(daemon, every: options.interval, say: say) }
+            if let duration = options.duration {
+                tasks.addTask {
+                    try? await Task.sleep(for: duration)
+                    await daemon.group.triggerGracefulShutdown()
+                }
+            }
+            // Whatever ends first (SIGINT/SIGTERM ends the daemon group, or the duration, or a failure) stops the rest.
+            var failure: (any Error)?
+            do { _ = try await tasks.next() } catch { failure = error }
+            await daemon.group.triggerGracefulShutdown()
+            await simulatorGroup.triggerGracefulShutdown()
+            tasks.cancelAll()
+            while (try? await tasks.next()) != nil {}
+            let written = daemon.bus.statistics.map(\.written).reduce(0, +)
+            say("Stopped after storing \(written) samples in \(databasePath)")
+            if let failure { throw failure }
+        }
+    }
+
+    private static func report(_ daemon: Daemon, every interval: Duration, say: @Sendable (String) -> Void) async {
+        var lastWritten = 0
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: max(interval, .seconds(1))) } catch { return }
+            let written = daemon.bus.statistics.map(\.written).reduce(0, +)
+            let devices = daemon.poller.status.map { "\($0.device)=\($0.availability.rawValue)" }.joined(separator: " ")
+            if written != lastWritten || written == 0 {
+                say("  \(written) samples stored; \(devices)")
+                lastWritten = written
+            }
+        }
+    }
+
+    private static func makeDataDirectory() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("heliograph-demo-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
     }
 }

@@ -1,5 +1,8 @@
 import HeliographCore
+import HeliographDrivers
+import HeliographPI30
 import HeliographPipeline
+import HeliographTransport
 import Logging
 
 /// Names the concrete driver for each configured device. Only the composition root does this.
@@ -7,8 +10,19 @@ enum DriverFactory {
     static func makeDevice(_ device: DeviceConfiguration, logger: Logger) throws -> PolledDevice {
         switch device.options {
         case .pi30(let options):
-            // Replaced by PI30Driver when HeliographDrivers lands on main.
-            throw HeliographError(.invalidConfiguration, "this build has no PI30 driver yet (port \(options.port))", device: device.id)
+            let driver = makePI30Driver(device: device.id, options: options, timeout: device.timeout)
+            return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         }
+    }
+
+    static func makePI30Driver(device: DeviceID, options: PI30Options, timeout: Duration) -> PI30Driver {
+        let transport: any ByteTransport =
+            options.hid ? HIDTransport(path: options.port) : SerialTransport(path: options.port, baudRate: options.baud)
+        let configuration = PI30Driver.Configuration(
+            commandTimeout: min(timeout, .seconds(3)),
+            pollQueries: options.queries.map { PI30Command($0) },
+            framing: options.hid ? .hid : .serial
+        )
+        return PI30Driver(device: device, transport: transport, configuration: configuration)
     }
 }

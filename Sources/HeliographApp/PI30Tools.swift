@@ -1,7 +1,10 @@
+import Foundation
 import HeliographCore
+import HeliographDrivers
+import HeliographPI30
+import HeliographSimulators
 import Logging
-
-import class Foundation.JSONEncoder
+import ServiceLifecycle
 
 /// What `heliograph query` asks.
 public struct PI30QueryRequest: Sendable {
@@ -24,6 +27,8 @@ public struct PI30QueryRequest: Sendable {
 public struct PI30QueryAnswer: Sendable {
     public var query: String
     public var values: [(field: String, value: FieldValue)]
+    /// The decoded reply with its raw frame, as JSON.
+    public var rawJSON: String
 
     /// `field  value` lines, aligned.
     public var table: String {
@@ -34,14 +39,16 @@ public struct PI30QueryAnswer: Sendable {
         }.joined(separator: "\n")
     }
 
-    /// One JSON object, fields sorted.
+    /// One JSON object: `command`, `fields` (by id), the decoded `response`, `payload` and `frame_hex`.
     public var json: String {
-        var dictionary: [String: FieldValue] = [:]
-        for entry in values { dictionary[entry.field] = entry.value }
+        var fields: [String: FieldValue] = [:]
+        for entry in values { fields[entry.field] = entry.value }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        guard let data = try? encoder.encode(dictionary) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        let fieldsJSON = (try? encoder.encode(fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // Splice the fields into the reply object so both are one document.
+        guard rawJSON.hasPrefix("{"), rawJSON.count > 2 else { return fieldsJSON }
+        return "{\n  \"fields\" : " + fieldsJSON.replacingOccurrences(of: "\n", with: "\n  ") + "," + rawJSON.dropFirst()
     }
 
     private static func text(_ value: FieldValue) -> String {
@@ -57,11 +64,29 @@ public struct PI30QueryAnswer: Sendable {
 public enum PI30Tools {
     /// Opens the device, sends one query and decodes the answer.
     public static func query(_ request: PI30QueryRequest, logger: Logger = Logger(label: "heliograph.query")) async throws -> PI30QueryAnswer {
-        throw HeliographError(.deviceUnavailable, "PI30 support is not in this build yet")
+        let command = try PI30Command.validated(request.query)
+        guard FileManager.default.fileExists(atPath: request.path) else {
+            throw HeliographError(.deviceUnavailable, "\(request.path) does not exist")
+        }
+        let options = PI30Options(port: request.path, baud: request.baud, queries: [command.text], hid: request.hid)
+        let driver = DriverFactory.makePI30Driver(device: "query", options: options, timeout: request.timeout)
+        let result = try await withTimeout(request.timeout, "\(command.text) on \(request.path)") {
+            try await driver.query(command, logger: logger)
+        }
+        var values = PI30Fields.values(from: result.response).sorted { $0.key < $1.key }.map { (field: $0.key.rawValue, value: $0.value) }
+        if values.isEmpty { values = [(field: "reply", value: .text(result.payload))] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let json = (try? encoder.encode(result)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return PI30QueryAnswer(query: command.text, values: values, rawJSON: json)
     }
 
-    /// Serves a simulated PI30 inverter on a new pty until cancelled (Ctrl-C).
+    /// Serves a simulated PI30 inverter on a new pty until SIGINT/SIGTERM; `onReady` gets the pty path.
     public static func simulate(link: String?, logger: Logger = Logger(label: "heliograph.simulate"), onReady: @escaping @Sendable (String) -> Void) async throws {
-        throw HeliographError(.deviceUnavailable, "the PI30 simulator is not in this build yet")
+        let simulator = PI30SimulatorService(configuration: .init(symlinkPath: link), logger: logger, onReady: onReady)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [.init(service: simulator)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
     }
 }

@@ -1,17 +1,23 @@
 import HeliographCore
+import HeliographStorage
 import Logging
 import ServiceLifecycle
+
+import struct Foundation.TimeZone
 
 /// Names the concrete store for a configuration. Only the composition root does this.
 enum StoreFactory {
     struct Storage {
         var store: any SampleStore
-        /// The store's own service (maintenance, closing), when it has one.
+        /// The store's own service (maintenance, clean close), run before every other service.
         var service: (any Service)?
     }
 
     static func makeStore(configuration: HeliographConfiguration, logger: Logger) throws -> Storage {
-        // Replaced by SQLiteStore when HeliographStorage lands on main.
-        throw HeliographError(.storageFailure, "this build has no storage engine yet (storage.path \(configuration.storage.path))")
+        var storeConfiguration = SQLiteStore.Configuration(path: configuration.storage.path)
+        storeConfiguration.retention.rawDays = configuration.storage.retentionDays ?? 0
+        storeConfiguration.timeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
+        let store = try SQLiteStore(configuration: storeConfiguration, logger: logger)
+        return Storage(store: store, service: store)
     }
 }

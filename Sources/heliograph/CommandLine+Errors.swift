@@ -22,3 +22,15 @@ extension CommandLine {
 }
 
 import struct Foundation.Data
+
+/// Prints a line to standard output and flushes it, so a pipe (a test, `tee`) sees it at once.
+func say(_ text: String) {
+    print(text)
+    fflush(nil)  // all streams; avoids touching the C global `stdout`
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

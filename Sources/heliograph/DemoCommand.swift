@@ -33,7 +33,8 @@ struct DemoCommand: AsyncParsableCommand {
                 interval: .milliseconds(Int64(interval * 1_000)),
                 duration: duration.map { .milliseconds(Int64($0 * 1_000)) }
             )
-            try await Demo.run(options) { print($0) }
+            let logger = LoggingSetup.bootstrap(.init(level: .warning))
+            try await Demo.run(options, logger: logger) { say($0) }
         }
     }
 }

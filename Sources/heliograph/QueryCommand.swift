@@ -35,7 +35,8 @@ struct QueryCommand: AsyncParsableCommand {
                 query: query.uppercased(),
                 timeout: .milliseconds(Int64(timeout * 1_000))
             )
-            let answer = try await PI30Tools.query(request)
+            let logger = LoggingSetup.bootstrap(.init(level: .warning))
+            let answer = try await PI30Tools.query(request, logger: logger)
             print(json ? answer.json : answer.table)
         }
     }

@@ -25,9 +25,10 @@ struct SimulateCommand: AsyncParsableCommand {
                 throw ValidationError("choose where to serve: --pty")
             }
             try await CommandLine.reportingErrors {
-                try await PI30Tools.simulate(link: link) { path in
-                    print("PI30 simulator serving on \(path)\(link.map { " (link: \($0))" } ?? "")")
-                    print("Try: heliograph query --device \(link ?? path) QPIGS")
+                let logger = LoggingSetup.bootstrap(.init(level: .warning))
+                try await PI30Tools.simulate(link: link, logger: logger) { path in
+                    say("PI30 simulator serving on \(path)\(link.map { " (link: \($0))" } ?? "")")
+                    say("Try: heliograph query --device \(link ?? path) QPIGS")
                 }
             }
         }

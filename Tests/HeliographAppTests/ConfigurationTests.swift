@@ -44,7 +44,7 @@ struct ConfigurationTests {
         let garage = config.devices[1]
         #expect(garage.interval == .seconds(60))
         #expect(garage.timeout == .seconds(5))
-        #expect(garage.options == .pi30(PI30Options(port: "/dev/ttyUSB0", baud: 9600, queries: ["QPIGS", "QMOD"], hid: false)))
+        #expect(garage.options == .pi30(PI30Options(port: "/dev/ttyUSB0", baud: 9600, queries: ["QPIGS", "QMOD", "QPIWS"], hid: false)))
     }
 
     @Test("an empty file gives the defaults")

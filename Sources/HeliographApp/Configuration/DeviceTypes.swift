@@ -46,7 +46,7 @@ enum DeviceTypes {
     }
 
     /// Query names the PI30 options accept; the driver decides what it can decode.
-    static let pi30Queries = ["QPIGS", "QPIGS2", "QMOD", "QPIRI", "QPIWS", "QID", "QVFW", "QPI", "QFLAG", "QET", "QT", "QBEQI"]
+    static let pi30Queries = ["QPIGS", "QPIGS2", "QMOD", "QPIRI", "QPIWS", "QID", "QVFW", "QPI", "QFLAG"]
 
     private static func parsePI30(_ section: ConfigurationSection) -> DeviceOptions? {
         // Read every key before deciding, so one problem does not hide the others.

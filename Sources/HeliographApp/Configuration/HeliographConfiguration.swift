@@ -91,12 +91,12 @@ public struct PI30Options: Sendable, Hashable {
     public var port: String
     /// Serial speed; ignored for HID. Default 2400.
     public var baud: Int
-    /// Queries issued on every poll and merged into one sample. Default `QPIGS`, `QMOD`.
+    /// Queries issued on every poll and merged into one sample. Default `QPIGS`, `QMOD`, `QPIWS`.
     public var queries: [String]
     /// Talk USB HID (8-byte reports) rather than a serial line. Default: true when the port is `/dev/hidraw*`.
     public var hid: Bool
 
-    public init(port: String, baud: Int = 2400, queries: [String] = ["QPIGS", "QMOD"], hid: Bool? = nil) {
+    public init(port: String, baud: Int = 2400, queries: [String] = ["QPIGS", "QMOD", "QPIWS"], hid: Bool? = nil) {
         self.port = port
         self.baud = baud
         self.queries = queries

@@ -1,0 +1,175 @@
+import Foundation
+import HeliographCore
+import HeliographStorage
+import HeliographTesting
+import Testing
+
+/// End-to-end tests of the real `heliograph` binary against simulators on real pseudo-terminals.
+@Suite("heliograph executable", .serialized)
+struct CLITests {
+    /// Starts `heliograph simulate pi30 --pty --link <dir>/pi30` and waits for the pty.
+    func startSimulator(in directory: URL) async throws -> (process: HeliographProcess, link: String) {
+        let link = directory.appendingPathComponent("pi30").path
+        let simulator = try HeliographProcess(["simulate", "pi30", "--pty", "--link", link])
+        try await eventually(timeout: .seconds(30), "simulator prints its pty") { simulator.stdout.contains("serving on /dev/") }
+        #expect(FileManager.default.fileExists(atPath: link))
+        return (simulator, link)
+    }
+
+    @Test("simulate pi30 --pty, then query QPIGS --json against it")
+    func simulateAndQuery() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (simulator, link) = try await startSimulator(in: directory)
+
+        let result = try await HeliographProcess.run(["query", "--device", link, "QPIGS", "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let fields = try #require(json?["fields"] as? [String: Any], "stdout: \(result.stdout)")
+        let voltage = try #require(fields["battery_voltage_v"] as? Double)
+        #expect((40...60).contains(voltage))
+        #expect(fields["grid_voltage_v"] is Double)
+        #expect(json?["command"] as? String == "QPIGS")
+
+        let table = try await HeliographProcess.run(["query", "--device", link, "QMOD"])
+        #expect(table.status == 0, "stderr: \(table.stderr)")
+        #expect(table.stdout.contains("operating_mode"))
+
+        simulator.signal(SIGINT)
+        #expect(try await simulator.exitStatus() == 0)
+        #expect(!FileManager.default.fileExists(atPath: link), "symlink removed on shutdown")
+    }
+
+    @Test("query against a missing device fails with a clear message")
+    func queryMissingDevice() async throws {
+        let result = try await HeliographProcess.run(["query", "--device", "/dev/heliograph-nonexistent", "QPIGS"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/dev/heliograph-nonexistent does not exist"))
+    }
+
+    @Test("run keeps what was committed before kill -9")
+    func runSurvivesKill() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (simulator, link) = try await startSimulator(in: directory)
+        let database = directory.appendingPathComponent("history.sqlite").path
+        let config = directory.appendingPathComponent("heliograph.yaml")
+        try """
+            site:
+              name: Test
+              time_zone: UTC
+            storage:
+              path: \(database)
+            devices:
+              inverter:
+                type: pi30
+                port: \(link)
+                interval: 200ms
+                timeout: 3s
+            logging:
+              level: warning
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let daemon = try HeliographProcess(["run", "--config", config.path])
+        try await eventually(timeout: .seconds(30), "database file appears") { FileManager.default.fileExists(atPath: database) }
+        let reader = try SQLiteStore(configuration: .init(path: database))
+        let series = SeriesKey(device: "inverter", field: "battery_voltage_v")
+        let past = Date(timeIntervalSinceNow: -3_600)
+        try await eventually(timeout: .seconds(30), "points arrive") { try await reader.points(series, from: past, to: .distantFuture).count >= 3 }
+        let seenBeforeKill = try await reader.points(series, from: past, to: .distantFuture)
+        // The requirement is about time: what was polled a second before the kill must be on disk.
+        let clock = ContinuousClock()
+        let waitUntil = clock.now.advanced(by: .milliseconds(1_500))
+        try await eventually(timeout: .seconds(5), "1.5 s pass with the daemon running") { clock.now >= waitUntil && daemon.process.isRunning }
+        let killTime = Date()
+        daemon.signal(SIGKILL)
+        _ = try await daemon.exitStatus()
+
+        let reopened = try SQLiteStore(configuration: .init(path: database))
+        let after = try await reopened.points(series, from: past, to: .distantFuture)
+        #expect(after.count >= seenBeforeKill.count)
+        #expect(Set(seenBeforeKill).isSubset(of: Set(after)), "points committed before the kill are all there")
+        let newest = try #require(after.last?.time)
+        #expect(newest >= killTime.addingTimeInterval(-2), "newest stored point \(newest) is within ~1 s (+ load slack) of the kill at \(killTime)")
+        let registered = try await reopened.devices()
+        #expect(registered.map(\.descriptor.id) == ["inverter"])
+        simulator.signal(SIGTERM)
+        _ = try await simulator.exitStatus()
+    }
+
+    @Test("run stops cleanly on SIGTERM, storing what it polled")
+    func runGracefulShutdown() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (simulator, link) = try await startSimulator(in: directory)
+        let database = directory.appendingPathComponent("history.sqlite").path
+        let config = directory.appendingPathComponent("heliograph.yaml")
+        try "devices:\n  inv:\n    type: pi30\n    port: /dev/placeholder\n    interval: 300ms\n".write(to: config, atomically: true, encoding: .utf8)
+        // Environment overrides replace the file's port and storage path.
+        let daemon = try HeliographProcess(
+            ["run", "--config", config.path],
+            environment: ["HELIOGRAPH_STORAGE_PATH": database, "HELIOGRAPH_DEVICES_INV_PORT": link, "HELIOGRAPH_LOGGING_LEVEL": "info"]
+        )
+        try await eventually(timeout: .seconds(30), "device described") { daemon.stderr.contains("Device described") }
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.exitStatus() == 0, "stderr: \(daemon.stderr)")
+        #expect(daemon.stderr.contains("Stopped"))
+        let store = try SQLiteStore(configuration: .init(path: database))
+        #expect(try await store.latest(device: "inv") != nil)
+        simulator.signal(SIGTERM)
+        _ = try await simulator.exitStatus()
+    }
+
+    @Test("a bad configuration gives a clear error and a non-zero exit")
+    func badConfiguration() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("bad.yaml")
+        try """
+            devices:
+              inverter:
+                type: pi30
+                port: /dev/ttyUSB0
+                baud: fast
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let run = try await HeliographProcess.run(["run", "--config", config.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("invalid configuration"))
+        #expect(run.stderr.contains("devices.inverter.baud (line 5): must be a whole number from 300 to 921600; got 'fast'"))
+
+        let check = try await HeliographProcess.run(["config", "check", config.path])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("1 problem"))
+        #expect(check.stderr.contains("devices.inverter.baud (line 5)"))
+
+        let missing = try await HeliographProcess.run(["run", "--config", directory.appendingPathComponent("absent.yaml").path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot read configuration file"))
+
+        try "devices: {}\n".write(to: config, atomically: true, encoding: .utf8)
+        let good = try await HeliographProcess.run(["config", "check", config.path])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("OK"))
+    }
+
+    @Test("demo polls simulated inverters and stores their samples")
+    func demo() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await HeliographProcess.run(
+            ["demo", "--data-directory", directory.path, "--inverters", "2", "--interval", "0.3", "--duration", "3"],
+            timeout: .seconds(60)
+        )
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("heliograph.sqlite"))
+        let store = try SQLiteStore(configuration: .init(path: directory.appendingPathComponent("heliograph.sqlite").path))
+        let devices = try await store.devices().map(\.descriptor.id).sorted()
+        #expect(devices == ["inverter1", "inverter2"])
+        for device in devices {
+            let latest = try #require(try await store.latest(device: device))
+            #expect(latest.number("battery_voltage_v") != nil)
+        }
+        #expect(try await store.statistics().points > 10)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import HeliographTesting
+import Synchronization
+
+/// The built `heliograph` executable, run as a subprocess the way a user runs it.
+final class HeliographProcess: Sendable {
+    let process: Process
+    private final class Output: Sendable {
+        let state = Mutex<(stdout: String, stderr: String, closed: Int)>(("", "", 0))
+        func withLock<R>(_ body: (inout (stdout: String, stderr: String, closed: Int)) -> R) -> R { state.withLock { body(&$0) } }
+    }
+
+    private let output = Output()
+
+    /// Where the build put the executable: beside the test bundle, or in the package's .build/debug.
+    static var executable: URL {
+        get throws {
+            var candidates: [URL] = []
+            if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() { candidates.append(bundle.appendingPathComponent("heliograph")) }
+            for bundle in Bundle.allBundles { candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("heliograph")) }
+            var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            while directory.path != "/" {
+                if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                    candidates.append(directory.appendingPathComponent(".build/debug/heliograph"))
+                    break
+                }
+                directory.deleteLastPathComponent()
+            }
+            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+                throw TestFailure("heliograph executable not found (build it with `swift build --build-tests`); looked at \(candidates.map(\.path))")
+            }
+            return found
+        }
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = try Self.executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        stdout.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            output.withLock {
+                $0.stdout += String(decoding: data, as: UTF8.self)
+                if data.isEmpty { $0.closed += 1 }
+            }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            output.withLock {
+                $0.stderr += String(decoding: data, as: UTF8.self)
+                if data.isEmpty { $0.closed += 1 }
+            }
+        }
+        try process.run()
+    }
+
+    var stdout: String { output.withLock { $0.stdout } }
+    var stderr: String { output.withLock { $0.stderr } }
+
+    /// Waits for the process to exit and returns its status.
+    func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        try await eventually(timeout: timeout, "heliograph \(process.arguments ?? []) exits") { !self.process.isRunning }
+        // Both pipes reach end of file once the process and its output are gone.
+        try await eventually(timeout: .seconds(5), "output pipes closed") { self.output.withLock { $0.closed >= 2 } }
+        return process.terminationStatus
+    }
+
+    func signal(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Runs to completion and returns status, stdout and stderr.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = try HeliographProcess(arguments, environment: environment)
+        let status = try await process.exitStatus(timeout: timeout)
+        return (status, process.stdout, process.stderr)
+    }
+}
