@@ -117,11 +117,7 @@ public final class SinkRunner: Sendable {
             do {
                 try await sink.write(batch)
                 failures = 0
-                state.withLock {
-                    $0.written += batch.count
-                    $0.lastWrite = Date()
-                }
-                writtenCounter.increment(by: batch.count)
+                recordWritten(batch.count)
             } catch {
                 failures += 1
                 putBack(batch, error: error)
@@ -174,11 +170,7 @@ public final class SinkRunner: Sendable {
             do {
                 // Drain even when the surrounding task was cancelled: this is the last chance to keep the data.
                 try await Task.detached { [sink] in try await sink.write(batch) }.value
-                state.withLock {
-                    $0.written += batch.count
-                    $0.lastWrite = Date()
-                }
-                writtenCounter.increment(by: batch.count)
+                recordWritten(batch.count)
             } catch {
                 failures += 1
                 putBack(batch, error: error)
@@ -190,6 +182,14 @@ public final class SinkRunner: Sendable {
         if lost > 0 {
             logger.error("Sink could not drain before shutdown", metadata: ["sink.name": "\(sink.name)", "samples.lost": "\(lost)"])
         }
+    }
+
+    private func recordWritten(_ count: Int) {
+        state.withLock {
+            $0.written += count
+            $0.lastWrite = Date()
+        }
+        writtenCounter.increment(by: count)
     }
 
     private func putBack(_ batch: [Sample], error: any Error) {

@@ -16,6 +16,10 @@ struct CLITests {
         return (simulator, link)
     }
 
+    func paths(in directory: URL) -> (database: String, config: URL) {
+        (directory.appendingPathComponent("history.sqlite").path, directory.appendingPathComponent("heliograph.yaml"))
+    }
+
     @Test("simulate pi30 --pty, then query QPIGS --json against it")
     func simulateAndQuery() async throws {
         let directory = try makeTemporaryDirectory()
@@ -52,8 +56,7 @@ struct CLITests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (simulator, link) = try await startSimulator(in: directory)
-        let database = directory.appendingPathComponent("history.sqlite").path
-        let config = directory.appendingPathComponent("heliograph.yaml")
+        let (database, config) = paths(in: directory)
         try """
             site:
               name: Test
@@ -102,8 +105,7 @@ struct CLITests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (simulator, link) = try await startSimulator(in: directory)
-        let database = directory.appendingPathComponent("history.sqlite").path
-        let config = directory.appendingPathComponent("heliograph.yaml")
+        let (database, config) = paths(in: directory)
         try "devices:\n  inv:\n    type: pi30\n    port: /dev/placeholder\n    interval: 300ms\n".write(to: config, atomically: true, encoding: .utf8)
         // Environment overrides replace the file's port and storage path.
         let daemon = try HeliographProcess(

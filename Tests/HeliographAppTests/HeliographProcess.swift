@@ -45,23 +45,25 @@ final class HeliographProcess: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
-        stdout.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            output.withLock {
-                $0.stdout += String(decoding: data, as: UTF8.self)
-                if data.isEmpty { $0.closed += 1 }
-            }
-        }
-        stderr.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            output.withLock {
-                $0.stderr += String(decoding: data, as: UTF8.self)
-                if data.isEmpty { $0.closed += 1 }
-            }
-        }
+        Self.collect(stdout, into: output) { $0.stdout += $1 }
+        Self.collect(stderr, into: output) { $0.stderr += $1 }
         try process.run()
+    }
+
+    /// Appends everything the pipe delivers; counts end of file so `exitStatus` knows all output arrived.
+    private static func collect(
+        _ pipe: Pipe,
+        into output: Output,
+        _ append: @escaping @Sendable (inout (stdout: String, stderr: String, closed: Int), String) -> Void
+    ) {
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            output.withLock {
+                append(&$0, String(decoding: data, as: UTF8.self))
+                if data.isEmpty { $0.closed += 1 }
+            }
+        }
     }
 
     var stdout: String { output.withLock { $0.stdout } }

@@ -9,21 +9,10 @@ import Testing
 
 @Suite("Poller")
 struct PollerTests {
-    /// Runs bus and poller as one group for the duration of `body`, then shuts down gracefully.
     func withRunning(_ bus: SampleBus, _ poller: Poller, _ body: () async throws -> Void) async throws {
-        let group = ServiceGroup(services: [bus, poller], logger: quietLogger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await body()
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withRunningServices([bus, poller], body)
     }
+
 
     func makeBus(_ sink: any SampleSink) -> SampleBus {
         SampleBus(sinks: [sink], configuration: .init(batchSize: 1, flushInterval: .milliseconds(10)), logger: quietLogger)

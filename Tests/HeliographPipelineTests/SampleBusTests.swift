@@ -9,21 +9,10 @@ import Testing
 
 @Suite("SampleBus and SinkRunner")
 struct SampleBusTests {
-    /// Runs the bus in a service group for the duration of `body`, then shuts it down gracefully.
     func withRunningBus(_ bus: SampleBus, _ body: () async throws -> Void) async throws {
-        let group = ServiceGroup(services: [bus], logger: quietLogger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await body()
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withRunningServices([bus], body)
     }
+
 
     @Test("every sink receives every batch, in order")
     func fanOut() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HeliographCore
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Remembers every sample written to it; optionally slow, failing, or blocked until released.
@@ -120,3 +121,19 @@ let quietLogger: Logger = {
     logger.logLevel = .critical
     return logger
 }()
+
+/// Runs `services` as one group for the duration of `body`, then shuts them down gracefully and waits.
+func withRunningServices(_ services: [any Service], _ body: () async throws -> Void) async throws {
+    let group = ServiceGroup(services: services, logger: quietLogger)
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        do {
+            try await body()
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+}
