@@ -93,7 +93,8 @@ struct CLITests {
         #expect(after.count >= seenBeforeKill.count)
         #expect(Set(seenBeforeKill).isSubset(of: Set(after)), "points committed before the kill are all there")
         let newest = try #require(after.last?.time)
-        #expect(newest >= killTime.addingTimeInterval(-2), "newest stored point \(newest) is within ~1 s (+ load slack) of the kill at \(killTime)")
+        // Flush interval 0.5 s + poll interval 0.2 s bound the loss to about a second; the rest is slack for a loaded 2-core CI machine.
+        #expect(newest >= killTime.addingTimeInterval(-3), "newest stored point \(newest) is within ~1 s (+ load slack) of the kill at \(killTime)")
         let registered = try await reopened.devices()
         #expect(registered.map(\.descriptor.id) == ["inverter"])
         simulator.signal(SIGTERM)

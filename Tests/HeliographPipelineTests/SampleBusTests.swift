@@ -93,7 +93,7 @@ struct SampleBusTests {
             let clock = ContinuousClock()
             let started = clock.now
             bus.publish([sample(1)])
-            try await eventually(timeout: .seconds(2), "flushed") { sink.samples.count == 1 }
+            try await eventually("flushed") { sink.samples.count == 1 }
             // Not immediately: it waited for the batch to fill, up to the interval.
             #expect(clock.now - started >= .milliseconds(90))
         }
