@@ -73,7 +73,7 @@ final class HeliographProcess: Sendable {
     func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
         try await eventually(timeout: timeout, "heliograph \(process.arguments ?? []) exits") { !self.process.isRunning }
         // Both pipes reach end of file once the process and its output are gone.
-        try await eventually(timeout: .seconds(5), "output pipes closed") { self.output.withLock { $0.closed >= 2 } }
+        try await eventually(timeout: .seconds(20), "output pipes closed") { self.output.withLock { $0.closed >= 2 } }
         return process.terminationStatus
     }
 
