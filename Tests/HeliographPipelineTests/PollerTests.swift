@@ -25,7 +25,7 @@ struct PollerTests {
         let bus = makeBus(store)
         let poller = Poller(devices: [PolledDevice(driver: driver, interval: .milliseconds(50), timeout: .seconds(1))], bus: bus, store: store, logger: quietLogger)
         try await withRunning(bus, poller) {
-            try await eventually("three samples stored") { store.samples.count >= 3 }
+            try await eventually(timeout: patience, "three samples stored") { store.samples.count >= 3 }
             let status = try #require(poller.status(of: "inv"))
             #expect(status.availability == .online)
             #expect(status.lastSuccess != nil)
@@ -54,11 +54,11 @@ struct PollerTests {
             logger: quietLogger
         )
         try await withRunning(bus, poller) {
-            try await eventually("unavailable") { poller.status(of: "inv")?.availability == .unavailable }
+            try await eventually(timeout: patience, "unavailable") { poller.status(of: "inv")?.availability == .unavailable }
             let down = try #require(poller.status(of: "inv"))
             #expect(down.lastError?.contains("scripted failure") == true)
             #expect(down.consecutiveFailures >= 2)
-            try await eventually("back online") { poller.status(of: "inv")?.availability == .online }
+            try await eventually(timeout: patience, "back online") { poller.status(of: "inv")?.availability == .online }
             let up = try #require(poller.status(of: "inv"))
             #expect(up.failures == 3)
             #expect(up.lastError == nil)
@@ -83,8 +83,8 @@ struct PollerTests {
             logger: quietLogger
         )
         try await withRunning(bus, poller) {
-            try await eventually("healthy device stored 5 samples") { store.samples.filter { $0.device == "ok" }.count >= 5 }
-            try await eventually("stuck device unavailable") { poller.status(of: "stuck")?.availability == .unavailable }
+            try await eventually(timeout: patience, "healthy device stored 5 samples") { store.samples.filter { $0.device == "ok" }.count >= 5 }
+            try await eventually(timeout: patience, "stuck device unavailable") { poller.status(of: "stuck")?.availability == .unavailable }
             #expect(poller.status(of: "stuck")?.lastError?.contains("timeout") == true)
         }
         #expect(store.samples.allSatisfy { $0.device == "ok" })
@@ -100,7 +100,7 @@ struct PollerTests {
         let bus = makeBus(store)
         let poller = Poller(devices: [PolledDevice(driver: driver, interval: .milliseconds(20))], bus: bus, store: store, logger: quietLogger)
         try await withRunning(bus, poller) {
-            try await eventually("three discarded") { (poller.status(of: "inv")?.discarded[.zeroBattery] ?? 0) >= 3 }
+            try await eventually(timeout: patience, "three discarded") { (poller.status(of: "inv")?.discarded[.zeroBattery] ?? 0) >= 3 }
         }
         #expect(store.samples.isEmpty)
         #expect(poller.status(of: "inv")?.availability == .online)

@@ -21,7 +21,7 @@ struct SampleBusTests {
         let bus = SampleBus(sinks: [first, second], configuration: .init(batchSize: 3, flushInterval: .milliseconds(50)), logger: quietLogger)
         try await withRunningBus(bus) {
             for index in 0..<10 { bus.publish([sample(index)]) }
-            try await eventually("both sinks got 10 samples") { first.samples.count == 10 && second.samples.count == 10 }
+            try await eventually(timeout: patience, "both sinks got 10 samples") { first.samples.count == 10 && second.samples.count == 10 }
         }
         #expect(first.samples == (0..<10).map { sample($0) })
         #expect(second.samples == first.samples)
@@ -39,10 +39,10 @@ struct SampleBusTests {
             for index in 0..<100 { bus.publish([sample(index)]) }
             // Publishing only appends to buffers: 100 publishes finish while the slow sink is stuck in write.
             #expect(clock.now - started < .seconds(1))
-            try await eventually("fast sink got everything while the slow one is blocked") { fast.samples.count == 100 }
+            try await eventually(timeout: patience, "fast sink got everything while the slow one is blocked") { fast.samples.count == 100 }
             #expect(slow.samples.isEmpty)
             slow.release()
-            try await eventually("slow sink catches up once released") { slow.samples.count == 100 }
+            try await eventually(timeout: patience, "slow sink catches up once released") { slow.samples.count == 100 }
         }
         #expect(slow.samples == fast.samples)
     }
@@ -54,13 +54,13 @@ struct SampleBusTests {
         try await withRunningBus(bus) {
             bus.publish([sample(0)])
             // Wait until the runner holds sample 0 in a write that cannot finish.
-            try await eventually("runner took the first batch") { bus.statistics[0].buffered == 0 }
+            try await eventually(timeout: patience, "runner took the first batch") { bus.statistics[0].buffered == 0 }
             for index in 1...12 { bus.publish([sample(index)]) }
             let statistics = bus.statistics[0]
             #expect(statistics.buffered == 5)
             #expect(statistics.dropped == 7)
             blocked.release()
-            try await eventually("the rest is written") { blocked.samples.count == 6 }
+            try await eventually(timeout: patience, "the rest is written") { blocked.samples.count == 6 }
         }
         // Sample 0 was in flight; of 1...12 only the newest five survive.
         #expect(blocked.samples == [0, 8, 9, 10, 11, 12].map { sample($0) })
@@ -76,7 +76,7 @@ struct SampleBusTests {
         )
         try await withRunningBus(bus) {
             bus.publish((0..<4).map { sample($0) })
-            try await eventually("written after two failures") { flaky.samples.count == 4 }
+            try await eventually(timeout: patience, "written after two failures") { flaky.samples.count == 4 }
         }
         let statistics = bus.statistics[0]
         #expect(statistics.writeErrors == 2)
@@ -93,7 +93,7 @@ struct SampleBusTests {
             let clock = ContinuousClock()
             let started = clock.now
             bus.publish([sample(1)])
-            try await eventually("flushed") { sink.samples.count == 1 }
+            try await eventually(timeout: patience, "flushed") { sink.samples.count == 1 }
             // Not immediately: it waited for the batch to fill, up to the interval.
             #expect(clock.now - started >= .milliseconds(90))
         }
@@ -158,8 +158,8 @@ struct LiveFeedTests {
         let task = Task {
             for await _ in bus.subscribe() {}
         }
-        try await eventually("subscribed") { bus.subscriberCount == 1 }
+        try await eventually(timeout: patience, "subscribed") { bus.subscriberCount == 1 }
         task.cancel()
-        try await eventually("unsubscribed") { bus.subscriberCount == 0 }
+        try await eventually(timeout: patience, "unsubscribed") { bus.subscriberCount == 0 }
     }
 }

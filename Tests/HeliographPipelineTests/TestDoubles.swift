@@ -137,3 +137,7 @@ func withRunningServices(_ services: [any Service], _ body: () async throws -> V
         try await tasks.waitForAll()
     }
 }
+
+/// How long to wait for an expected event. Generous: the suite shares 2 cores with CPU-heavy suites
+/// (fuzzing, storage), which can starve the cooperative pool for seconds; passing tests never wait this long.
+let patience: Duration = .seconds(45)
