@@ -38,7 +38,7 @@ struct SampleBusTests {
             let started = clock.now
             for index in 0..<100 { bus.publish([sample(index)]) }
             // Publishing only appends to buffers: 100 publishes finish while the slow sink is stuck in write.
-            #expect(clock.now - started < .seconds(1))
+            #expect(clock.now - started < .seconds(5))
             try await eventually(timeout: patience, "fast sink got everything while the slow one is blocked") { fast.samples.count == 100 }
             #expect(slow.samples.isEmpty)
             slow.release()
