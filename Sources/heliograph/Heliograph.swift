@@ -15,6 +15,7 @@ struct Heliograph: AsyncParsableCommand {
             SimulateCommand.self,
             BenchCommand.self,
             ConfigCommand.self,
+            ScanCommand.self,
         ],
         defaultSubcommand: nil
     )
