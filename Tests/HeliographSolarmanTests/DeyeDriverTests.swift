@@ -70,6 +70,21 @@ struct DeyeDriverTests {
         }
     }
 
+    @Test("every bundled model polls end to end through the simulator", arguments: RegisterMap.bundledNames)
+    func everyModel(model: String) async throws {
+        var configuration = DeyeSimulator.Configuration()
+        configuration.model = model
+        try await withDeyeSimulator(configuration) { _, port in
+            let sample = try #require(try await deyeDriver(port: port, model: model).poll(logger: testLogger).first)
+            #expect(sample.number("pv_power_w") != nil, "\(model)")
+            #expect(sample["device_state"] == .text("Normal"), "\(model)")
+            if model.contains("hybrid") {
+                #expect((0...100).contains(sample.number("battery_soc_pct") ?? -1), "\(model)")
+                #expect(sample.number("grid_power_w") != nil, "\(model)")
+            }
+        }
+    }
+
     @Test("describe reads the inverter serial and lists the map's fields")
     func describe() async throws {
         try await withDeyeSimulator { _, port in
