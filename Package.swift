@@ -139,7 +139,7 @@ let package = Package(
             name: "HeliographSolarmanTests",
             dependencies: [
                 "HeliographSolarman", "HeliographModbus", "HeliographTransport", "HeliographDrivers", "HeliographSimulators",
-                "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
+                "HeliographPipeline", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
