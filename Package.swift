@@ -116,7 +116,8 @@ let package = Package(
             name: "HeliographApp",
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
-                "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "Yams", logging, serviceLifecycle,
+                "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographControl", "HeliographWeb", "Yams", logging,
+                serviceLifecycle,
             ],
             swiftSettings: strictSettings
         ),

@@ -20,6 +20,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stop by itself after this many seconds.")
     var duration: Double?
 
+    @Option(name: .long, help: "Port of the web dashboard (0 picks a free one).")
+    var httpPort = 8080
+
+    @Option(name: .long, help: "Address the web dashboard listens on (0.0.0.0 for the LAN).")
+    var httpHost = "127.0.0.1"
+
+    @Flag(name: .long, help: "Run without the web dashboard.")
+    var noWeb = false
+
     func validate() throws {
         guard (1...16).contains(inverters) else { throw ValidationError("--inverters must be 1...16") }
         guard interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 s") }
@@ -31,7 +40,8 @@ struct DemoCommand: AsyncParsableCommand {
                 dataDirectory: dataDirectory,
                 inverters: inverters,
                 interval: .milliseconds(Int64(interval * 1_000)),
-                duration: duration.map { .milliseconds(Int64($0 * 1_000)) }
+                duration: duration.map { .milliseconds(Int64($0 * 1_000)) },
+                frontEnds: noWeb ? nil : WebFrontEnd.demo(host: httpHost, port: httpPort) { say($0) }
             )
             let logger = LoggingSetup.bootstrap(.init(level: .warning))
             try await Demo.run(options, logger: logger) { say($0) }

@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
             let configuration = try HeliographConfiguration.load(path: config)
             let logger = LoggingSetup.bootstrap(configuration.logging)
             logger.info("Starting heliograph", metadata: ["config.path": "\(config)", "devices": "\(configuration.devices.count)"])
-            let group = try await buildServices(configuration: configuration, logger: logger)
+            let group = try await buildServices(configuration: configuration, logger: logger, frontEnds: WebFrontEnd.factory(configuration.http))
             try await group.run()
             logger.info("Stopped")
         }

@@ -71,6 +71,9 @@ struct CLITests {
                 timeout: 3s
             logging:
               level: warning
+            http:
+              host: 127.0.0.1
+              port: 0
             """.write(to: config, atomically: true, encoding: .utf8)
 
         let daemon = try HeliographProcess(["run", "--config", config.path])
@@ -111,7 +114,10 @@ struct CLITests {
         // Environment overrides replace the file's port and storage path.
         let daemon = try HeliographProcess(
             ["run", "--config", config.path],
-            environment: ["HELIOGRAPH_STORAGE_PATH": database, "HELIOGRAPH_DEVICES_INV_PORT": link, "HELIOGRAPH_LOGGING_LEVEL": "info"]
+            environment: [
+                "HELIOGRAPH_STORAGE_PATH": database, "HELIOGRAPH_DEVICES_INV_PORT": link, "HELIOGRAPH_LOGGING_LEVEL": "info",
+                "HELIOGRAPH_HTTP_HOST": "127.0.0.1", "HELIOGRAPH_HTTP_PORT": "0",
+            ]
         )
         try await eventually(timeout: .seconds(30), "device described") { daemon.stderr.contains("Device described") }
         daemon.signal(SIGTERM)
@@ -161,7 +167,7 @@ struct CLITests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try await HeliographProcess.run(
-            ["demo", "--data-directory", directory.path, "--inverters", "2", "--interval", "0.3", "--duration", "3"],
+            ["demo", "--data-directory", directory.path, "--inverters", "2", "--interval", "0.3", "--duration", "3", "--http-port", "0"],
             timeout: .seconds(60)
         )
         #expect(result.status == 0, "stderr: \(result.stderr)")

@@ -37,6 +37,25 @@ import Testing
         #expect(await fixture.audit.all.contains { $0.actor == "token:ci" }, "the command from the page reached the gate")
     }
 
+    /// The same browser checks against the real thing: `heliograph demo` (simulated PI30s on ptys,
+    /// real drivers, the SQLite store, the web front end), commands going to a simulated inverter.
+    @Test(.enabled(if: hasBrowser || inCI, "needs chromium, chromium-driver and selenium (scripts/test-deps.d/web.sh)"))
+    func dashboardWorksAgainstTheDemo() async throws {
+        try #require(Self.hasBrowser, "chromium, chromium-driver or selenium missing: run scripts/test-deps.d/web.sh")
+        let binary = Self.packageRoot.appendingPathComponent(".build/debug/heliograph").path
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the heliograph executable first (swift build)")
+        let data = try makeTemporaryDirectory("demo")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let (status, output) = try await Self.run(
+            ["python3", Self.packageRoot.appendingPathComponent("Tests/Browser/browser_test.py").path,
+             "--start", "\(binary) demo --http-host 127.0.0.1 --http-port {port} --interval 0.5 --data-directory \(data.path)",
+             "--token", "demo-token-0123456789abcdef", "--require-command",
+             "--artifacts", Self.packageRoot.appendingPathComponent("artifacts/browser-demo").path],
+            environment: ["HELIOGRAPH_TOKEN": "demo-token-0123456789abcdef"]
+        )
+        #expect(status == 0, "browser test against the demo failed:\n\(output)")
+    }
+
     @Test(.enabled(if: schemathesis != nil || inCI, "needs schemathesis (scripts/test-deps.d/web.sh)"))
     func schemathesisFindsNoServerErrors() async throws {
         let tool = try #require(Self.schemathesis, "schemathesis missing: run scripts/test-deps.d/web.sh")

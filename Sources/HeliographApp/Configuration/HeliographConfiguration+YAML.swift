@@ -79,7 +79,9 @@ extension HeliographConfiguration {
             }
         }
 
-        file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging"])
+        configuration.http = HTTPConfiguration.parse(file.section("http"))
+
+        file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging", "http"])
         return (configuration, problems.list)
     }
 

@@ -51,6 +51,8 @@ public struct HeliographConfiguration: Sendable, Hashable {
     /// Devices by id, in the order of the file.
     public var devices: [DeviceConfiguration]
     public var logging: Logging
+    /// The web dashboard and API (`http:`; see `HTTPConfiguration`).
+    public var http = HTTPConfiguration()
 
     public init(site: Site = Site(), storage: Storage = Storage(), devices: [DeviceConfiguration] = [], logging: Logging = Logging()) {
         self.site = site

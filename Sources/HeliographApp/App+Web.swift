@@ -1,0 +1,80 @@
+import Foundation
+import HeliographControl
+import HeliographCore
+import HeliographPipeline
+import HeliographWeb
+import Logging
+import ServiceLifecycle
+
+/// Plugs the web server (dashboard, REST API, WebSocket) into the daemon as a front end.
+public enum WebFrontEnd {
+    /// A front end serving `http` over the daemon's store and live feed. Commands go through a
+    /// `CommandGate` over every polled driver that can change settings, audited in the store; with no
+    /// audit log (a store that cannot keep one) control stays off.
+    public static func factory(
+        _ http: HTTPConfiguration,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> FrontEndFactory {
+        { parts in
+            guard http.enabled else { return [] }
+            var drivers: [DeviceID: any SettingsDriver] = [:]
+            for device in parts.poller.devices {
+                if let driver = device.driver as? any SettingsDriver { drivers[device.device] = driver }
+            }
+            let audit = parts.store as? any AuditLog
+            let gate = audit.map { audit in
+                CommandGate(
+                    drivers: drivers,
+                    audit: audit,
+                    configuration: .init(rateLimit: .init(burst: 5, interval: 60 / Double(http.commandsPerMinute))),
+                    logger: parts.logger
+                )
+            }
+            let poller = parts.poller
+            let server = try WebServer(
+                configuration: WebConfiguration(
+                    host: http.host,
+                    port: http.port,
+                    openReading: http.openReading,
+                    sessionLifetime: .seconds(http.sessionHours * 3_600),
+                    credentials: Credentials(tokens: http.tokens, users: http.users)
+                ),
+                dependencies: WebDependencies(
+                    store: parts.store,
+                    feed: parts.liveFeed,
+                    gate: gate,
+                    audit: audit,
+                    health: { device in
+                        poller.status(of: device).flatMap { $0.availability == .unknown ? nil : DeviceHealth(online: $0.availability == .online, lastError: $0.lastError) }
+                    }
+                ),
+                logger: parts.logger,
+                onServerRunning: onListening
+            )
+            return [server]
+        }
+    }
+}
+
+extension WebFrontEnd {
+    /// The web server for `heliograph demo`: this machine only by default, with a control token from
+    /// `HELIOGRAPH_TOKEN` or a random one, printed with the address once the server listens.
+    public static func demo(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        say: @escaping @Sendable (String) -> Void
+    ) -> FrontEndFactory {
+        let token = environment["HELIOGRAPH_TOKEN"].flatMap { $0.utf8.count >= 16 ? $0 : nil } ?? randomToken()
+        let http = HTTPConfiguration(host: host, port: port, tokens: ["demo": token])
+        return factory(http) { bound in
+            let shown = host == "0.0.0.0" ? "127.0.0.1" : host
+            say("Dashboard: http://\(shown):\(bound)/  (control token: \(token))")
+        }
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+}

@@ -1,0 +1,80 @@
+import HeliographControl
+
+/// The `http:` section: the web dashboard, REST API and WebSocket.
+///
+/// ```yaml
+/// http:
+///   enabled: true          # default true
+///   host: 0.0.0.0          # default 0.0.0.0 (the LAN); 127.0.0.1 for this machine only
+///   port: 8080             # default 8080
+///   open_reading: true     # default true: reading needs no login; false: every API read needs one
+///   session_hours: 12      # how long a login lasts
+///   commands_per_minute: 10
+///   tokens:                # API tokens by name (≥ 16 characters); HELIOGRAPH_HTTP_TOKENS_<NAME> overrides one
+///     home-assistant: change-me-to-a-long-random-string
+///   users:                 # bcrypt hashes, never passwords (htpasswd -nbBC 12 NAME PASSWORD)
+///     admin: $2b$12$…
+/// ```
+public struct HTTPConfiguration: Sendable, Hashable {
+    public var enabled: Bool
+    public var host: String
+    public var port: Int
+    public var openReading: Bool
+    public var sessionHours: Int
+    public var commandsPerMinute: Int
+    public var tokens: [String: String]
+    public var users: [String: String]
+
+    public init(
+        enabled: Bool = true,
+        host: String = "0.0.0.0",
+        port: Int = 8080,
+        openReading: Bool = true,
+        sessionHours: Int = 12,
+        commandsPerMinute: Int = 10,
+        tokens: [String: String] = [:],
+        users: [String: String] = [:]
+    ) {
+        self.enabled = enabled
+        self.host = host
+        self.port = port
+        self.openReading = openReading
+        self.sessionHours = sessionHours
+        self.commandsPerMinute = commandsPerMinute
+        self.tokens = tokens
+        self.users = users
+    }
+
+    static let keys = ["enabled", "host", "port", "open_reading", "session_hours", "commands_per_minute", "tokens", "users"]
+
+    /// Reads the section, reporting each bad key as a problem.
+    static func parse(_ section: ConfigurationSection) -> HTTPConfiguration {
+        var http = HTTPConfiguration()
+        http.enabled = section.bool("enabled") ?? http.enabled
+        http.host = section.string("host") ?? http.host
+        http.port = section.int("port", in: 0...65_535) ?? http.port
+        http.openReading = section.bool("open_reading") ?? http.openReading
+        http.sessionHours = section.int("session_hours", in: 1...8_760) ?? http.sessionHours
+        http.commandsPerMinute = section.int("commands_per_minute", in: 1...600) ?? http.commandsPerMinute
+        let tokens = section.section("tokens")
+        for name in tokens.keys {
+            guard let secret = tokens.string(name) else { continue }
+            if secret.utf8.count < 16 {
+                tokens.problem(name, "API tokens must be at least 16 characters")
+            } else {
+                http.tokens[name] = secret
+            }
+        }
+        let users = section.section("users")
+        for name in users.keys {
+            guard let hash = users.string(name) else { continue }
+            if PasswordHash.looksLikeBcrypt(hash) {
+                http.users[name] = hash
+            } else {
+                users.problem(name, "store a bcrypt hash ($2b$…), never the password; make one with htpasswd -nbBC 12 \(name) PASSWORD")
+            }
+        }
+        section.reportUnknownKeys(allowed: keys)
+        return http
+    }
+}
