@@ -48,15 +48,16 @@ fi
 
 step "Running tests"
 # With no arguments: in-process suites first, then the end-to-end tests of the binary, so the
-# subprocesses those start do not compete for the 2 cores with timing-sensitive driver tests.
+# subprocesses those start (and the web's headless Chromium and schemathesis runs) do not compete for
+# the 2 cores with timing-sensitive driver tests.
 set +e
 : > .build/test-output.txt
 status=0
 if [ "$#" -eq 0 ]; then
-    timeout 1200 swift test --skip-build --skip HeliographAppTests 2>&1 | tee -a .build/test-output.txt
+    timeout 1200 swift test --skip-build --skip "HeliographAppTests|ExternalToolTests" 2>&1 | tee -a .build/test-output.txt
     status=${PIPESTATUS[0]}
-    step "Running end-to-end tests (HeliographAppTests)"
-    timeout 600 swift test --skip-build --filter HeliographAppTests 2>&1 | tee -a .build/test-output.txt
+    step "Running end-to-end tests (HeliographAppTests, web ExternalToolTests)"
+    timeout 600 swift test --skip-build --filter "HeliographAppTests|ExternalToolTests" 2>&1 | tee -a .build/test-output.txt
     second=${PIPESTATUS[0]}
     [ "$status" -eq 0 ] && status=$second
 else
