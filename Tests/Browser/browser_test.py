@@ -238,6 +238,8 @@ def run_checks(url, args):
     @check("a command round-trips and the page shows the outcome")
     def command():
         go("commands")
+        # The page renders once /api/v1/settings answers: either setting forms or a note that there are none.
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting") or any("No controllable device" in t for t in texts(d, "#view")))
         forms = driver.find_elements(By.CSS_SELECTOR, "form.setting")
         if not forms:
             if args.require_command:
