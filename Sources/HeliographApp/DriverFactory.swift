@@ -12,6 +12,16 @@ enum DriverFactory {
         case .pi30(let options):
             let driver = makePI30Driver(device: device.id, options: options, timeout: device.timeout)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
+        case .deye(let options):
+            let configuration = DeyeDriver.Configuration(
+                loggerSerial: options.loggerSerial,
+                slaveID: UInt8(options.slaveID),
+                model: options.model,
+                transportKind: DeyeDriver.Configuration.TransportKind(rawValue: options.transport) ?? .solarmanV5,
+                requestTimeout: min(device.timeout, .seconds(5))
+            )
+            let driver = try DeyeDriver(device: device.id, host: options.host, port: options.port, configuration: configuration)
+            return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         }
     }
 

@@ -47,6 +47,36 @@ struct ConfigurationTests {
         #expect(garage.options == .pi30(PI30Options(port: "/dev/ttyUSB0", baud: 9600, queries: ["QPIGS", "QMOD", "QPIWS"], hid: false)))
     }
 
+    @Test("a deye device parses with defaults and checks its keys")
+    func deye() throws {
+        let yaml = """
+            devices:
+              roof:
+                type: deye
+                host: 192.0.2.10
+                logger_serial: 2612749371
+              garage:
+                type: deye
+                host: gateway.local
+                transport: modbus-tcp
+                port: 502
+                slave_id: 3
+                model: deye_three_phase_hybrid_lv
+              bad:
+                type: deye
+                transport: carrier-pigeon
+            """
+        let (configuration, problems) = HeliographConfiguration.parse(yaml: yaml)
+        #expect(configuration?.devices.map(\.options) == [
+            .deye(DeyeOptions(host: "192.0.2.10", loggerSerial: 2_612_749_371)),
+            .deye(DeyeOptions(host: "gateway.local", port: 502, transport: "modbus-tcp", slaveID: 3, model: "deye_three_phase_hybrid_lv")),
+        ])
+        #expect(problems.map(\.description) == [
+            "devices.bad.transport (line 15): must be one of v5, modbus-tcp; got 'carrier-pigeon'",
+            "devices.bad.host (line 13): missing; the logger's IP address or host name",
+        ])
+    }
+
     @Test("an empty file gives the defaults")
     func empty() throws {
         let (configuration, problems) = HeliographConfiguration.parse(yaml: "")
@@ -112,7 +142,7 @@ struct ConfigurationTests {
         #expect(lines.contains { $0.hasPrefix("devices.inverter.queries (line 10): unknown queries QXYZ") })
         #expect(lines.contains { $0.hasPrefix("devices.inverter.port (line 6): missing") })
         #expect(lines.contains { $0.hasPrefix("devices.Bad-Id (line 11): device ids may only use") })
-        #expect(lines.contains { $0.hasPrefix("devices.deye.type (line 15): unknown device type 'solarmagic'; one of pi30") })
+        #expect(lines.contains { $0.hasPrefix("devices.deye.type (line 15): unknown device type 'solarmagic'; one of pi30, deye") })
         #expect(lines.contains { $0.hasPrefix("logging.level (line 17): must be one of trace, debug, info") })
         #expect(problems.count == 9)
     }

@@ -14,7 +14,30 @@ enum DeviceTypes {
 
     static let all: [DeviceType] = [
         DeviceType(name: "pi30", keys: ["port", "baud", "queries", "hid"], parse: parsePI30),
+        DeviceType(name: "deye", keys: ["host", "port", "transport", "logger_serial", "slave_id", "model"], parse: parseDeye),
     ]
+
+    /// Register maps the `deye` type accepts under `model`.
+    static let deyeModels = ["deye_single_phase_hybrid", "deye_three_phase_hybrid_lv", "deye_three_phase_hybrid_hv", "deye_string", "deye_micro"]
+
+    private static func parseDeye(_ section: ConfigurationSection) -> DeviceOptions? {
+        let host = section.string("host")
+        let port = section.int("port", in: 1...65_535)
+        let transport = section.string("transport", oneOf: ["v5", "modbus-tcp"])
+        let serial = section.int("logger_serial", in: 0...Int(UInt32.max))
+        let slave = section.int("slave_id", in: 1...247)
+        let model = section.string("model", oneOf: deyeModels)
+        guard let host else {
+            section.problem("host", "missing; the logger's IP address or host name")
+            return nil
+        }
+        var options = DeyeOptions(host: host, port: port)
+        if let transport { options.transport = transport }
+        if let serial { options.loggerSerial = UInt32(serial) }
+        if let slave { options.slaveID = slave }
+        if let model { options.model = model }
+        return .deye(options)
+    }
 
     static let commonKeys = ["type", "interval", "timeout"]
 

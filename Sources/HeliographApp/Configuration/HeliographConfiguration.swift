@@ -85,6 +85,32 @@ public struct DeviceConfiguration: Sendable, Hashable {
 /// The type-specific part of a device's configuration, already checked.
 public enum DeviceOptions: Sendable, Hashable {
     case pi30(PI30Options)
+    case deye(DeyeOptions)
+}
+
+/// Options of a Deye/Sunsynk inverter (`type: deye`), reached through a Solarman V5 logger or Modbus TCP.
+public struct DeyeOptions: Sendable, Hashable {
+    /// The logger's or gateway's address.
+    public var host: String
+    /// Default 8899 for `v5`, 502 for `modbus-tcp`.
+    public var port: Int?
+    /// `v5` (Solarman logger stick) or `modbus-tcp`. Default `v5`.
+    public var transport: String
+    /// The serial printed on the logger stick; 0 learns it from the first answer. Default 0.
+    public var loggerSerial: UInt32
+    /// Modbus address of the inverter. Default 1.
+    public var slaveID: Int
+    /// Bundled register map: `deye_single_phase_hybrid` (default), `deye_three_phase_hybrid_lv`, ...
+    public var model: String
+
+    public init(host: String, port: Int? = nil, transport: String = "v5", loggerSerial: UInt32 = 0, slaveID: Int = 1, model: String = "deye_single_phase_hybrid") {
+        self.host = host
+        self.port = port
+        self.transport = transport
+        self.loggerSerial = loggerSerial
+        self.slaveID = slaveID
+        self.model = model
+    }
 }
 
 /// Options of a Voltronic/PI30 inverter (`type: pi30`).
