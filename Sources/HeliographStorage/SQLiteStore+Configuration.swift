@@ -14,8 +14,10 @@ extension SQLiteStore {
 
         /// How long each tier is kept, in days; 0 keeps it forever.
         ///
-        /// Raw points compress to a few bytes each, cheaper per minute of history than a 1-minute rollup
-        /// row, so raw history is kept longest and the 1-minute tier only serves recent charts.
+        /// Raw points compress to about 1.5 bytes each, cheaper per minute of history than a 1-minute
+        /// rollup row (~50 bytes), so raw history is kept forever by default and the 1-minute tier only
+        /// for the spans `Rollup.suitable` charts with it (up to 12.5 days); older minute buckets are
+        /// computed from raw points when asked for.
         public struct Retention: Sendable, Hashable {
             /// Full-resolution points (chunks and head). Points older than this are not even stored.
             public var rawDays: Int
@@ -23,7 +25,7 @@ extension SQLiteStore {
             public var hourRollupDays: Int
             public var dayRollupDays: Int
 
-            public init(rawDays: Int = 0, minuteRollupDays: Int = 31, hourRollupDays: Int = 0, dayRollupDays: Int = 0) {
+            public init(rawDays: Int = 0, minuteRollupDays: Int = 14, hourRollupDays: Int = 0, dayRollupDays: Int = 0) {
                 self.rawDays = rawDays
                 self.minuteRollupDays = minuteRollupDays
                 self.hourRollupDays = hourRollupDays

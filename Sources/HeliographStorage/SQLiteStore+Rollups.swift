@@ -20,6 +20,16 @@ struct Accumulator: Sendable {
         last = value
     }
 
+    /// Folds in a finer bucket's summary; buckets must come in time order.
+    mutating func merge(min: Double, max: Double, sum: Double, count: Int, last: Double) {
+        guard count > 0 else { return }
+        self.min = Swift.min(self.min, min)
+        self.max = Swift.max(self.max, max)
+        self.sum += sum
+        self.count += count
+        self.last = last
+    }
+
     func aggregate(at time: Int64) -> AggregatePoint {
         AggregatePoint(time: Date(storageMilliseconds: time), min: min, max: max, mean: sum / Double(count), last: last, count: count)
     }
@@ -37,37 +47,56 @@ struct Accumulator: Sendable {
 }
 
 extension SQLiteStore {
-    /// Recomputes one rollup bucket exactly: from the finer tier when that tier still holds the whole
-    /// bucket, otherwise from the raw points. An empty bucket loses its row.
-    static func recompute(_ db: Database, rollup: Rollup, bucket: BucketKey, retention: Configuration.Retention, now: Int64) throws {
-        var accumulator = Accumulator()
-        if let finer = rollup.finer, cutoff(days: retention.days(for: finer), now: now).map({ bucket.start >= $0 }) ?? true {
-            let row = try Row.fetchOne(
-                db,
-                sql: "SELECT min(min), max(max), sum(sum), sum(count) FROM \(finer.tableName) WHERE series_id = ? AND bucket >= ? AND bucket < ?",
-                arguments: [bucket.series, bucket.start, bucket.start + rollup.milliseconds]
-            )
-            if let row, let count: Int = row[3], count > 0 {
-                accumulator.min = row[0]
-                accumulator.max = row[1]
-                accumulator.sum = row[2]
-                accumulator.count = count
-                accumulator.last = try Double.fetchOne(
+    /// Recomputes rollup buckets of one series exactly: from the finer tier when that tier still
+    /// holds the whole bucket, otherwise from the raw points. An empty bucket loses its row.
+    ///
+    /// Buckets close together are read with one range query, so a batch costs a few statements per
+    /// series and tier rather than per bucket.
+    static func recompute(_ db: Database, series: Int64, rollup: Rollup, buckets: [Int64], retention: Configuration.Retention, now: Int64) throws {
+        let width = rollup.milliseconds
+        let finer = rollup.finer
+        let finerCutoff = finer.flatMap { cutoff(days: retention.days(for: $0), now: now) }
+        var results: [Int64: Accumulator] = [:]
+        for run in runs(buckets.sorted(), width: width) {
+            let from = run.first!
+            let to = run.last! + width
+            if let finer, finerCutoff.map({ from >= $0 }) ?? true {
+                let rows = try Row.fetchCursor(
                     db,
-                    sql: "SELECT last FROM \(finer.tableName) WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket DESC LIMIT 1",
-                    arguments: [bucket.series, bucket.start, bucket.start + rollup.milliseconds]
-                ) ?? 0
-            }
-        } else {
-            for point in try rawPoints(db, series: bucket.series, from: bucket.start, to: bucket.start + rollup.milliseconds) {
-                accumulator.add(point.value)
+                    sql: "SELECT bucket, min, max, sum, count, last FROM \(finer.tableName) WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket",
+                    arguments: [series, from, to]
+                )
+                while let row = try rows.next() {
+                    let start = rollup.bucketStart(row[0])
+                    results[start, default: Accumulator()].merge(min: row[1], max: row[2], sum: row[3], count: row[4], last: row[5])
+                }
+            } else {
+                for point in try rawPoints(db, series: series, from: from, to: to) {
+                    results[rollup.bucketStart(point.time), default: Accumulator()].add(point.value)
+                }
             }
         }
-        if accumulator.count == 0 {
-            try db.execute(sql: "DELETE FROM \(rollup.tableName) WHERE series_id = ? AND bucket = ?", arguments: [bucket.series, bucket.start])
-        } else {
-            try upsertRollup(db, rollup: rollup, series: bucket.series, start: bucket.start, accumulator)
+        let delete = try db.cachedStatement(sql: "DELETE FROM \(rollup.tableName) WHERE series_id = ? AND bucket = ?")
+        for bucket in buckets {
+            if let accumulator = results[bucket], accumulator.count > 0 {
+                try upsertRollup(db, rollup: rollup, series: series, start: bucket, accumulator)
+            } else {
+                try delete.execute(arguments: [series, bucket])
+            }
         }
+    }
+
+    /// Splits sorted bucket starts into runs with gaps of at most a few buckets, each read with one query.
+    static func runs(_ buckets: [Int64], width: Int64) -> [[Int64]] {
+        var runs: [[Int64]] = []
+        for bucket in buckets {
+            if let last = runs.last?.last, bucket - last <= 4 * width {
+                runs[runs.count - 1].append(bucket)
+            } else {
+                runs.append([bucket])
+            }
+        }
+        return runs
     }
 
     static func upsertRollup(_ db: Database, rollup: Rollup, series: Int64, start: Int64, _ accumulator: Accumulator) throws {

@@ -16,6 +16,7 @@ extension SQLiteStore {
             try await database.write { db in
                 var created: [SeriesKey: Int64] = [:]
                 var ids: [SeriesKey: Int64] = [:]
+                var recomputes: [(series: Int64, rollup: Rollup, buckets: [Int64])] = []
                 for key in batch.points.keys {
                     if let id = known[key] {
                         ids[key] = id
@@ -25,32 +26,58 @@ extension SQLiteStore {
                         created[key] = id
                     }
                 }
-                let insertHead = try db.cachedStatement(sql: "INSERT OR REPLACE INTO head (series_id, time, bits) VALUES (?, ?, ?)")
-                let upsertLatest = try db.cachedStatement(sql: """
-                    INSERT INTO latest (series_id, time, bits) VALUES (?, ?, ?)
-                    ON CONFLICT (series_id) DO UPDATE SET time = excluded.time, bits = excluded.bits
-                    WHERE excluded.time >= latest.time
-                    """)
-                var touched: [Rollup: Set<BucketKey>] = [:]
+                // The newest time already stored per series decides how its rollups are updated.
+                let previousNewest = try Self.newestTimes(db, series: Array(ids.values))
+                var headRows: [[any DatabaseValueConvertible]] = []
+                var latestRows: [[any DatabaseValueConvertible]] = []
+                var appendedRollups: [Rollup: [[any DatabaseValueConvertible]]] = [:]
                 for (key, points) in batch.points {
-                    guard let id = ids[key] else { continue }
-                    var newest = points[0]
+                    guard let id = ids[key], let newest = points.last else { continue }
                     for point in points {
-                        try insertHead.execute(arguments: [id, point.time, Int64(bitPattern: point.value.bitPattern)])
-                        if point.time >= newest.time { newest = point }
-                        for rollup in Rollup.allCases {
-                            touched[rollup, default: []].insert(BucketKey(series: id, start: rollup.bucketStart(point.time)))
+                        headRows.append([id, point.time, Int64(bitPattern: point.value.bitPattern)])
+                    }
+                    latestRows.append([id, newest.time, Int64(bitPattern: newest.value.bitPattern)])
+                    let appendOnly = previousNewest[id].map { points[0].time > $0 } ?? true
+                    for rollup in Rollup.allCases {
+                        // Buckets the tier's retention already dropped are not recreated.
+                        let tierCutoff = Self.cutoff(days: retention.days(for: rollup), now: now)
+                        let kept = tierCutoff.map { cutoff in points.filter { rollup.bucketStart($0.time) + rollup.milliseconds > cutoff } } ?? points
+                        guard !kept.isEmpty else { continue }
+                        if appendOnly {
+                            for bucket in Accumulator.buckets(kept, rollup: rollup) {
+                                let a = bucket.accumulator
+                                appendedRollups[rollup, default: []].append([id, bucket.start, a.min, a.max, a.sum, a.count, a.last])
+                            }
+                        } else {
+                            recomputes.append((id, rollup, Array(Set(kept.map { rollup.bucketStart($0.time) }))))
                         }
                     }
-                    try upsertLatest.execute(arguments: [id, newest.time, Int64(bitPattern: newest.value.bitPattern)])
                 }
-                // Finer tiers first: each coarser bucket is summed from the tier below. Buckets the
-                // tier's retention already dropped are not recreated.
+                try Self.insertRows(db, "INSERT OR REPLACE INTO head (series_id, time, bits) VALUES", columns: 3, rows: headRows)
+                try Self.insertRows(
+                    db,
+                    "INSERT INTO latest (series_id, time, bits) VALUES",
+                    columns: 3,
+                    rows: latestRows,
+                    suffix: "ON CONFLICT (series_id) DO UPDATE SET time = excluded.time, bits = excluded.bits WHERE excluded.time >= latest.time"
+                )
+                // Points newer than everything stored fold into their buckets; anything else (late or
+                // replacing points) recomputes the touched buckets exactly, finer tiers first.
                 for rollup in Rollup.allCases {
-                    let tierCutoff = Self.cutoff(days: retention.days(for: rollup), now: now)
-                    for bucket in touched[rollup] ?? [] where tierCutoff.map({ bucket.start + rollup.milliseconds > $0 }) ?? true {
-                        try Self.recompute(db, rollup: rollup, bucket: bucket, retention: retention, now: now)
-                    }
+                    try Self.insertRows(
+                        db,
+                        "INSERT INTO \(rollup.tableName) (series_id, bucket, min, max, sum, count, last) VALUES",
+                        columns: 7,
+                        rows: appendedRollups[rollup] ?? [],
+                        suffix: """
+                            ON CONFLICT (series_id, bucket) DO UPDATE SET min = min(\(rollup.tableName).min, excluded.min),
+                                max = max(\(rollup.tableName).max, excluded.max), sum = \(rollup.tableName).sum + excluded.sum,
+                                count = \(rollup.tableName).count + excluded.count, last = excluded.last
+                            """
+                    )
+                }
+                for recompute in recomputes {
+                    try Self.recompute(db, series: recompute.series, rollup: recompute.rollup, buckets: recompute.buckets, retention: retention, now: now)
                 }
                 let upsertText = try db.cachedStatement(sql: """
                     INSERT INTO text_latest (device, field, time, value) VALUES (?, ?, ?, ?)
@@ -76,6 +103,36 @@ extension SQLiteStore {
         }
     }
 
+    /// The newest stored time of each of the series that has one.
+    static func newestTimes(_ db: Database, series: [Int64]) throws -> [Int64: Int64] {
+        var result: [Int64: Int64] = [:]
+        for start in stride(from: 0, to: series.count, by: 500) {
+            let slice = Array(series[start..<min(start + 500, series.count)])
+            let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
+            let rows = try Row.fetchCursor(db, sql: "SELECT series_id, time FROM latest WHERE series_id IN (\(placeholders))", arguments: StatementArguments(slice))
+            while let row = try rows.next() { result[row[0]] = row[1] }
+        }
+        return result
+    }
+
+    /// Inserts rows with multi-row VALUES statements, 100 rows each, which costs far fewer statement
+    /// executions than one row at a time.
+    static func insertRows(_ db: Database, _ prefix: String, columns: Int, rows: [[any DatabaseValueConvertible]], suffix: String = "") throws {
+        let rowsPerStatement = 100
+        let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
+        var index = 0
+        while index < rows.count {
+            let count = min(rowsPerStatement, rows.count - index)
+            let sql = "\(prefix) \(Array(repeating: tuple, count: count).joined(separator: ",")) \(suffix)"
+            let statement = try db.cachedStatement(sql: sql)
+            var values: [any DatabaseValueConvertible] = []
+            values.reserveCapacity(count * columns)
+            for row in rows[index..<(index + count)] { values += row }
+            try statement.execute(arguments: StatementArguments(values))
+            index += count
+        }
+    }
+
     /// The id of a series, created when new.
     static func seriesID(_ db: Database, _ key: SeriesKey) throws -> Int64 {
         if let id = try Int64.fetchOne(db, sql: "SELECT id FROM series WHERE device = ? AND field = ?", arguments: [key.device.rawValue, key.field.rawValue]) {
@@ -93,12 +150,6 @@ extension SQLiteStore {
     static func cutoff(days: Int, now: Int64) -> Int64? {
         days > 0 ? now - Int64(days) * 86_400_000 : nil
     }
-}
-
-/// One rollup bucket of one series.
-struct BucketKey: Hashable, Sendable {
-    var series: Int64
-    var start: Int64
 }
 
 /// A batch of samples regrouped by series, deduplicated (the last value for a time wins) and sorted.

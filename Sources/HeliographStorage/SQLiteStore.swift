@@ -80,6 +80,8 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
                     let report = try await self.runMaintenance()
                     self.logger.debug("storage maintenance", metadata: report.metadata)
                 } catch {
+                    // Cancellation mid-pass (shutdown) is not a failure; the pass resumes next start.
+                    if Task.isCancelled { return }
                     self.logger.warning("storage maintenance failed", metadata: ["error": "\(error)"])
                 }
             }

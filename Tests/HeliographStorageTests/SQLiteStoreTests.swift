@@ -79,6 +79,22 @@ struct SQLiteStoreTests {
         #expect(minutes[59].last == 359 && minutes[60].min == 360)
     }
 
+    @Test func aFailingBatchLeavesNothingBehind() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try open()
+        // The empty device id breaks a schema constraint halfway through the transaction.
+        let batch = samples([1, 2], from: start) + [Sample(device: "", time: start, values: ["x_v": 1])]
+        let error = await #expect(throws: HeliographError.self) { try await store.write(batch) }
+        #expect(error?.code == .storageFailure)
+        #expect(try await store.points(key, from: start, to: start.addingTimeInterval(60)).isEmpty)
+        #expect(try await store.series().isEmpty)
+        #expect(try await store.latest(device: key.device) == nil)
+        // The store keeps working, and a series id from the failed batch is not reused from a cache.
+        try await store.write(samples([3], from: start))
+        #expect(try await store.points(key, from: start, to: start.addingTimeInterval(60)).map(\.value) == [3])
+        try store.close()
+    }
+
     @Test func reopeningKeepsEverything() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         var store: SQLiteStore? = try open()
