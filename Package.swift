@@ -76,6 +76,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MQTT publishing sink: state JSON, per-field topics, Home Assistant discovery.
+        .target(
+            name: "HeliographHomeAssistant",
+            dependencies: ["HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", nioCore, logging, serviceLifecycle],
+            swiftSettings: strictSettings
+        ),
+
         // Validation, derived values, fan-out with a bounded buffer per sink, the poll schedule.
         .target(name: "HeliographPipeline", dependencies: ["HeliographCore", logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics")], swiftSettings: strictSettings),
 
@@ -146,7 +153,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographMQTTTests", dependencies: ["HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographMQTTTests", dependencies: ["HeliographMQTT", "HeliographHomeAssistant", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
         .testTarget(name: "HeliographControlTests", dependencies: ["HeliographControl", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographWebTests",
@@ -175,5 +182,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

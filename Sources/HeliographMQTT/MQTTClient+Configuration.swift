@@ -4,7 +4,7 @@ import HeliographMQTTCodec
 import NIOCore
 
 /// A value that must never reach a log: `description` is redacted.
-public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The real value; read it only to put it on the wire.
     public var value: String
 
@@ -12,6 +12,8 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 
     public var description: String { "<redacted>" }
     public var debugDescription: String { "<redacted>" }
+    /// Hides the value from `dump` and other reflection.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }
 
 extension MQTTClient {

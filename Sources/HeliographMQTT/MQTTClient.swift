@@ -140,7 +140,8 @@ public final class MQTTClient: Service, Sendable {
             } onGracefulShutdown: {
                 self.eventSink.yield(.shutdown)
             }
-            await sayGoodbye(&loop)
+            // Only a graceful stop says goodbye; cancellation drops the link like a crash would.
+            if !Task.isCancelled { await sayGoodbye(&loop) }
             group.cancelAll()
         }
         for subscriber in loop.subscribers.values { subscriber.messages.finish() }
@@ -287,11 +288,13 @@ public final class MQTTClient: Service, Sendable {
             packets.append(.publish(.init(topic: will.topic, payload: will.payload, retain: will.retain)))
         }
         packets.append(.disconnect)
+        // The broker closes after DISCONNECT; give it a second so the packets are not cut off,
+        // then close ourselves. Scheduling the close bounds the wait without relying on
+        // cancellation (EventLoopFuture.get() ignores it).
+        let channel = link.channel
+        channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
         try? await link.outbound.write(contentsOf: packets)
-        // The broker closes after DISCONNECT; wait for that so the packets are not cut off.
-        let closed = link.channel.closeFuture
-        _ = try? await withTimeout(.seconds(1), "MQTT disconnect") { try await closed.get() }
-        link.channel.close(promise: nil)
+        try? await channel.closeFuture.get()
         loop.connection = nil
     }
 
@@ -377,6 +380,8 @@ public final class MQTTClient: Service, Sendable {
         var finished = false
         var nextID: UInt64 = 0
         var waiting: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+        /// Calls cancelled before or while waiting; their completion is ignored.
+        var cancelled: Set<UInt64> = []
     }
 
     private struct StateObservers {
@@ -387,20 +392,33 @@ public final class MQTTClient: Service, Sendable {
     }
 
     /// Registers a continuation, sends the event, and waits for the event loop to `complete` it.
+    /// Cancelling the caller stops the wait (a QoS 1 message already in the outbox stays there).
     private func call(_ makeEvent: (UInt64) -> Event) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let id = calls.withLock { calls -> UInt64? in
-                guard !calls.finished else { return nil }
-                calls.nextID += 1
-                calls.waiting[calls.nextID] = continuation
-                return calls.nextID
-            }
-            guard let id else {
-                continuation.resume(throwing: HeliographError(.connectionFailed, "the MQTT client has stopped"))
-                return
-            }
-            eventSink.yield(makeEvent(id))
+        let id = calls.withLock { calls -> UInt64 in
+            calls.nextID += 1
+            return calls.nextID
         }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let accepted = calls.withLock { calls -> Bool in
+                    guard !calls.finished, !calls.cancelled.contains(id) else { return false }
+                    calls.waiting[id] = continuation
+                    return true
+                }
+                guard accepted else {
+                    continuation.resume(throwing: Task.isCancelled ? CancellationError() : HeliographError(.connectionFailed, "the MQTT client has stopped"))
+                    return
+                }
+                eventSink.yield(makeEvent(id))
+            }
+        } onCancel: {
+            let waiting = calls.withLock { calls in
+                calls.cancelled.insert(id)
+                return calls.waiting.removeValue(forKey: id)
+            }
+            waiting?.resume(throwing: CancellationError())
+        }
+        _ = calls.withLock { $0.cancelled.remove(id) }
     }
 
     private func complete(_ id: UInt64, _ result: Result<Void, any Error>) {

@@ -6,6 +6,7 @@ import HeliographTesting
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Testing
 
 /// A test configuration for a broker on 127.0.0.1 with fast reconnects.
 func testConfiguration(port: Int, clientID: String = "heliograph-\(UInt32.random(in: 0...UInt32.max))") -> MQTTClient.Configuration {
@@ -61,3 +62,7 @@ struct RunningClient: Sendable {
         }
     }
 }
+
+/// Parent of the suites that run mosquitto and paho: serialized, so their python and broker
+/// processes do not all start at once and starve the timing-sensitive tests of other targets.
+@Suite(.serialized) enum BrokerSuites {}

@@ -1,4 +1,5 @@
 import Foundation
+import HeliographCore
 import HeliographTesting
 import Synchronization
 
@@ -10,14 +11,17 @@ final class LineProcess: Sendable {
 
     /// Starts `executable`. With `resetSignals`, it runs through a tiny python3 shim that clears
     /// the signal mask first: the test process blocks SIGTERM/SIGINT in its threads and children
-    /// inherit that, so mosquitto would ignore the SIGTERM that makes it save its database.
+    /// inherit that, so mosquitto would ignore the SIGTERM that makes it save its database. The
+    /// shim also closes inherited descriptors: Foundation's Process passes on every non-CLOEXEC
+    /// descriptor of the test process, and a long-lived broker holding another test's pipe would
+    /// keep that pipe from ever closing.
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], resetSignals: Bool = false) throws {
         let process = Process()
         if resetSignals, let python = findExecutable("python3") {
             process.executableURL = URL(fileURLWithPath: python)
             process.arguments = [
                 "-c",
-                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); signal.signal(signal.SIGPIPE, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); signal.signal(signal.SIGPIPE, signal.SIG_DFL); os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])",
                 executable,
             ] + arguments
         } else {
@@ -66,7 +70,13 @@ final class LineProcess: Sendable {
         self.process = Mutex(process)
     }
 
-    var isRunning: Bool { process.withLock { $0.isRunning } }
+    /// False once the process has exited. Also checks the pid itself: if anything else in the
+    /// test process reaps children with waitpid(-1), Foundation never learns of the exit.
+    var isRunning: Bool {
+        process.withLock { process in
+            process.isRunning && kill(process.processIdentifier, 0) == 0 && !isZombie(process.processIdentifier)
+        }
+    }
     var standardError: String { stderrText.text.withLock { $0 } }
     var processIdentifier: Int32 { process.withLock { $0.processIdentifier } }
 
@@ -86,10 +96,10 @@ final class LineProcess: Sendable {
 
     /// Runs a command to completion, throwing with its stderr when it fails.
     static func run(_ executable: String, _ arguments: [String]) async throws {
-        let process = try LineProcess(executable, arguments)
-        for await _ in process.lines {}
+        let process = try LineProcess(executable, arguments, resetSignals: true)
         try await eventually(timeout: .seconds(30), "\(executable) finishes") { !process.isRunning }
-        let status = process.process.withLock { $0.terminationStatus }
+        // Unknown (reaped elsewhere) counts as success; callers check the files they expect.
+        let status = process.process.withLock { $0.isRunning ? 0 : $0.terminationStatus }
         guard status == 0 else {
             throw TestFailure("\(executable) \(arguments.joined(separator: " ")) failed (\(status)): \(process.standardError)")
         }
@@ -128,15 +138,24 @@ final class TestResources: Sendable {
     }
 }
 
-/// Runs `body` with a `TestResources` that is cleaned up however `body` ends.
-func withTestResources<T>(_ body: (TestResources) async throws -> T) async throws -> T {
+/// Runs `body` with a `TestResources` that is cleaned up however `body` ends; a body that takes
+/// longer than `timeout` is cancelled, so a stuck test fails instead of hanging the suite.
+func withTestResources<T: Sendable>(timeout: Duration = .seconds(90), _ body: @escaping @Sendable (TestResources) async throws -> T) async throws -> T {
     let resources = TestResources()
     do {
-        let result = try await body(resources)
+        let result = try await withTimeout(timeout, "test body") { try await body(resources) }
         await resources.cleanup()
         return result
     } catch {
         await resources.cleanup()
         throw error
     }
+}
+
+/// True when `pid` has exited but was not reaped yet (state Z in /proc).
+private func isZombie(_ pid: Int32) -> Bool {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = status.lastIndex(of: ")")
+    else { return false }
+    return status[status.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
 }

@@ -1,0 +1,147 @@
+import Foundation
+import HeliographCore
+import HeliographMQTT
+import HeliographMQTTCodec
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// Publishes samples to MQTT: a retained JSON object per device on `<base>/<device>/state`,
+/// optionally one retained topic per field, and Home Assistant discovery for every device it
+/// knows. As a `Service` it listens on `<prefix>/status` and re-announces discovery and the last
+/// state whenever Home Assistant comes back `online`.
+public final class MQTTSampleSink: SampleSink, Service {
+    /// What to publish and how.
+    public struct Configuration: Sendable {
+        public var topics: HomeAssistantDiscovery.Topics
+        /// Also publish each field on its own topic (plain value), for non-HA consumers.
+        public var perFieldTopics: Bool
+        /// Publish Home Assistant discovery.
+        public var discovery: Bool
+        /// QoS of state messages; 1 routes them through the client's disk outbox.
+        public var qos: QoS
+        public var softwareVersion: String?
+
+        public init(topics: HomeAssistantDiscovery.Topics = .init(), perFieldTopics: Bool = true, discovery: Bool = true, qos: QoS = .atLeastOnce, softwareVersion: String? = nil) {
+            self.topics = topics
+            self.perFieldTopics = perFieldTopics
+            self.discovery = discovery
+            self.qos = qos
+            self.softwareVersion = softwareVersion
+        }
+    }
+
+    public let name = "mqtt"
+    public let configuration: Configuration
+    private let publisher: any MQTTPublisher
+    private let discovery: HomeAssistantDiscovery
+    private let logger: Logger
+    private let state = Mutex(SinkState())
+
+    private struct SinkState {
+        var devices: [DeviceID: DeviceDescriptor] = [:]
+        var announced: Set<DeviceID> = []
+        var lastSample: [DeviceID: Sample] = [:]
+    }
+
+    public init(publisher: any MQTTPublisher, devices: [DeviceDescriptor], configuration: Configuration = .init(), logger: Logger) {
+        self.publisher = publisher
+        self.configuration = configuration
+        self.discovery = HomeAssistantDiscovery(topics: configuration.topics, softwareVersion: configuration.softwareVersion)
+        self.logger = logger
+        state.withLock { state in
+            for device in devices { state.devices[device.id] = device }
+        }
+    }
+
+    /// Adds or replaces a device description; discovery for it is (re)sent with its next sample.
+    public func register(_ device: DeviceDescriptor) {
+        state.withLock { state in
+            state.devices[device.id] = device
+            state.announced.remove(device.id)
+        }
+    }
+
+    public func write(_ samples: [Sample]) async throws {
+        for sample in samples {
+            let pending = state.withLock { state -> DeviceDescriptor? in
+                guard configuration.discovery, !state.announced.contains(sample.device) else { return nil }
+                return state.devices[sample.device]
+            }
+            if let pending {
+                try await announce(pending)
+                _ = state.withLock { $0.announced.insert(pending.id) }
+            }
+            try await publishState(sample)
+            state.withLock { $0.lastSample[sample.device] = sample }
+        }
+    }
+
+    /// Listens for Home Assistant restarts and re-announces everything.
+    public func run() async throws {
+        guard configuration.discovery else {
+            try await gracefulShutdown()
+            return
+        }
+        let statuses = try await publisher.subscribe([configuration.topics.homeAssistantStatus], qos: .atLeastOnce, bufferSize: 16)
+        for await status in statuses.cancelOnGracefulShutdown() where status.payloadString == "online" {
+            logger.info("Home Assistant is online; re-sending discovery and state")
+            let (devices, samples) = state.withLock { state in
+                state.announced.removeAll()
+                return (Array(state.devices.values), Array(state.lastSample.values))
+            }
+            do {
+                for device in devices.sorted(by: { $0.id < $1.id }) {
+                    try await announce(device)
+                    _ = state.withLock { $0.announced.insert(device.id) }
+                }
+                for sample in samples.sorted(by: { $0.device < $1.device }) { try await publishState(sample) }
+            } catch {
+                logger.warning("re-announcing to Home Assistant failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func announce(_ device: DeviceDescriptor) async throws {
+        let data = try discovery.payloadData(for: device)
+        try await publisher.publish(topic: configuration.topics.discovery(device.id), payload: ByteBuffer(bytes: data), qos: .atLeastOnce, retain: true)
+    }
+
+    private func publishState(_ sample: Sample) async throws {
+        let payload = try Self.stateJSON(sample)
+        try await publisher.publish(topic: configuration.topics.state(sample.device), payload: ByteBuffer(bytes: payload), qos: configuration.qos, retain: true)
+        guard configuration.perFieldTopics else { return }
+        let descriptor = state.withLock { $0.devices[sample.device] }
+        for (field, value) in sample.values.sorted(by: { $0.key < $1.key }) {
+            guard let text = Self.plainValue(value, precision: descriptor?.field(field)?.precision) else { continue }
+            try await publisher.publish(topic: configuration.topics.field(sample.device, field), payload: ByteBuffer(string: text), qos: configuration.qos, retain: true)
+        }
+    }
+
+    /// `{"time":"2026-11-23T01:02:03Z","battery_voltage_v":52.1,...}`; non-finite numbers are left out.
+    public static func stateJSON(_ sample: Sample) throws -> Data {
+        var object: [String: Any] = ["time": ISO8601DateFormatter().string(from: sample.time)]
+        for (field, value) in sample.values {
+            switch value {
+            case .number(let number) where number.isFinite: object[field.rawValue] = number
+            case .number: continue
+            case .flag(let flag): object[field.rawValue] = flag
+            case .text(let text): object[field.rawValue] = text
+            }
+        }
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+
+    /// The value alone: numbers rounded to the field's precision, flags `ON`/`OFF`, text as is.
+    static func plainValue(_ value: FieldValue, precision: Int?) -> String? {
+        switch value {
+        case .number(let number):
+            guard number.isFinite else { return nil }
+            guard let precision else { return "\(number)" }
+            return String(format: "%.\(max(0, min(precision, 6)))f", number)
+        case .flag(let flag): return flag ? "ON" : "OFF"
+        case .text(let text): return text
+        }
+    }
+}
