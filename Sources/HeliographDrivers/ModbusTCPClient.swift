@@ -131,10 +131,18 @@ public actor ModbusTCPClient: Service {
 
     /// Owns the connection: opens it when requests wait, serves until it fails or idles, repeats.
     public func run() async throws {
+        try claimRun()
+        await runClaimed()
+    }
+
+    private func claimRun() throws(HeliographError) {
         guard !hasRun else {
             throw HeliographError(.invalidConfiguration, "a ModbusTCPClient may be run only once", device: device)
         }
         hasRun = true
+    }
+
+    private func runClaimed() async {
         let (signals, signalContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         connectSignal = signalContinuation
         for waiter in startWaiters.values { waiter.resume() }
@@ -154,16 +162,13 @@ public actor ModbusTCPClient: Service {
 
     /// Runs the client for the duration of `body`.
     public nonisolated func withRunning<Result: Sendable>(_ body: @Sendable (ModbusTCPClient) async throws -> Result) async throws -> Result {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.run() }
-            await self.waitUntilRunning()
+        try await claimRun()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.runClaimed() }
+            await self.waitForStart(.max)
             defer { group.cancelAll() }
             return try await body(self)
         }
-    }
-
-    private func waitUntilRunning() async {
-        while connectSignal == nil, !hasStopped, !Task.isCancelled { await Task.yield() }
     }
 
     private func waitForStart(_ token: UInt64) async {

@@ -44,6 +44,8 @@ import Testing
         }
         let error = await #expect(throws: HeliographError.self) { try await client.run() }
         #expect(error?.code == .invalidConfiguration)
+        let scoped = await #expect(throws: HeliographError.self) { try await client.withRunning { _ in 1 } }
+        #expect(scoped?.code == .invalidConfiguration)
     }
 
     @Test func benchmarksRunAndCountTheirOperations() throws {
