@@ -6,11 +6,13 @@ import Synchronization
 final class HeliographProcess: Sendable {
     let process: Process
     private final class Output: Sendable {
-        let state = Mutex<(stdout: String, stderr: String, closed: Int)>(("", "", 0))
-        func withLock<R>(_ body: (inout (stdout: String, stderr: String, closed: Int)) -> R) -> R { state.withLock { body(&$0) } }
+        let state = Mutex<(stdout: String, stderr: String)>(("", ""))
+        func withLock<R>(_ body: (inout (stdout: String, stderr: String)) -> R) -> R { state.withLock { body(&$0) } }
     }
 
     private let output = Output()
+    /// Read the child's stdout and stderr to end of file (see `PipeReader` for why not readabilityHandler).
+    private let readers: (stdout: PipeReader, stderr: PipeReader)
 
     /// Where the build put the executable: beside the test bundle, or in the package's .build/debug.
     static var executable: URL {
@@ -40,30 +42,13 @@ final class HeliographProcess: Sendable {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
         process.environment = env
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
-        Self.collect(stdout, into: output) { $0.stdout += $1 }
-        Self.collect(stderr, into: output) { $0.stderr += $1 }
-        try process.run()
-    }
-
-    /// Appends everything the pipe delivers; counts end of file so `exitStatus` knows all output arrived.
-    private static func collect(
-        _ pipe: Pipe,
-        into output: Output,
-        _ append: @escaping @Sendable (inout (stdout: String, stderr: String, closed: Int), String) -> Void
-    ) {
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            output.withLock {
-                append(&$0, String(decoding: data, as: UTF8.self))
-                if data.isEmpty { $0.closed += 1 }
-            }
-        }
+        let output = self.output
+        readers = try launch(
+            process,
+            stdout: { data in output.withLock { $0.stdout += String(decoding: data, as: UTF8.self) } },
+            stderr: { data in output.withLock { $0.stderr += String(decoding: data, as: UTF8.self) } }
+        )
     }
 
     var stdout: String { output.withLock { $0.stdout } }
@@ -73,7 +58,7 @@ final class HeliographProcess: Sendable {
     func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
         try await eventually(timeout: timeout, "heliograph \(process.arguments ?? []) exits") { !self.process.isRunning }
         // Both pipes reach end of file once the process and its output are gone.
-        try await eventually(timeout: .seconds(20), "output pipes closed") { self.output.withLock { $0.closed >= 2 } }
+        try await eventually(timeout: .seconds(20), "output pipes closed") { self.readers.stdout.isFinished && self.readers.stderr.isFinished }
         return process.terminationStatus
     }
 

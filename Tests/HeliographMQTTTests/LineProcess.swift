@@ -32,41 +32,30 @@ final class LineProcess: Sendable {
         env["PYTHONUNBUFFERED"] = "1"
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
         let (lines, continuation) = AsyncStream.makeStream(of: String.self)
         self.lines = lines
         let partial = Mutex(Data())
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                continuation.finish()
-                return
-            }
-            let complete = partial.withLock { buffer -> [String] in
-                buffer.append(data)
-                var found: [String] = []
-                while let newline = buffer.firstIndex(of: 0x0A) {
-                    found.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
-                    buffer.removeSubrange(buffer.startIndex...newline)
-                }
-                return found
-            }
-            for line in complete { continuation.yield(line) }
-        }
         let stderrText = self.stderrText
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
-            }
-            stderrText.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        let readers = try launch(
+            process,
+            stdout: { data in
+                let complete = partial.withLock { buffer -> [String] in
+                    buffer.append(data)
+                    var found: [String] = []
+                    while let newline = buffer.firstIndex(of: 0x0A) {
+                        found.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+                        buffer.removeSubrange(buffer.startIndex...newline)
+                    }
+                    return found
+                }
+                for line in complete { continuation.yield(line) }
+            },
+            stderr: { data in stderrText.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+        )
+        Task {
+            await readers.stdout.finished()
+            continuation.finish()
         }
-        try process.run()
         self.process = Mutex(process)
     }
 

@@ -94,17 +94,15 @@ import Testing
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
         let output = OutputCollector()
-        pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
+        let collect: @Sendable (Data) -> Void = { output.append($0) }
+        var readers: (stdout: PipeReader, stderr: PipeReader)?
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
+            do { readers = try launch(process, stdout: collect, stderr: collect) } catch { continuation.resume(throwing: error) }
         }
-        pipe.fileHandleForReading.readabilityHandler = nil
-        output.append(pipe.fileHandleForReading.readDataToEndOfFile())
+        await readers?.stdout.finished()
+        await readers?.stderr.finished()
         let text = output.text
         print(text)
         return (status, text)
