@@ -123,7 +123,7 @@ let package = Package(
             name: "HeliographApp",
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
-                "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographControl", "HeliographWeb", "Yams", logging,
+                "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "Yams", logging,
                 serviceLifecycle,
             ],
             swiftSettings: strictSettings
@@ -181,7 +181,7 @@ let package = Package(
             resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographStorage", "HeliographSimulators", "HeliographTesting", serviceLifecycle, logging], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

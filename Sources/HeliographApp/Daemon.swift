@@ -1,3 +1,4 @@
+import Foundation
 import HeliographCore
 import HeliographPipeline
 import Logging
@@ -56,7 +57,8 @@ public func buildDaemon(
     frontEnds: FrontEndFactory? = nil
 ) async throws -> Daemon {
     let storage = try StoreFactory.makeStore(configuration: configuration, logger: logger)
-    let devices = try configuration.devices.map { try DriverFactory.makeDevice($0, logger: logger) }
+    let siteTimeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
+    let devices = try configuration.devices.map { try DriverFactory.makeDevice($0, timeZone: siteTimeZone, logger: logger) }
     let bus = SampleBus(sinks: [storage.store], configuration: sinkConfiguration, logger: logger)
     let poller = Poller(devices: devices, bus: bus, store: storage.store, logger: logger)
 
@@ -66,6 +68,7 @@ public func buildDaemon(
         services.append(.init(service: service))
     }
     services.append(.init(service: bus))
+    for case let service? in devices.map(\.service) { services.append(.init(service: service)) }
     services.append(.init(service: poller))
     if let frontEnds {
         let parts = DaemonParts(configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger)

@@ -1,5 +1,7 @@
 import HeliographCore
+import Foundation
 import HeliographDrivers
+import HeliographHoymiles
 import HeliographPI30
 import HeliographPipeline
 import HeliographTransport
@@ -7,7 +9,7 @@ import Logging
 
 /// Names the concrete driver for each configured device. Only the composition root does this.
 enum DriverFactory {
-    static func makeDevice(_ device: DeviceConfiguration, logger: Logger) throws -> PolledDevice {
+    static func makeDevice(_ device: DeviceConfiguration, timeZone: TimeZone = .current, logger: Logger) throws -> PolledDevice {
         switch device.options {
         case .pi30(let options):
             let driver = makePI30Driver(device: device.id, options: options, timeout: device.timeout)
@@ -22,6 +24,18 @@ enum DriverFactory {
             )
             let driver = try DeyeDriver(device: device.id, host: options.host, port: options.port, configuration: configuration)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
+        case .hoymiles(let options):
+            let driver = HoymilesDTUDriver(
+                configuration: .init(
+                    device: device.id,
+                    host: options.host,
+                    port: options.port,
+                    unit: UInt8(options.unit),
+                    dailyReset: HoymilesDailyReset(hour: options.dailyResetHour, timeZone: timeZone),
+                    requestTimeout: min(device.timeout, .seconds(3))
+                )
+            )
+            return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout, service: driver)
         }
     }
 

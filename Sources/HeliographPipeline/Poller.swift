@@ -69,6 +69,30 @@ public final class Poller: Service, Sendable {
         }
     }
 
+    /// Registers devices found behind a gateway (a DTU's inverters) when they are new or changed,
+    /// so the store's registry knows them (first seen) and the validator knows their fields.
+    /// Last seen is kept by the store as their samples arrive.
+    private func registerDiscovered(
+        from gateway: any DeviceDiscoveringDriver,
+        known: inout [DeviceID: DeviceDescriptor],
+        validator: inout Validator,
+        logger: Logger
+    ) async {
+        for descriptor in await gateway.discoveredDevices() where known[descriptor.id] != descriptor {
+            validator.register(descriptor)
+            if let store {
+                do {
+                    try await store.register(descriptor)
+                } catch {
+                    logger.warning("Could not register a discovered device; will retry", metadata: ["discovered.id": "\(descriptor.id)", "error": "\(error)"])
+                    continue
+                }
+            }
+            known[descriptor.id] = descriptor
+            logger.info("Discovered device", metadata: ["discovered.id": "\(descriptor.id)", "device.serial": "\(descriptor.serial ?? "-")"])
+        }
+    }
+
     private func pollLoop(_ device: PolledDevice) async {
         var logger = self.logger
         logger[metadataKey: "device.id"] = "\(device.device)"
@@ -76,6 +100,7 @@ public final class Poller: Service, Sendable {
         var validator = Validator(configuration: configuration.validation)
         var described = false
         var registered = store == nil
+        var discovered: [DeviceID: DeviceDescriptor] = [:]
         var failures = 0
         let clock = ContinuousClock()
         var next = clock.now
@@ -109,6 +134,9 @@ public final class Poller: Service, Sendable {
                 }
                 let samples = try await withTimeout(device.timeout, "poll \(device.device)") { [driver = device.driver, logger] in
                     try await driver.poll(logger: logger)
+                }
+                if let gateway = device.driver as? any DeviceDiscoveringDriver {
+                    await registerDiscovered(from: gateway, known: &discovered, validator: &validator, logger: logger)
                 }
                 var accepted: [Sample] = []
                 var rejected: [DiscardReason: Int] = [:]

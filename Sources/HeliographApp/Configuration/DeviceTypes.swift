@@ -15,7 +15,24 @@ enum DeviceTypes {
     static let all: [DeviceType] = [
         DeviceType(name: "pi30", keys: ["port", "baud", "queries", "hid"], parse: parsePI30),
         DeviceType(name: "deye", keys: ["host", "port", "transport", "logger_serial", "slave_id", "model"], parse: parseDeye),
+        DeviceType(name: "hoymiles", keys: ["host", "port", "unit", "daily_reset_hour"], parse: parseHoymiles),
     ]
+
+    private static func parseHoymiles(_ section: ConfigurationSection) -> DeviceOptions? {
+        let host = section.string("host")
+        let port = section.int("port", in: 1...65_535)
+        let unit = section.int("unit", in: 1...254)
+        let resetHour = section.int("daily_reset_hour", in: 0...23)
+        guard let host else {
+            section.problem("host", "missing; the DTU's IP address or host name")
+            return nil
+        }
+        var options = HoymilesOptions(host: host)
+        if let port { options.port = port }
+        if let unit { options.unit = unit }
+        if let resetHour { options.dailyResetHour = resetHour }
+        return .hoymiles(options)
+    }
 
     /// Register maps the `deye` type accepts under `model`.
     static let deyeModels = ["deye_single_phase_hybrid", "deye_three_phase_hybrid_lv", "deye_three_phase_hybrid_hv", "deye_string", "deye_micro"]

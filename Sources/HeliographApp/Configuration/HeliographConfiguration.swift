@@ -86,6 +86,27 @@ public struct DeviceConfiguration: Sendable, Hashable {
 public enum DeviceOptions: Sendable, Hashable {
     case pi30(PI30Options)
     case deye(DeyeOptions)
+    case hoymiles(HoymilesOptions)
+}
+
+/// Options of a Hoymiles DTU-Pro / DTU-Pro-S read over Modbus TCP (`type: hoymiles`). Every
+/// inverter behind it appears as its own device (`<id>-<serial>`), registered when first seen.
+public struct HoymilesOptions: Sendable, Hashable {
+    /// The DTU's address.
+    public var host: String
+    /// Default 502.
+    public var port: Int
+    /// Modbus unit id set in the Hoymiles app; default 1.
+    public var unit: Int
+    /// Local hour at which the DTU restarts its daily counters; default 0 (midnight, site time zone).
+    public var dailyResetHour: Int
+
+    public init(host: String, port: Int = 502, unit: Int = 1, dailyResetHour: Int = 0) {
+        self.host = host
+        self.port = port
+        self.unit = unit
+        self.dailyResetHour = dailyResetHour
+    }
 }
 
 /// Options of a Deye/Sunsynk inverter (`type: deye`), reached through a Solarman V5 logger or Modbus TCP.

@@ -1,0 +1,85 @@
+import Foundation
+import HeliographApp
+import HeliographCore
+import HeliographSimulators
+import HeliographTesting
+import Logging
+import ServiceLifecycle
+import Testing
+
+@Suite("Hoymiles DTU in the daemon")
+struct HoymilesDaemonTests {
+    @Test("type: hoymiles parses with its defaults and rejects a bad reset hour")
+    func configuration() throws {
+        let (parsed, problems) = HeliographConfiguration.parse(yaml: """
+            devices:
+              roof:
+                type: hoymiles
+                host: 10.0.0.7
+                daily_reset_hour: 2
+            """)
+        #expect(problems.isEmpty)
+        let roof = try #require(parsed?.devices.first)
+        #expect(roof.options == .hoymiles(HoymilesOptions(host: "10.0.0.7", port: 502, unit: 1, dailyResetHour: 2)))
+
+        let (_, bad) = HeliographConfiguration.parse(yaml: """
+            devices:
+              roof:
+                type: hoymiles
+                daily_reset_hour: 25
+            """)
+        #expect(bad.contains { $0.description.contains("host") })
+        #expect(bad.contains { $0.description.contains("daily_reset_hour") })
+    }
+
+    @Test("the daemon polls a DTU over TCP and registers every inverter behind it with the DTU as parent")
+    func inverterRegistry() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Noon, so the simulated inverters are awake and producing.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let noon = calendar.date(from: DateComponents(year: 2026, month: 6, day: 21, hour: 12))!
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let simulator = HoymilesDTUSimulator(now: { noon }, onReady: { portContinuation.yield($0) })
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await simulator.run() }
+            var portIterator = ports.makeAsyncIterator()
+            let port = try #require(await portIterator.next())
+
+            let configuration = HeliographConfiguration(
+                site: .init(timeZone: "UTC"),
+                storage: .init(path: directory.appendingPathComponent("history.sqlite").path),
+                devices: [
+                    DeviceConfiguration(
+                        id: "roof",
+                        type: "hoymiles",
+                        interval: .milliseconds(200),
+                        timeout: .seconds(5),
+                        options: .hoymiles(HoymilesOptions(host: "127.0.0.1", port: port))
+                    )
+                ]
+            )
+            let daemon = try await buildDaemon(configuration: configuration, logger: Logger(label: "test"))
+            group.addTask { try await daemon.group.run() }
+
+            try await eventually(timeout: .seconds(30), "inverters registered and their samples stored") {
+                let devices = try await daemon.store.devices()
+                let inverters = devices.filter { $0.descriptor.parent == "roof" }
+                guard inverters.count == 3 else { return false }
+                for inverter in inverters where try await daemon.store.latest(device: inverter.descriptor.id) == nil { return false }
+                return true
+            }
+            let inverters = try await daemon.store.devices().filter { $0.descriptor.parent == "roof" }
+            #expect(Set(inverters.map { $0.descriptor.serial ?? "" }).count == 3)
+            #expect(inverters.allSatisfy { $0.descriptor.id.rawValue.hasPrefix("roof-") && $0.descriptor.kind == "hoymiles-inverter" })
+            let first = try #require(inverters.first)
+            let latest = try #require(try await daemon.store.latest(device: first.descriptor.id))
+            #expect((latest.number("pv1_power_w") ?? 0) > 0)
+
+            await daemon.group.triggerGracefulShutdown()
+            group.cancelAll()
+        }
+    }
+}
