@@ -44,6 +44,7 @@ public enum WebFrontEnd {
                     feed: parts.liveFeed,
                     gate: gate,
                     audit: audit,
+                    refresh: { poller.requestPoll() },
                     health: { device in
                         poller.status(of: device).flatMap { $0.availability == .unknown ? nil : DeviceHealth(online: $0.availability == .online, lastError: $0.lastError) }
                     }

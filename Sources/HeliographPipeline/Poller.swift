@@ -19,15 +19,20 @@ public final class Poller: Service, Sendable {
         public var maximumBackoff: Duration
         /// Consecutive failures after which a device is reported unavailable.
         public var failuresBeforeUnavailable: Int
+        /// Shortest time between the starts of two polls of one device when polls are requested
+        /// (`requestPoll`), so a client asking repeatedly cannot hammer a slow serial inverter.
+        public var minimumRequestedGap: Duration
         public var validation: Validator.Configuration
 
         public init(
             maximumBackoff: Duration = .seconds(300),
             failuresBeforeUnavailable: Int = 2,
+            minimumRequestedGap: Duration = .seconds(1),
             validation: Validator.Configuration = Validator.Configuration()
         ) {
             self.maximumBackoff = maximumBackoff
             self.failuresBeforeUnavailable = max(1, failuresBeforeUnavailable)
+            self.minimumRequestedGap = minimumRequestedGap
             self.validation = validation
         }
     }
@@ -38,6 +43,8 @@ public final class Poller: Service, Sendable {
     private let store: (any SampleStore)?
     private let logger: Logger
     private let statuses: Mutex<[DeviceID: DeviceStatus]>
+    /// Wakes one device's loop before its next scheduled poll (`requestPoll`).
+    private let pollRequests: [DeviceID: WakeSignal]
 
     public init(
         devices: [PolledDevice],
@@ -54,6 +61,17 @@ public final class Poller: Service, Sendable {
         var initial: [DeviceID: DeviceStatus] = [:]
         for device in devices { initial[device.device] = DeviceStatus(device: device.device) }
         self.statuses = Mutex(initial)
+        self.pollRequests = Dictionary(devices.map { ($0.device, WakeSignal()) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Asks for a poll now rather than at the next scheduled time, of one device or of all, and
+    /// returns how many devices were asked. Requests made while a poll runs are coalesced into one
+    /// poll right after it; a device is never polled more often than `minimumRequestedGap`.
+    @discardableResult
+    public func requestPoll(of device: DeviceID? = nil) -> Int {
+        let signals = device.map { pollRequests[$0].map { [$0] } ?? [] } ?? Array(pollRequests.values)
+        for signal in signals { signal.signal() }
+        return signals.count
     }
 
     /// Every device's availability and counters, ordered by id.
@@ -104,15 +122,27 @@ public final class Poller: Service, Sendable {
         var failures = 0
         let clock = ContinuousClock()
         var next = clock.now
+        var lastStarted: ContinuousClock.Instant?
+        let pollRequest = pollRequests[device.device] ?? WakeSignal()
+        let minimumRequestedGap = configuration.minimumRequestedGap
 
         // Ends when graceful shutdown starts or the task is cancelled; a poll in progress finishes first.
         while !Task.isCancelled {
             do {
-                try await cancelWhenGracefulShutdown { [next] in try await Task.sleep(until: next, clock: .continuous) }
+                try await cancelWhenGracefulShutdown { [next, lastStarted] in
+                    await pollRequest.wait(until: next)
+                    try Task.checkCancellation()
+                    if let lastStarted, clock.now < lastStarted + minimumRequestedGap {
+                        try await Task.sleep(until: lastStarted + minimumRequestedGap, clock: .continuous)
+                    }
+                }
             } catch {
                 break
             }
+            // Requests that came in before this poll starts are answered by it.
+            pollRequest.clear()
             let started = clock.now
+            lastStarted = started
             updateStatus(device.device) { $0.lastAttempt = Date() }
             do {
                 if !described {

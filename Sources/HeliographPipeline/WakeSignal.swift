@@ -24,6 +24,11 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
+    /// Forgets a signal sent while nobody waited: the consumer is about to do what it asked for.
+    func clear() {
+        state.withLock { $0.pending = false }
+    }
+
     /// Returns on a signal, at `deadline` (when given), or when the task is cancelled.
     func wait(until deadline: ContinuousClock.Instant? = nil) async {
         guard let deadline else { return await waitForSignal() }

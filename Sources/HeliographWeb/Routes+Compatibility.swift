@@ -88,8 +88,9 @@ extension WebAPI {
             guard let refresh = self.dependencies.refresh else {
                 return Self.json(AcceptedResource(status: "ignored", message: "this server polls on its own schedule only"))
             }
-            await refresh()
-            return Self.json(AcceptedResource(status: "accepted", message: "a poll round was requested"))
+            let devices = await refresh()
+            let message = devices == 1 ? "a poll of 1 device was requested" : "a poll of \(devices) devices was requested"
+            return Self.json(AcceptedResource(status: "accepted", message: message))
         }
         router.get("/api/house") { _, _ in
             let devices = try await self.store.devices()

@@ -8,8 +8,9 @@ public struct WebDependencies: Sendable {
     /// Nil when no device is controllable: commands then answer 404.
     public var gate: CommandGate?
     public var audit: (any AuditLog)?
-    /// Asks the pollers for an immediate round (`POST /api/refresh`); nil when nothing can.
-    public var refresh: (@Sendable () async -> Void)?
+    /// Asks the pollers for an immediate round (`POST /api/refresh`) and returns how many devices
+    /// were asked; nil when nothing can.
+    public var refresh: (@Sendable () async -> Int)?
     /// What the poller knows about a device; nil falls back to "a sample within the last two minutes".
     public var health: (@Sendable (DeviceID) -> DeviceHealth?)?
 
@@ -18,7 +19,7 @@ public struct WebDependencies: Sendable {
         feed: any LiveFeed,
         gate: CommandGate? = nil,
         audit: (any AuditLog)? = nil,
-        refresh: (@Sendable () async -> Void)? = nil,
+        refresh: (@Sendable () async -> Int)? = nil,
         health: (@Sendable (DeviceID) -> DeviceHealth?)? = nil
     ) {
         self.store = store

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HeliographApp
 import HeliographCore
 import HeliographSimulators
@@ -77,6 +80,53 @@ struct HoymilesDaemonTests {
             let first = try #require(inverters.first)
             let latest = try #require(try await daemon.store.latest(device: first.descriptor.id))
             #expect((latest.number("pv1_power_w") ?? 0) > 0)
+
+            await daemon.group.triggerGracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    @Test("POST /api/refresh polls the DTU now rather than at its next scheduled time")
+    func refreshPollsNow() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let simulator = HoymilesDTUSimulator(onReady: { portContinuation.yield($0) })
+        let (webPorts, webPortContinuation) = AsyncStream.makeStream(of: Int.self)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await simulator.run() }
+            var portIterator = ports.makeAsyncIterator()
+            let port = try #require(await portIterator.next())
+            var configuration = HeliographConfiguration(
+                site: .init(timeZone: "UTC"),
+                storage: .init(path: directory.appendingPathComponent("history.sqlite").path),
+                devices: [
+                    DeviceConfiguration(
+                        id: "roof", type: "hoymiles", interval: .seconds(3_600), timeout: .seconds(5),
+                        options: .hoymiles(HoymilesOptions(host: "127.0.0.1", port: port))
+                    )
+                ]
+            )
+            configuration.http = HTTPConfiguration(host: "127.0.0.1", port: 0)
+            let daemon = try await buildDaemon(
+                configuration: configuration,
+                logger: Logger(label: "test"),
+                frontEnds: WebFrontEnd.factory(configuration.http, onListening: { webPortContinuation.yield($0) })
+            )
+            group.addTask { try await daemon.group.run() }
+            var webPortIterator = webPorts.makeAsyncIterator()
+            let webPort = try #require(await webPortIterator.next())
+
+            try await eventually(timeout: .seconds(30), "the first scheduled poll") { daemon.poller.status(of: "roof")?.polls == 1 }
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(webPort)/api/refresh")!)
+            request.httpMethod = "POST"
+            let (body, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            let answer = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            #expect(answer["status"] as? String == "accepted")
+            // The next scheduled poll is an hour away: only the request can make this one.
+            try await eventually(timeout: .seconds(30), "the requested poll") { daemon.poller.status(of: "roof")?.polls == 2 }
 
             await daemon.group.triggerGracefulShutdown()
             group.cancelAll()

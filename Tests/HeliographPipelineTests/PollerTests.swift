@@ -106,6 +106,61 @@ struct PollerTests {
         #expect(poller.status(of: "inv")?.availability == .online)
     }
 
+    @Test("a requested poll runs before the next scheduled one, only for the device asked")
+    func requestedPoll() async throws {
+        let store = RecordingStore()
+        let asked = ScriptedDriver(device: "asked", script: [.reading(["pv_power_w": 1])])
+        let other = ScriptedDriver(device: "other", script: [.reading(["pv_power_w": 2])])
+        let bus = makeBus(store)
+        let poller = Poller(
+            devices: [
+                PolledDevice(driver: asked, interval: .seconds(3_600), timeout: .seconds(5)),
+                PolledDevice(driver: other, interval: .seconds(3_600), timeout: .seconds(5)),
+            ],
+            bus: bus,
+            store: store,
+            configuration: .init(minimumRequestedGap: .zero),
+            logger: quietLogger
+        )
+        try await withRunning(bus, poller) {
+            try await eventually(timeout: patience, "first scheduled polls") { asked.polls == 1 && other.polls == 1 }
+            #expect(poller.requestPoll(of: "asked") == 1)
+            try await eventually(timeout: patience, "requested poll stored") { store.samples.filter { $0.device == "asked" }.count == 2 }
+            #expect(poller.requestPoll(of: "missing") == 0)
+            #expect(poller.requestPoll() == 2)
+            try await eventually(timeout: patience, "both polled again") { asked.polls == 3 && other.polls == 2 }
+        }
+        #expect(poller.status(of: "asked")?.polls == 3)
+    }
+
+    @Test("requests in a burst are coalesced and spaced by the minimum gap")
+    func requestedPollsAreSpaced() async throws {
+        let store = RecordingStore()
+        let driver = ScriptedDriver(device: "inv", script: [.reading(["pv_power_w": 1])])
+        let bus = makeBus(store)
+        let gap = Duration.milliseconds(300)
+        let poller = Poller(
+            devices: [PolledDevice(driver: driver, interval: .seconds(3_600), timeout: .seconds(5))],
+            bus: bus,
+            store: store,
+            configuration: .init(minimumRequestedGap: gap),
+            logger: quietLogger
+        )
+        try await withRunning(bus, poller) {
+            try await eventually(timeout: patience, "first scheduled poll") { store.samples.count == 1 }
+            for _ in 0..<20 { poller.requestPoll() }
+            try await eventually(timeout: patience, "requested poll stored") { store.samples.count == 2 }
+            for _ in 0..<20 { poller.requestPoll() }
+            try await eventually(timeout: patience, "second requested poll stored") { store.samples.count == 3 }
+        }
+        // Forty requests in two bursts gave two polls, each at least the gap after the one before.
+        #expect(driver.polls == 3)
+        let times = store.samples.map(\.time)
+        for (earlier, later) in zip(times, times.dropFirst()) {
+            #expect(later.timeIntervalSince(earlier) >= 0.3 - 0.01)
+        }
+    }
+
     @Test("backoff doubles from the interval up to the cap, with jitter")
     func backoff() {
         for failures in 1...12 {

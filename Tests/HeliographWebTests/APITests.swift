@@ -3,6 +3,7 @@ import HeliographCore
 import HeliographWeb
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @Suite struct APITests {
@@ -140,6 +141,27 @@ import Testing
             let stats = try #require(try await client.json("/stats").json as? [String: Any])
             #expect(stats["devices"] as? Int == 2)
             #expect(try await client.json("/api/refresh", method: .post).status == .ok)
+        }
+    }
+
+    @Test func refreshAsksThePollersAndSaysHowManyDevices() async throws {
+        let requests = Mutex(0)
+        let fixture = try await WebFixture(refresh: {
+            requests.withLock { $0 += 1 }
+            return 2
+        })
+        try await fixture.server.makeApplication().test(.router) { client in
+            let answer = try await client.json("/api/refresh", method: .post)
+            #expect(answer.status == .ok)
+            let body = try #require(answer.json as? [String: Any])
+            #expect(body["status"] as? String == "accepted")
+            #expect(body["message"] as? String == "a poll of 2 devices was requested")
+        }
+        #expect(requests.withLock { $0 } == 1)
+        // Without a poller behind it the endpoint says so rather than pretending.
+        try await WebFixture().server.makeApplication().test(.router) { client in
+            let body = try #require(try await client.json("/api/refresh", method: .post).json as? [String: Any])
+            #expect(body["status"] as? String == "ignored")
         }
     }
 

@@ -21,7 +21,7 @@ struct WebFixture {
     let driver = RecordingSettingsDriver()
     let server: WebServer
 
-    init(openReading: Bool = true, port: Int = 0) async throws {
+    init(openReading: Bool = true, port: Int = 0, refresh: (@Sendable () async -> Int)? = nil) async throws {
         let inverter = DeviceDescriptor(
             kind: "pi30", id: "inv1", name: "Garage inverter", manufacturer: "Voltronic", model: "Axpert", serial: "9231",
             fields: [CommonFields.pvPower, CommonFields.batterySOC, CommonFields.batteryPower, CommonFields.gridPower, CommonFields.loadPower,
@@ -49,7 +49,7 @@ struct WebFixture {
                 host: "127.0.0.1", port: port, openReading: openReading,
                 credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": Self.passwordHash])
             ),
-            dependencies: WebDependencies(store: store, feed: feed, gate: gate, audit: audit)
+            dependencies: WebDependencies(store: store, feed: feed, gate: gate, audit: audit, refresh: refresh)
         )
     }
 }
