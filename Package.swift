@@ -124,6 +124,7 @@ let package = Package(
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
                 "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "Yams", logging,
+                "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", nioCore,
                 serviceLifecycle,
             ],
             swiftSettings: strictSettings
@@ -153,7 +154,14 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographMQTTTests", dependencies: ["HeliographMQTT", "HeliographHomeAssistant", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HeliographMQTTTests",
+            dependencies: [
+                "HeliographMQTT", "HeliographHomeAssistant", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging,
+                serviceLifecycle, "HeliographApp", "HeliographSimulators",
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "HeliographControlTests", dependencies: ["HeliographControl", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographWebTests",

@@ -15,6 +15,8 @@ public struct Daemon: Sendable {
     public let bus: SampleBus
     /// Device availability and poll counters.
     public let poller: Poller
+    /// The broker connection and Home Assistant publisher, when `mqtt:` is configured.
+    public var mqtt: DaemonMQTT? = nil
 }
 
 /// Adds services that sit on top of the pipeline (HTTP, MQTT publisher). Called once while the
@@ -32,13 +34,15 @@ public struct DaemonParts: Sendable {
     public let bus: SampleBus
     public let poller: Poller
     public let logger: Logger
+    /// The shared, running MQTT connection (`mqtt.client`) when `mqtt:` is configured.
+    public var mqtt: DaemonMQTT? = nil
 }
 
 /// Builds every service the configuration asks for, in dependency order, as one `ServiceGroup`.
 ///
-/// Order: storage → sample bus (one runner per sink) → pollers → front ends. Shutdown runs in
-/// reverse: front ends stop, pollers finish their current poll, the bus drains its buffers into
-/// the store, and the store closes last.
+/// Order: storage → MQTT client → sample bus (one runner per sink) → pollers → front ends.
+/// Shutdown runs in reverse: front ends stop, pollers finish their current poll, the bus drains
+/// its buffers into the store and the MQTT client, the client says goodbye, and the store closes last.
 public func buildServices(
     configuration: HeliographConfiguration,
     logger: Logger,
@@ -59,7 +63,10 @@ public func buildDaemon(
     let storage = try StoreFactory.makeStore(configuration: configuration, logger: logger)
     let siteTimeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
     let devices = try configuration.devices.map { try DriverFactory.makeDevice($0, timeZone: siteTimeZone, logger: logger) }
-    let bus = SampleBus(sinks: [storage.store], configuration: sinkConfiguration, logger: logger)
+    let mqtt = try configuration.mqtt.map {
+        try DaemonMQTT.make($0, storagePath: configuration.storage.path, store: storage.store, logger: logger)
+    }
+    let bus = SampleBus(sinks: [storage.store] + (mqtt.map { [$0.sink] } ?? []), configuration: sinkConfiguration, logger: logger)
     let poller = Poller(devices: devices, bus: bus, store: storage.store, logger: logger)
 
     // Leading services (the demo's simulators) start first and stop last.
@@ -67,11 +74,14 @@ public func buildDaemon(
     if let service = storage.service {
         services.append(.init(service: service))
     }
+    // The MQTT client starts before the bus and stops after it, so the bus can drain into it.
+    if let mqtt { services.append(.init(service: mqtt.client)) }
     services.append(.init(service: bus))
+    if let mqtt { services.append(.init(service: mqtt.sink)) }
     for case let service? in devices.map(\.service) { services.append(.init(service: service)) }
     services.append(.init(service: poller))
     if let frontEnds {
-        let parts = DaemonParts(configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger)
+        let parts = DaemonParts(configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger, mqtt: mqtt)
         for service in try frontEnds(parts) { services.append(.init(service: service)) }
     }
     let group = ServiceGroup(
@@ -81,5 +91,5 @@ public func buildDaemon(
             logger: logger
         )
     )
-    return Daemon(group: group, configuration: configuration, store: storage.store, bus: bus, poller: poller)
+    return Daemon(group: group, configuration: configuration, store: storage.store, bus: bus, poller: poller, mqtt: mqtt)
 }

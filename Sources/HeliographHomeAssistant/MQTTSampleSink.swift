@@ -37,6 +37,7 @@ public final class MQTTSampleSink: SampleSink, Service {
     private let publisher: any MQTTPublisher
     private let discovery: HomeAssistantDiscovery
     private let logger: Logger
+    private let lookUp: (@Sendable (DeviceID) async -> DeviceDescriptor?)?
     private let state = Mutex(SinkState())
 
     private struct SinkState {
@@ -45,8 +46,20 @@ public final class MQTTSampleSink: SampleSink, Service {
         var lastSample: [DeviceID: Sample] = [:]
     }
 
-    public init(publisher: any MQTTPublisher, devices: [DeviceDescriptor], configuration: Configuration = .init(), logger: Logger) {
+    /// - Parameters:
+    ///   - devices: descriptors known up front.
+    ///   - lookUp: asked for the descriptor of a device whose samples arrive before it was
+    ///     registered (the daemon learns models when a device first answers); asked again on the
+    ///     device's next sample while it returns nil.
+    public init(
+        publisher: any MQTTPublisher,
+        devices: [DeviceDescriptor],
+        configuration: Configuration = .init(),
+        logger: Logger,
+        lookUp: (@Sendable (DeviceID) async -> DeviceDescriptor?)? = nil
+    ) {
         self.publisher = publisher
+        self.lookUp = lookUp
         self.configuration = configuration
         self.discovery = HomeAssistantDiscovery(topics: configuration.topics, softwareVersion: configuration.softwareVersion)
         self.logger = logger
@@ -65,6 +78,11 @@ public final class MQTTSampleSink: SampleSink, Service {
 
     public func write(_ samples: [Sample]) async throws {
         for sample in samples {
+            if let lookUp, state.withLock({ $0.devices[sample.device] == nil }), let found = await lookUp(sample.device) {
+                state.withLock { state in
+                    if state.devices[found.id] == nil { state.devices[found.id] = found }
+                }
+            }
             let pending = state.withLock { state -> DeviceDescriptor? in
                 guard configuration.discovery, !state.announced.contains(sample.device) else { return nil }
                 return state.devices[sample.device]

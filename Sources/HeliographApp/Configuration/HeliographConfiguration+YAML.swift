@@ -80,8 +80,9 @@ extension HeliographConfiguration {
         }
 
         configuration.http = HTTPConfiguration.parse(file.section("http"))
+        configuration.mqtt = MQTTConfiguration.parse(file.section("mqtt"))
 
-        file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging", "http"])
+        file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging", "http", "mqtt"])
         return (configuration, problems.list)
     }
 

@@ -53,6 +53,8 @@ public struct HeliographConfiguration: Sendable, Hashable {
     public var logging: Logging
     /// The web dashboard and API (`http:`; see `HTTPConfiguration`).
     public var http = HTTPConfiguration()
+    /// The MQTT broker (`mqtt:`; see `MQTTConfiguration`); nil runs without MQTT.
+    public var mqtt: MQTTConfiguration?
 
     public init(site: Site = Site(), storage: Storage = Storage(), devices: [DeviceConfiguration] = [], logging: Logging = Logging()) {
         self.site = site
