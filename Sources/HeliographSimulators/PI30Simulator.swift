@@ -1,4 +1,5 @@
 import Foundation
+import HeliographCore
 import HeliographPI30
 
 /// A simulated 5 kVA / 48 V Voltronic inverter: a pure state model that answers PI30 commands.
@@ -288,21 +289,3 @@ private func fixed(_ value: Double, _ width: Int, _ decimals: Int) -> String {
     String(format: "%0\(width).\(decimals)f", max(0, value))
 }
 
-/// A small deterministic generator, so a seeded simulator replays the same values.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(in range: ClosedRange<Double>) -> Double {
-        Double.random(in: range, using: &self)
-    }
-}

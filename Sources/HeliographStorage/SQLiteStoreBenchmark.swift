@@ -115,23 +115,6 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-/// Small, fast, deterministic random numbers for synthetic data.
-struct SplitMix64: Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// -range...range
-    mutating func step(_ range: Int) -> Int { Int(next() % UInt64(2 * range + 1)) - range }
-}
-
 /// Values shaped like a hybrid inverter's registers: quantised like the devices report them
 /// (0.1 V, whole watts, 0.01 Hz), some noisy, some slow, counters, flags.
 struct InverterDataGenerator: Sendable {

@@ -3,19 +3,6 @@ import HeliographMQTTCodec
 import NIOCore
 import Testing
 
-/// SplitMix64: a small seeded generator so every fuzz run is reproducible from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("MQTT decoder fuzzing")
 struct DecoderFuzzTests {
     /// Feeds `bytes` to a decoder until it needs more input or rejects the stream. Every packet it
@@ -39,7 +26,7 @@ struct DecoderFuzzTests {
 
     @Test("mutated valid packets never crash and never decode to something unencodable", arguments: [UInt64(1), 42, 0xC0FFEE])
     func mutationFuzz(seed: UInt64) throws {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let corpus = try samplePackets.map { Array(try encoded($0).readableBytesView) }
         var rejected = 0
         var accepted = 0
@@ -66,7 +53,7 @@ struct DecoderFuzzTests {
 
     @Test("random garbage never crashes the decoder", arguments: [UInt64(7), 2026])
     func garbageFuzz(seed: UInt64) throws {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         for _ in 0..<4_000 {
             let length = Int.random(in: 0...64, using: &random)
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }

@@ -1,4 +1,5 @@
 import Foundation
+import HeliographCore
 import Testing
 
 @testable import HeliographStorage
