@@ -124,7 +124,7 @@ let package = Package(
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
                 "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "Yams", logging,
-                "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", nioCore,
+                "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", nioCore,
                 serviceLifecycle,
             ],
             swiftSettings: strictSettings

@@ -1,5 +1,7 @@
 import Foundation
 import HeliographCore
+import HeliographHoymiles
+import HeliographModbus
 import HeliographPI30
 import HeliographSolarman
 import HeliographStorage
@@ -7,7 +9,7 @@ import HeliographStorage
 /// The benchmark suites `heliograph bench` runs. Each engineer's benchmark function is called from here.
 public enum Benchmarks {
     /// Suite names, in the order `all` runs them. Add a suite: one name here, one case below.
-    public static let suites = ["pi30", "deye", "storage"]
+    public static let suites = ["pi30", "deye", "hoymiles", "storage"]
 
     /// Runs one suite; `scale` multiplies the default iteration counts.
     public static func run(_ suite: String, scale: Double = 1) async throws -> [BenchmarkMeasurement] {
@@ -17,6 +19,12 @@ public enum Benchmarks {
             return PI30Benchmark.run(iterations: scaled(100_000))
         case "deye":
             return try DeyeBenchmark.run(iterations: scaled(100_000))
+        case "hoymiles":
+            return [
+                ModbusTCPBenchmarks.encodeRequests(frames: scaled(100_000)),
+                try ModbusTCPBenchmarks.decodeReadResponses(frames: scaled(100_000)),
+                try HoymilesBenchmarks.decodeAndTrack(scans: scaled(2_000)),
+            ]
         case "storage":
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("heliograph-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

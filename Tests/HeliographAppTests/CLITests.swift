@@ -162,6 +162,20 @@ struct CLITests {
         #expect(good.stdout.contains("OK"))
     }
 
+    @Test("bench runs a suite and prints one JSON line per measurement; an unknown suite is refused")
+    func bench() async throws {
+        let (status, stdout, stderr) = try await HeliographProcess.run(["bench", "hoymiles", "--scale", "0.01", "--json"], timeout: .seconds(120))
+        #expect(status == 0, "stderr: \(stderr)")
+        let measurements = try stdout.split(separator: "\n").map { try JSONDecoder().decode(BenchmarkMeasurement.self, from: Data($0.utf8)) }
+        #expect(measurements.map(\.name).contains("hoymiles.decode-track.100-ports"))
+        #expect(measurements.map(\.name).contains("modbus-tcp.decode.read-response"))
+        #expect(measurements.allSatisfy { $0.operations > 0 && $0.seconds > 0 })
+
+        let unknown = try await HeliographProcess.run(["bench", "warp-drive"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("unknown benchmark 'warp-drive'"))
+    }
+
     @Test("demo polls simulated inverters and stores their samples")
     func demo() async throws {
         let directory = try makeTemporaryDirectory()
