@@ -1,18 +1,87 @@
 import ArgumentParser
+import HeliographApp
 import HeliographCore
 import HeliographDrivers
 import HeliographSolarman
+import Logging
 
 import class Foundation.FileHandle
 import struct Foundation.Data
 
-/// `heliograph scan`: look for devices on the local network.
+/// `heliograph scan`: look for inverters on USB, serial ports and the local network.
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Look for devices on the local network.",
-        subcommands: [ScanSolarmanCommand.self]
+        abstract: "Look for inverters on USB, serial ports and the local network.",
+        subcommands: [ScanAllCommand.self, ScanSolarmanCommand.self],
+        defaultSubcommand: ScanAllCommand.self
     )
+}
+
+/// `heliograph scan [all]`: USB-HID inverters, serial ports probed for PI30, Solarman loggers, and a config snippet.
+struct ScanAllCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "all",
+        abstract: "List USB-HID inverters (0665:5161), serial ports that answer PI30, and Solarman loggers; print a config snippet.",
+        discussion: """
+            Probing sends the read-only queries QPI and QID to each port. Run it while the daemon is stopped: \
+            two programs talking to one port at once garble each other's replies.
+            """
+    )
+
+    @Flag(inversion: .prefixedNo, help: "Ask each port QPI/QID to see whether a PI30 inverter answers.")
+    var probe = true
+
+    @Flag(inversion: .prefixedNo, help: "Send Solarman logger discovery on UDP 48899.")
+    var network = true
+
+    @Option(help: "Seconds to wait for each answer.")
+    var timeout = 2.0
+
+    @Option(help: "Serial speed for the probe.")
+    var baud = 2_400
+
+    @Option(name: .customLong("port"), help: "Also probe this serial port (e.g. /dev/ttyS0, /dev/ttyAMA0); repeatable.")
+    var extraPorts: [String] = []
+
+    @Option(help: "Where to send the Solarman probe: a broadcast address or one logger's IP.")
+    var solarmanAddress = "255.255.255.255"
+
+    @Option(help: "UDP port of the Solarman discovery.")
+    var solarmanPort = SolarmanDiscovery.port
+
+    @Option(help: ArgumentHelp("Root of sysfs (for tests).", visibility: .hidden))
+    var sysRoot = "/sys"
+
+    @Option(help: ArgumentHelp("Root of the device nodes (for tests).", visibility: .hidden))
+    var devRoot = "/dev"
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 60 else { throw ValidationError("--timeout must be between 0 and 60 seconds") }
+        guard (1...65_535).contains(solarmanPort) else { throw ValidationError("--solarman-port must be 1...65535") }
+    }
+
+    func run() async throws {
+        var options = DeviceScan.Options()
+        options.finder = LocalDeviceFinder(sysfsRoot: sysRoot, deviceRoot: devRoot)
+        options.probe = probe
+        options.network = network
+        options.probeTimeout = .milliseconds(Int(timeout * 1_000))
+        options.solarmanTimeout = .milliseconds(Int(min(timeout, 2) * 1_000))
+        options.baud = baud
+        options.extraSerialPorts = extraPorts
+        options.solarmanAddress = solarmanAddress
+        options.solarmanPort = solarmanPort
+        let logger = Logger(label: "heliograph.scan") { _ in SwiftLogNoOpLogHandler() }
+        let report = await DeviceScan(options: options).run(logger: logger)
+        say(report.listing)
+        if let snippet = report.configurationSnippet {
+            say("\nConfiguration for what was found (add to your heliograph.yaml, then `heliograph config check` it):\n")
+            say(snippet)
+        } else {
+            say("\nNo inverter found. See README \"Troubleshooting\".")
+        }
+    }
 }
 
 /// `heliograph scan solarman`: UDP discovery of Solarman V5 logger sticks (Deye/Sunsynk).

@@ -1,0 +1,194 @@
+import Foundation
+import HeliographApp
+import HeliographSimulators
+import HeliographSolarman
+import HeliographTesting
+import HeliographTransport
+import Logging
+import Testing
+
+/// `heliograph scan` against a fake sysfs and /dev tree whose nodes lead to simulators on real ptys.
+@Suite("device scan", .serialized)
+struct DeviceScanTests {
+    let logger = Logger(label: "heliograph.tests.scan") { _ in SwiftLogNoOpLogHandler() }
+
+    /// A fake root with `class/hidraw/<node>/device/uevent` for each entry.
+    func makeSysfs(in directory: URL, hidraw: [String: String]) throws -> String {
+        let root = directory.appendingPathComponent("sys")
+        for (node, uevent) in hidraw {
+            let device = root.appendingPathComponent("class/hidraw/\(node)/device")
+            try FileManager.default.createDirectory(at: device, withIntermediateDirectories: true)
+            try uevent.write(to: device.appendingPathComponent("uevent"), atomically: true, encoding: .utf8)
+        }
+        return root.path
+    }
+
+    static func uevent(vendor: String, product: String, name: String) -> String {
+        """
+        DRIVER=hid-generic
+        HID_ID=0003:0000\(vendor):0000\(product)
+        HID_NAME=\(name)
+        HID_PHYS=usb-0000:01:00.0-1.3/input0
+        HID_UNIQ=
+        MODALIAS=hid:b0003g0001v0000\(vendor)p0000\(product)
+
+        """
+    }
+
+    @Test("finds only 0665:5161 hidraw nodes and lists serial ports in natural order with by-id links")
+    func findsCandidates() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sysfs = try makeSysfs(
+            in: directory,
+            hidraw: [
+                "hidraw0": Self.uevent(vendor: "046D", product: "C52B", name: "Logitech USB Receiver"),
+                "hidraw3": Self.uevent(vendor: "0665", product: "5161", name: "Cypress Semiconductor USB to Serial"),
+            ]
+        )
+        // A node with no uevent (a race with unplugging) is skipped, not an error.
+        try FileManager.default.createDirectory(atPath: sysfs + "/class/hidraw/hidraw5", withIntermediateDirectories: true)
+        let dev = directory.appendingPathComponent("dev")
+        try FileManager.default.createDirectory(at: dev.appendingPathComponent("serial/by-id"), withIntermediateDirectories: true)
+        for node in ["ttyUSB10", "ttyUSB2", "ttyACM0", "ttyS0", "hidraw3", "sda"] {
+            FileManager.default.createFile(atPath: dev.appendingPathComponent(node).path, contents: nil)
+        }
+        try FileManager.default.createSymbolicLink(
+            atPath: dev.appendingPathComponent("serial/by-id/usb-FTDI_FT232R_USB_UART_A10KZ3-if00-port0").path,
+            withDestinationPath: "../../ttyUSB2"
+        )
+
+        let finder = LocalDeviceFinder(sysfsRoot: sysfs, deviceRoot: dev.path)
+        let hid = finder.hidInverters()
+        #expect(hid.map(\.path) == [dev.path + "/hidraw3"])
+        #expect(hid.first?.name == "Cypress Semiconductor USB to Serial")
+        #expect(hid.first?.physicalPort == "usb-0000:01:00.0-1.3/input0")
+
+        let serial = finder.serialPorts()
+        #expect(serial.map(\.path) == ["ttyACM0", "ttyUSB2", "ttyUSB10"].map { dev.path + "/" + $0 })
+        #expect(serial[1].stablePath == dev.path + "/serial/by-id/usb-FTDI_FT232R_USB_UART_A10KZ3-if00-port0")
+        #expect(serial[0].stablePath == nil && serial[2].stablePath == nil)
+    }
+
+    @Test("missing sysfs and /dev roots give empty lists")
+    func missingRoots() {
+        let finder = LocalDeviceFinder(sysfsRoot: "/nonexistent-heliograph-sys", deviceRoot: "/nonexistent-heliograph-dev")
+        #expect(finder.hidInverters().isEmpty)
+        #expect(finder.serialPorts().isEmpty)
+    }
+
+    @Test("probes a HID and a serial simulator on ptys, reports a silent port, and the snippet passes config check")
+    func probesSimulators() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let silent = try PseudoTerminal.open()
+        defer { silent.closeAll() }
+
+        try await withSimulator(hidChunking: true) { hidPath in
+            try await withSimulator(hidChunking: false) { serialPath in
+                let sysfs = try makeSysfs(in: directory, hidraw: ["hidraw0": Self.uevent(vendor: "0665", product: "5161", name: "Cypress")])
+                let dev = directory.appendingPathComponent("dev")
+                try FileManager.default.createDirectory(at: dev.appendingPathComponent("serial/by-id"), withIntermediateDirectories: true)
+                try FileManager.default.createSymbolicLink(atPath: dev.path + "/hidraw0", withDestinationPath: hidPath)
+                try FileManager.default.createSymbolicLink(atPath: dev.path + "/ttyUSB0", withDestinationPath: serialPath)
+                try FileManager.default.createSymbolicLink(atPath: dev.path + "/ttyUSB1", withDestinationPath: silent.secondaryPath)
+                try FileManager.default.createSymbolicLink(atPath: dev.path + "/serial/by-id/usb-Prolific-if00-port0", withDestinationPath: "../../ttyUSB0")
+
+                var options = DeviceScan.Options()
+                options.finder = LocalDeviceFinder(sysfsRoot: sysfs, deviceRoot: dev.path)
+                options.network = false
+                options.probeTimeout = .milliseconds(1_500)
+                options.extraSerialPorts = ["/dev/heliograph-no-such-port"]
+                let report = await DeviceScan(options: options).run(logger: logger)
+
+                #expect(report.hidInverters.count == 1)
+                guard case .pi30(let protocolID, let serial)? = report.hidInverters.first?.probe else {
+                    Issue.record("HID simulator not recognised: \(report.hidInverters)")
+                    return
+                }
+                #expect(protocolID == "PI30")
+                #expect(serial?.isEmpty == false)
+                #expect(report.serialPorts.map(\.candidate.path) == [dev.path + "/ttyUSB0", dev.path + "/ttyUSB1", "/dev/heliograph-no-such-port"])
+                #expect(report.serialPorts[0].probe.isPI30)
+                guard case .noAnswer(let silentReason) = report.serialPorts[1].probe, case .noAnswer(let missingReason) = report.serialPorts[2].probe else {
+                    Issue.record("silent/missing ports: \(report.serialPorts)")
+                    return
+                }
+                #expect(silentReason.contains("no reply"), "\(silentReason)")
+                #expect(missingReason.contains("No such file"), "\(missingReason)")
+
+                let snippet = try #require(report.configurationSnippet)
+                let (configuration, problems) = HeliographConfiguration.parse(yaml: snippet)
+                #expect(problems.isEmpty, "\(problems)\n\(snippet)")
+                let ports = configuration?.devices.map { device -> String in
+                    if case .pi30(let options) = device.options { return options.port }
+                    return ""
+                }
+                #expect(ports == [dev.path + "/hidraw0", dev.path + "/serial/by-id/usb-Prolific-if00-port0"], "silent port left out; by-id link used")
+                #expect(report.listing.contains("no PI30 answer"))
+            }
+        }
+    }
+
+    @Test("finds a Solarman logger over UDP and its snippet passes config check")
+    func findsSolarmanLogger() async throws {
+        let responder = SolarmanDiscoveryResponder(replies: [SolarmanDiscovery.Reply(ip: "192.168.1.50", mac: "98D8630A1B2C", serial: 2_612_749_371)], logger: logger)
+        let task = Task { try await responder.run() }
+        defer { task.cancel() }
+        let port = await responder.listeningPort()
+
+        var options = DeviceScan.Options()
+        options.finder = LocalDeviceFinder(sysfsRoot: "/nonexistent-heliograph-sys", deviceRoot: "/nonexistent-heliograph-dev")
+        options.solarmanAddress = "127.0.0.1"
+        options.solarmanPort = port
+        let report = await DeviceScan(options: options).run(logger: logger)
+        #expect(report.solarmanLoggers.map(\.serial) == [2_612_749_371])
+        let snippet = try #require(report.configurationSnippet)
+        let (configuration, problems) = HeliographConfiguration.parse(yaml: snippet)
+        #expect(problems.isEmpty, "\(problems)\n\(snippet)")
+        guard case .deye(let deye)? = configuration?.devices.first?.options else {
+            Issue.record("no deye device in \(snippet)")
+            return
+        }
+        #expect(deye.host == "192.168.1.50")
+        #expect(deye.loggerSerial == 2_612_749_371)
+    }
+
+    @Test("heliograph scan prints a snippet that heliograph config check accepts")
+    func commandLine() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("pty").path
+        let simulator = try HeliographProcess(["simulate", "pi30", "--pty", "--link", link])
+        try await eventually(timeout: .seconds(30), "simulator prints its pty") { simulator.stdout.contains("serving on /dev/") }
+        let dev = directory.appendingPathComponent("dev")
+        try FileManager.default.createDirectory(at: dev, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dev.path + "/ttyACM0", withDestinationPath: link)
+
+        let scan = try await HeliographProcess.run(["scan", "--no-network", "--sys-root", directory.path + "/sys", "--dev-root", dev.path, "--timeout", "3"])
+        #expect(scan.status == 0, "stderr: \(scan.stderr)")
+        #expect(scan.stdout.contains("\(dev.path)/ttyACM0: answers PI30"), "\(scan.stdout)")
+        let snippetStart = try #require(scan.stdout.range(of: "devices:\n"), "\(scan.stdout)")
+        let config = directory.appendingPathComponent("scanned.yaml")
+        try String(scan.stdout[snippetStart.lowerBound...]).write(to: config, atomically: true, encoding: .utf8)
+        let check = try await HeliographProcess.run(["config", "check", config.path])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("OK (1 devices)"), "\(check.stdout)")
+
+        simulator.signal(SIGINT)
+        #expect(try await simulator.exitStatus() == 0)
+    }
+
+    private func withSimulator(hidChunking: Bool, _ body: (String) async throws -> Void) async throws {
+        let (paths, continuation) = AsyncStream<String>.makeStream()
+        let service = PI30SimulatorService(configuration: .init(hidChunking: hidChunking), logger: logger) { path in
+            continuation.yield(path)
+            continuation.finish()
+        }
+        let task = Task { try await service.run() }
+        defer { task.cancel() }
+        var iterator = paths.makeAsyncIterator()
+        let path = try #require(await iterator.next(), "simulator did not start")
+        try await body(path)
+    }
+}
