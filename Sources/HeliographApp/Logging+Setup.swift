@@ -2,10 +2,14 @@ import Logging
 import Synchronization
 
 import class Foundation.FileHandle
-import class Foundation.JSONSerialization
-import class Foundation.ISO8601DateFormatter
+import class Foundation.ProcessInfo
 import struct Foundation.Data
-import struct Foundation.Date
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Process-wide logging for the `heliograph` executable; libraries only take a `Logger`.
 public enum LoggingSetup {
@@ -13,30 +17,73 @@ public enum LoggingSetup {
 
     /// Installs the handler for the configured format and returns the root logger. Safe to call
     /// twice (the first call wins, as swift-log allows only one bootstrap).
-    public static func bootstrap(_ configuration: HeliographConfiguration.Logging, label: String = "heliograph") -> Logger {
+    /// - Parameters:
+    ///   - secrets: values to replace by `<redacted>` in every line (`HeliographConfiguration.secrets`).
+    ///   - environment: where `JOURNAL_STREAM` is looked up for `journald: auto`.
+    public static func bootstrap(
+        _ configuration: HeliographConfiguration.Logging,
+        secrets: Set<String> = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        label: String = "heliograph"
+    ) -> Logger {
         let first = bootstrapped.withLock { done in
             defer { done = true }
             return !done
         }
         if first {
-            switch configuration.format {
-            case .text: LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-            case .json: LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
-            }
+            let formatter = LogLineFormatter(
+                format: configuration.format,
+                journald: configuration.journald.isEnabled(environment: environment),
+                secrets: secrets
+            )
+            LoggingSystem.bootstrap { label in HeliographLogHandler(label: label, formatter: formatter) }
         }
         var logger = Logger(label: label)
         logger.logLevel = configuration.level
         return logger
     }
+
+    /// True when standard error is the journal stream systemd set up for this process: `JOURNAL_STREAM`
+    /// holds `device:inode` of that stream, and must match stderr (a child with redirected stderr inherits
+    /// the variable but not the stream).
+    public static func standardErrorIsJournal(environment: [String: String]) -> Bool {
+        guard let value = environment["JOURNAL_STREAM"] else { return false }
+        let parts = value.split(separator: ":")
+        guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
+        var status = stat()
+        guard fstat(2, &status) == 0 else { return false }
+        return UInt64(status.st_dev) == device && UInt64(status.st_ino) == inode
+    }
 }
 
-/// One JSON object per line on standard error: `time`, `level`, `label`, `message`, then metadata keys.
-public struct JSONLogHandler: LogHandler {
+extension HeliographConfiguration.Logging.Journald {
+    func isEnabled(environment: [String: String]) -> Bool {
+        switch self {
+        case .auto: LoggingSetup.standardErrorIsJournal(environment: environment)
+        case .on: true
+        case .off: false
+        }
+    }
+}
+
+/// Writes one line per event to standard error (or `output`), formatted by `LogLineFormatter`.
+public struct HeliographLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     public let label: String
+    public let formatter: LogLineFormatter
+    private let output: @Sendable (String) -> Void
 
-    public init(label: String) { self.label = label }
+    public init(label: String, formatter: LogLineFormatter, output: @escaping @Sendable (String) -> Void = Self.standardError) {
+        self.label = label
+        self.formatter = formatter
+        self.output = output
+    }
+
+    /// One `write` per line, so lines from concurrent tasks never interleave.
+    public static let standardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -44,17 +91,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: String] = [
-            "time": ISO8601DateFormatter().string(from: Date()),
-            "level": event.level.rawValue,
-            "label": label,
-            "message": "\(event.message)",
-        ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
-            object[key] = "\(value)"
-        }
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        data.append(0x0A)
-        FileHandle.standardError.write(data)
+        let merged = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new })
+        output(formatter.line(level: event.level, label: label, message: "\(event.message)", metadata: merged))
     }
 }

@@ -3,19 +3,6 @@ import HeliographCore
 import HeliographMQTTCodec
 import NIOCore
 
-/// A value that must never reach a log: `description` is redacted.
-public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// The real value; read it only to put it on the wire.
-    public var value: String
-
-    public init(_ value: String) { self.value = value }
-
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
-    /// Hides the value from `dump` and other reflection.
-    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
-}
-
 extension MQTTClient {
     /// Everything the client needs to reach one broker.
     public struct Configuration: Sendable {

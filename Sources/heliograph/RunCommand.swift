@@ -14,7 +14,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandLine.reportingErrors {
             let configuration = try HeliographConfiguration.load(path: config)
-            let logger = LoggingSetup.bootstrap(configuration.logging)
+            let logger = LoggingSetup.bootstrap(configuration.logging, secrets: configuration.secrets)
             logger.info("Starting heliograph", metadata: ["config.path": "\(config)", "devices": "\(configuration.devices.count)"])
             let group = try await buildServices(configuration: configuration, logger: logger, frontEnds: WebFrontEnd.factory(configuration.http))
             try await group.run()

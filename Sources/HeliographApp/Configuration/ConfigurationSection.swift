@@ -6,6 +6,8 @@ final class ConfigurationSection {
     /// Collects problems across all sections of one file.
     final class Problems {
         var list: [ConfigurationProblem] = []
+        /// Every secret value read (see `secret(_:)`), so logs can redact them.
+        var secrets: Set<String> = []
         func add(_ problem: ConfigurationProblem) { list.append(problem) }
     }
 

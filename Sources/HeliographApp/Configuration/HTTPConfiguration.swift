@@ -10,7 +10,8 @@ import HeliographControl
 ///   open_reading: true     # default true: reading needs no login; false: every API read needs one
 ///   session_hours: 12      # how long a login lasts
 ///   commands_per_minute: 10
-///   tokens:                # API tokens by name (≥ 16 characters); HELIOGRAPH_HTTP_TOKENS_<NAME> overrides one
+///   tokens:                # API tokens by name (≥ 16 characters); HELIOGRAPH_HTTP_TOKENS_<NAME> overrides one;
+///                          # `<name>_file: path-or-credential-name` reads it from a file (see Secret)
 ///     home-assistant: change-me-to-a-long-random-string
 ///   users:                 # bcrypt hashes, never passwords (htpasswd -nbBC 12 NAME PASSWORD)
 ///     admin: $2b$12$…
@@ -57,12 +58,18 @@ public struct HTTPConfiguration: Sendable, Hashable {
         http.sessionHours = section.int("session_hours", in: 1...8_760) ?? http.sessionHours
         http.commandsPerMinute = section.int("commands_per_minute", in: 1...600) ?? http.commandsPerMinute
         let tokens = section.section("tokens")
-        for name in tokens.keys {
-            guard let secret = tokens.string(name) else { continue }
-            if secret.utf8.count < 16 {
+        // `name: token` or `name_file: path` (see `ConfigurationSection.secret`).
+        var tokenNames: [String] = []
+        for key in tokens.keys {
+            let name = key.hasSuffix("_file") ? String(key.dropLast(5)) : key
+            if !tokenNames.contains(name) { tokenNames.append(name) }
+        }
+        for name in tokenNames {
+            guard let secret = tokens.secret(name) else { continue }
+            if secret.value.utf8.count < 16 {
                 tokens.problem(name, "API tokens must be at least 16 characters")
             } else {
-                http.tokens[name] = secret
+                http.tokens[name] = secret.value
             }
         }
         let users = section.section("users")

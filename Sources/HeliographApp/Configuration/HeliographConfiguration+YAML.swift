@@ -65,7 +65,12 @@ extension HeliographConfiguration {
         if let format = logging.string("format", oneOf: HeliographConfiguration.Logging.Format.allCases.map(\.rawValue)) {
             configuration.logging.format = HeliographConfiguration.Logging.Format(rawValue: format) ?? .text
         }
-        logging.reportUnknownKeys(allowed: ["level", "format"])
+        switch logging.string("journald", oneOf: ["auto", "true", "false", "yes", "no", "on", "off"]) {
+        case "true", "yes", "on": configuration.logging.journald = .on
+        case "false", "no", "off": configuration.logging.journald = .off
+        default: break
+        }
+        logging.reportUnknownKeys(allowed: ["level", "format", "journald"])
 
         let devices = file.section("devices")
         for name in devices.keys {
@@ -83,6 +88,7 @@ extension HeliographConfiguration {
         configuration.mqtt = MQTTConfiguration.parse(file.section("mqtt"))
 
         file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging", "http", "mqtt"])
+        configuration.secrets = problems.secrets
         return (configuration, problems.list)
     }
 

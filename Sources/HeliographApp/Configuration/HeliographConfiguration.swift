@@ -33,16 +33,27 @@ public struct HeliographConfiguration: Sendable, Hashable {
     }
 
     public struct Logging: Sendable, Hashable {
+        /// `text` (human), `logfmt` (key=value) or `json` (one object per line).
         public enum Format: String, Sendable, Hashable, CaseIterable {
-            case text, json
+            case text, logfmt, json
+        }
+
+        /// Whether lines are written for journald: no timestamps, `<N>` priority prefixes.
+        public enum Journald: String, Sendable, Hashable, CaseIterable {
+            /// When systemd connected stderr to the journal (`JOURNAL_STREAM`).
+            case auto
+            case on
+            case off
         }
 
         public var level: Logger.Level
         public var format: Format
+        public var journald: Journald
 
-        public init(level: Logger.Level = .info, format: Format = .text) {
+        public init(level: Logger.Level = .info, format: Format = .text, journald: Journald = .auto) {
             self.level = level
             self.format = format
+            self.journald = journald
         }
     }
 
@@ -55,6 +66,8 @@ public struct HeliographConfiguration: Sendable, Hashable {
     public var http = HTTPConfiguration()
     /// The MQTT broker (`mqtt:`; see `MQTTConfiguration`); nil runs without MQTT.
     public var mqtt: MQTTConfiguration?
+    /// Every secret value the configuration holds (tokens, passwords), for redaction in logs.
+    public var secrets: Set<String> = []
 
     public init(site: Site = Site(), storage: Storage = Storage(), devices: [DeviceConfiguration] = [], logging: Logging = Logging()) {
         self.site = site

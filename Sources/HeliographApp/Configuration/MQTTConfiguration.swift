@@ -1,3 +1,4 @@
+import HeliographCore
 import HeliographMQTT
 
 import struct Foundation.Data
@@ -15,8 +16,8 @@ import struct Foundation.URL
 ///   tls: false                # default false
 ///   ca_file: /etc/ssl/my-ca.pem   # PEM CA to trust with tls; default: the system's
 ///   username: heliograph
-///   password: secret          # or password_file; HELIOGRAPH_MQTT_PASSWORD overrides both
-///   password_file: /run/secrets/mqtt
+///   password: secret          # or password_file (a path, or a systemd credential / container secret name);
+///   password_file: mqtt_password   # HELIOGRAPH_MQTT_PASSWORD(_FILE) override both (see ConfigurationSection.secret)
 ///   client_id: heliograph-house   # default heliograph-<hostname>
 ///   topic_prefix: heliograph      # default heliograph
 ///   discovery: true               # Home Assistant discovery; default true
@@ -36,7 +37,7 @@ public struct MQTTConfiguration: Sendable, Hashable {
     /// PEM file of CA certificates trusted for TLS; nil trusts the system store.
     public var caFile: String?
     public var username: String?
-    /// From `password`, `password_file` or `HELIOGRAPH_MQTT_PASSWORD`; never logged.
+    /// From `password`, `password_file`, `HELIOGRAPH_MQTT_PASSWORD(_FILE)` or a credential; never logged.
     public var password: Secret?
     public var clientID: String
     /// Root of our topics: `<prefix>/<device>/state`, `<prefix>/availability`.
@@ -111,8 +112,8 @@ public struct MQTTConfiguration: Sendable, Hashable {
         let tls = section.bool("tls")
         let caFile = section.string("ca_file")
         let username = section.string("username")
-        let password = section.string("password")
-        let passwordFile = section.string("password_file")
+        // password, password_file, HELIOGRAPH_MQTT_PASSWORD(_FILE), credentials: see ConfigurationSection.secret.
+        let password = section.secret("password")
         let clientID = section.string("client_id")
         let topicPrefix = section.string("topic_prefix")
         let discovery = section.bool("discovery")
@@ -138,18 +139,7 @@ public struct MQTTConfiguration: Sendable, Hashable {
             mqtt.caFile = caFile
         }
         mqtt.username = username
-        if password != nil, passwordFile != nil, section.environment[ConfigurationSection.environmentName(for: section.key("password"))] == nil {
-            section.problem("password_file", "give either password or password_file, not both")
-        }
-        if let password {
-            mqtt.password = Secret(password)
-        } else if let passwordFile {
-            if let secret = readSecret(passwordFile) {
-                mqtt.password = Secret(secret)
-            } else {
-                section.problem("password_file", "cannot read '\(passwordFile)' (or it is empty)")
-            }
-        }
+        mqtt.password = password
         if mqtt.password != nil, username == nil {
             section.problem("username", "missing; MQTT 3.1.1 sends a password only together with a user name")
         }
@@ -180,12 +170,5 @@ public struct MQTTConfiguration: Sendable, Hashable {
             return nil
         }
         return prefix
-    }
-
-    /// The first line of a secret file, without the newline editors and `echo` add.
-    private static func readSecret(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
-        let secret = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return secret.isEmpty ? nil : secret
     }
 }
