@@ -80,6 +80,13 @@ public final class Poller: Service, Sendable {
     public func status(of device: DeviceID) -> DeviceStatus? { statuses.withLock { $0[device] } }
 
     public func run() async throws {
+        guard !devices.isEmpty else {
+            // Nothing to poll (a node serving stored history, devices still to be added): a service
+            // that returns early would stop the whole daemon, so stay until shutdown.
+            logger.notice("No devices configured; nothing to poll")
+            try? await gracefulShutdown()
+            return
+        }
         await withTaskGroup(of: Void.self) { group in
             for device in devices {
                 group.addTask { await self.pollLoop(device) }
