@@ -16,6 +16,7 @@ struct Heliograph: AsyncParsableCommand {
             BenchCommand.self,
             ConfigCommand.self,
             ScanCommand.self,
+            BackupCommand.self,
         ],
         defaultSubcommand: nil
     )
