@@ -165,7 +165,7 @@ struct ConfigurationTests {
             _ = try HeliographConfiguration.load(path: url.path, environment: [:])
         } throws: { error in
             guard let error = error as? HeliographError else { return false }
-            return error.code == .invalidConfiguration && error.message.contains("logging.format (line 2): must be one of text, json; got 'xml'")
+            return error.code == .invalidConfiguration && error.message.contains("logging.format (line 2): must be one of text, logfmt, json; got 'xml'")
         }
     }
 
