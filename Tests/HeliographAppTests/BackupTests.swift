@@ -31,7 +31,8 @@ struct BackupTests {
         let daemon = try HeliographProcess(["run", "--config", config.path])
         let series = SeriesKey(device: "inverter", field: "battery_voltage_v")
         let past = Date(timeIntervalSinceNow: -3_600)
-        try await eventually(timeout: .seconds(30), "database file appears") { FileManager.default.fileExists(atPath: database) }
+        // Open our reader after the daemon has created and migrated the database (two migrating at once race).
+        try await eventually(timeout: .seconds(30), "daemon opens the database") { daemon.stderr.contains("history database open") }
         let live = try SQLiteStore(configuration: .init(path: database))
         try await eventually(timeout: .seconds(30), "points arrive") { try await live.points(series, from: past, to: .distantFuture).count >= 3 }
 
