@@ -1,6 +1,8 @@
 import ArgumentParser
 import HeliographApp
 
+import class Foundation.ProcessInfo
+
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -16,7 +18,10 @@ struct RunCommand: AsyncParsableCommand {
             let configuration = try HeliographConfiguration.load(path: config)
             let logger = LoggingSetup.bootstrap(configuration.logging, secrets: configuration.secrets)
             logger.info("Starting heliograph", metadata: ["config.path": "\(config)", "devices": "\(configuration.devices.count)"])
-            let group = try await buildServices(configuration: configuration, logger: logger, frontEnds: WebFrontEnd.factory(configuration.http))
+            let web = WebFrontEnd.factory(configuration.http)
+            // Last in the group: READY=1 goes out once everything before it has started.
+            let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment, logger: logger)
+            let group = try await buildServices(configuration: configuration, logger: logger) { parts in try web(parts) + [notifier] }
             try await group.run()
             logger.info("Stopped")
         }

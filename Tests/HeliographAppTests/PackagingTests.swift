@@ -58,7 +58,7 @@ struct PackagingTests {
         let directives = Set(unit.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.hasPrefix("#") && $0.contains("=") })
         for required in [
             "DynamicUser=yes", "ProtectSystem=strict", "NoNewPrivileges=yes", "MemoryMax=128M", "Restart=on-failure", "StateDirectory=heliograph",
-            "SupplementaryGroups=heliograph dialout", "DevicePolicy=closed", "DeviceAllow=char-hidraw rw", "CapabilityBoundingSet=",
+            "SupplementaryGroups=heliograph dialout", "DevicePolicy=closed", "Type=notify", "WatchdogSec=60s", "DeviceAllow=char-hidraw rw", "CapabilityBoundingSet=",
         ] {
             #expect(directives.contains(required), "missing \(required)")
         }
