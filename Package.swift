@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain values and seams; no I/O.
@@ -118,12 +119,26 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Open-Meteo weather (pure decoder + HTTP transport), NOAA sun position, expected PV output.
+        .target(
+            name: "HeliographWeather",
+            dependencies: ["HeliographCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
+            swiftSettings: strictSettings
+        ),
+
+        // Smart load switching and alerts: pure rule engines, and the services that apply them.
+        .target(
+            name: "HeliographAutomation",
+            dependencies: ["HeliographCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
+            swiftSettings: strictSettings
+        ),
+
         // Composition root: configuration → ServiceGroup.
         .target(
             name: "HeliographApp",
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
-                "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "Yams", logging,
+                "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
                 "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", nioCore,
                 serviceLifecycle,
             ],
@@ -157,8 +172,9 @@ let package = Package(
         .testTarget(
             name: "HeliographMQTTTests",
             dependencies: [
-                "HeliographMQTT", "HeliographHomeAssistant", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging,
+                "HeliographMQTT", "HeliographHomeAssistant", "HeliographAutomation", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging,
                 serviceLifecycle, "HeliographApp", "HeliographSimulators",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),
@@ -189,7 +205,24 @@ let package = Package(
             resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographStorage", "HeliographSimulators", "HeliographTesting", serviceLifecycle, logging], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographAutomation", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), "HeliographStorage", "HeliographSimulators", "HeliographTesting", serviceLifecycle, logging], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HeliographWeatherTests",
+            dependencies: [
+                "HeliographWeather", "HeliographCore", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), logging,
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HeliographAutomationTests",
+            dependencies: [
+                "HeliographAutomation", "HeliographCore", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), logging, serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

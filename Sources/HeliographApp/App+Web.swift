@@ -47,7 +47,8 @@ public enum WebFrontEnd {
                     refresh: { poller.requestPoll() },
                     health: { device in
                         poller.status(of: device).flatMap { $0.availability == .unknown ? nil : DeviceHealth(online: $0.availability == .online, lastError: $0.lastError) }
-                    }
+                    },
+                    automation: parts.automation
                 ),
                 logger: parts.logger,
                 onServerRunning: onListening

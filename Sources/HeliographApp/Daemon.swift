@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographMQTTCodec
 import HeliographPipeline
 import Logging
 import ServiceLifecycle
@@ -36,6 +37,8 @@ public struct DaemonParts: Sendable {
     public let logger: Logger
     /// The shared, running MQTT connection (`mqtt.client`) when `mqtt:` is configured.
     public var mqtt: DaemonMQTT? = nil
+    /// Load switching and alerts, for the web page; nil when none are configured.
+    public var automation: (any AutomationReport)? = nil
 }
 
 /// Builds every service the configuration asks for, in dependency order, as one `ServiceGroup`.
@@ -62,12 +65,28 @@ public func buildDaemon(
 ) async throws -> Daemon {
     let storage = try StoreFactory.makeStore(configuration: configuration, logger: logger)
     let siteTimeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
-    let devices = try configuration.devices.map { try DriverFactory.makeDevice($0, timeZone: siteTimeZone, logger: logger) }
     let mqtt = try configuration.mqtt.map {
         try DaemonMQTT.make($0, storagePath: configuration.storage.path, store: storage.store, logger: logger)
     }
-    let bus = SampleBus(sinks: [storage.store] + (mqtt.map { [$0.sink] } ?? []), configuration: sinkConfiguration, logger: logger)
+    let qos: QoS = configuration.mqtt?.qos == 0 ? .atMostOnce : .atLeastOnce
+    var sinks: [any SampleSink] = [storage.store] + (mqtt.map { [$0.sink] } ?? [])
+    let weatherDevices = Set(configuration.devices.filter { if case .openMeteo = $0.options { true } else { false } }.map(\.id))
+    if let mqtt, !weatherDevices.isEmpty {
+        sinks.append(WeatherTopicSink(client: mqtt.client, devices: weatherDevices, qos: qos))
+    }
+    let bus = SampleBus(sinks: sinks, configuration: sinkConfiguration, logger: logger)
+    var devices = try configuration.devices.map { try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, logger: logger) }
+    if let solar = configuration.solar {
+        devices.append(try DriverFactory.makeSolarEstimate(solar, site: configuration.site, devices: devices, feed: bus))
+    }
     let poller = Poller(devices: devices, bus: bus, store: storage.store, logger: logger)
+    let automation = try AutomationFactory.make(
+        configuration: configuration,
+        feed: bus,
+        audit: storage.store as? any AuditLog,
+        publisher: mqtt.map { MQTTMessagePublisher(client: $0.client, qos: qos) },
+        logger: logger
+    )
 
     // Leading services (the demo's simulators) start first and stop last.
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = leadingServices.map { .init(service: $0) }
@@ -78,10 +97,13 @@ public func buildDaemon(
     if let mqtt { services.append(.init(service: mqtt.client)) }
     services.append(.init(service: bus))
     if let mqtt { services.append(.init(service: mqtt.sink)) }
+    // Rules subscribe to the live feed before the first poll.
+    for service in automation.services { services.append(.init(service: service)) }
     for case let service? in devices.map(\.service) { services.append(.init(service: service)) }
     services.append(.init(service: poller))
     if let frontEnds {
-        let parts = DaemonParts(configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger, mqtt: mqtt)
+        var parts = DaemonParts(configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger, mqtt: mqtt)
+        parts.automation = automation.overview
         for service in try frontEnds(parts) { services.append(.init(service: service)) }
     }
     let group = ServiceGroup(

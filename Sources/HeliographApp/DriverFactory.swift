@@ -5,12 +5,25 @@ import HeliographHoymiles
 import HeliographPI30
 import HeliographPipeline
 import HeliographTransport
+import HeliographWeather
 import Logging
 
 /// Names the concrete driver for each configured device. Only the composition root does this.
 enum DriverFactory {
-    static func makeDevice(_ device: DeviceConfiguration, timeZone: TimeZone = .current, logger: Logger) throws -> PolledDevice {
+    static func makeDevice(
+        _ device: DeviceConfiguration,
+        timeZone: TimeZone = .current,
+        site: HeliographConfiguration.Site = .init(),
+        logger: Logger
+    ) throws -> PolledDevice {
         switch device.options {
+        case .openMeteo(let options):
+            guard let latitude = options.latitude ?? site.latitude, let longitude = options.longitude ?? site.longitude else {
+                throw HeliographError(.invalidConfiguration, "an open-meteo source needs latitude and longitude", device: device.id)
+            }
+            let request = OpenMeteoRequest(baseURL: options.baseURL, latitude: latitude, longitude: longitude, forecastHours: options.forecastHours)
+            let driver = WeatherDriver(device: device.id, client: OpenMeteoClient(request: request, timeout: device.timeout))
+            return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         case .pi30(let options):
             let driver = makePI30Driver(device: device.id, options: options, timeout: device.timeout)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
@@ -48,5 +61,30 @@ enum DriverFactory {
             framing: options.hid ? .hid : .serial
         )
         return PI30Driver(device: device, transport: transport, configuration: configuration)
+    }
+
+    /// The expected-output estimate as a polled device, fed by the live feed and the weather source's cloud cover.
+    static func makeSolarEstimate(
+        _ solar: SolarConfiguration,
+        site: HeliographConfiguration.Site,
+        devices: [PolledDevice],
+        feed: any LiveFeed
+    ) throws -> PolledDevice {
+        guard let latitude = site.latitude, let longitude = site.longitude else {
+            throw HeliographError(.invalidConfiguration, "solar: the expected-output estimate needs site.latitude and site.longitude")
+        }
+        let weather = solar.weather.flatMap { id in devices.first { $0.device == id }?.driver as? WeatherDriver }
+        let driver = SolarEstimateDriver(
+            device: solar.device,
+            configuration: .init(
+                latitude: latitude,
+                longitude: longitude,
+                arrays: solar.arrays.map { PVArray(peakPowerKW: $0.peakPowerKW, tilt: $0.tilt, azimuth: $0.azimuth, lossesPct: $0.lossesPct) },
+                producers: solar.producers
+            ),
+            feed: feed,
+            cloudCover: { time in weather?.report?.cloudCover(at: time) }
+        )
+        return PolledDevice(driver: driver, interval: solar.interval, timeout: .seconds(5), service: driver)
     }
 }

@@ -77,6 +77,16 @@ enum OpenAPIDocument {
             ],
             response: array(ref("AuditEntry"))
         ),
+        Operation(
+            method: "GET", path: "/api/v1/switches", summary: "Load switches: state, rule, and the newest switching decisions with their reasons", tag: "automation",
+            parameters: [Parameter(name: "limit", schema: ["type": "integer", "minimum": 1, "maximum": 10_000], description: "Decisions, newest first (default 50)")],
+            response: ref("Switches")
+        ),
+        Operation(
+            method: "GET", path: "/api/v1/alerts", summary: "Alerts firing now and the recent history of raised and cleared alerts", tag: "automation",
+            parameters: [Parameter(name: "limit", schema: ["type": "integer", "minimum": 1, "maximum": 10_000], description: "History entries, newest first (default 100)")],
+            response: ref("Alerts")
+        ),
         Operation(method: "POST", path: "/api/v1/login", summary: "Log in with user name and password; returns a session token", tag: "auth", body: "Login", response: ref("Session"), errors: ["400", "401", "429"]),
         Operation(method: "POST", path: "/api/v1/logout", summary: "Close the presented session", tag: "auth", response: ref("Session"), errors: ["401"]),
         Operation(method: "GET", path: "/api/v1/session", summary: "Who is calling, and the server's access policy", tag: "auth", response: ref("Session"), errors: ["401"]),
@@ -238,6 +248,29 @@ enum OpenAPIDocument {
                 required: ["time", "actor", "device", "setting", "value", "dryRun", "result", "message"]
             ),
             "CommandResult": object(["result": string, "message": string, "readBack": string, "audit": ref("AuditEntry")], required: ["result", "message", "audit"]),
+            "SwitchDecision": object(
+                [
+                    "time": time, "switchID": string, "on": boolean, "reason": string,
+                    "result": ["type": "string", "enum": ["applied", "failed", "dry-run"]], "message": string,
+                ],
+                required: ["time", "switchID", "on", "reason", "result"]
+            ),
+            "Switch": object(
+                ["id": string, "on": boolean, "since": time, "topic": string, "rule": string, "lastDecision": ref("SwitchDecision")],
+                required: ["id", "topic", "rule"]
+            ),
+            "Switches": object(
+                ["configured": boolean, "switches": array(ref("Switch")), "decisions": array(ref("SwitchDecision"))],
+                required: ["configured", "switches", "decisions"]
+            ),
+            "Alert": object(
+                [
+                    "time": time, "rule": string, "state": ["type": "string", "enum": ["firing", "resolved"]], "severity": string, "message": string,
+                    "notified": boolean,
+                ],
+                required: ["time", "rule", "state", "severity", "message", "notified"]
+            ),
+            "Alerts": object(["configured": boolean, "active": array(ref("Alert")), "history": array(ref("Alert"))], required: ["configured", "active", "history"]),
             "Login": object(["user": string, "password": string], required: ["user", "password"]),
             "Session": object(
                 ["authenticated": boolean, "caller": string, "token": string, "expires": time, "openReading": boolean, "controlConfigured": boolean],

@@ -43,6 +43,7 @@ final class WebAPI: Sendable {
         addControlRoutes(to: router)
         addCompatibilityRoutes(to: router)
         addLiveRoutes(to: router)
+        addAutomationRoutes(to: router)
         router.get("/openapi.json") { _, _ in Self.bytes(OpenAPIDocument.json, contentType: "application/json; charset=utf-8") }
         return router
     }

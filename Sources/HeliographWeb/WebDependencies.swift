@@ -13,6 +13,8 @@ public struct WebDependencies: Sendable {
     public var refresh: (@Sendable () async -> Int)?
     /// What the poller knows about a device; nil falls back to "a sample within the last two minutes".
     public var health: (@Sendable (DeviceID) -> DeviceHealth?)?
+    /// Load switching and alerts, when configured.
+    public var automation: (any AutomationReport)?
 
     public init(
         store: any SampleStore,
@@ -20,7 +22,8 @@ public struct WebDependencies: Sendable {
         gate: CommandGate? = nil,
         audit: (any AuditLog)? = nil,
         refresh: (@Sendable () async -> Int)? = nil,
-        health: (@Sendable (DeviceID) -> DeviceHealth?)? = nil
+        health: (@Sendable (DeviceID) -> DeviceHealth?)? = nil,
+        automation: (any AutomationReport)? = nil
     ) {
         self.store = store
         self.feed = feed
@@ -28,6 +31,7 @@ public struct WebDependencies: Sendable {
         self.audit = audit
         self.refresh = refresh
         self.health = health
+        self.automation = automation
     }
 }
 

@@ -106,6 +106,16 @@ final class ConfigurationSection {
         return number
     }
 
+    /// A decimal number within `range`.
+    func double(_ name: String, in range: ClosedRange<Double>) -> Double? {
+        guard let value = scalar(name) else { return nil }
+        guard let number = Double(value.text.trimmingWhitespace()), number.isFinite, range.contains(number) else {
+            report(name, value, "must be a number from \(range.lowerBound.formattedForProblem) to \(range.upperBound.formattedForProblem); got '\(value.text)'")
+            return nil
+        }
+        return number
+    }
+
     func bool(_ name: String) -> Bool? {
         guard let value = scalar(name) else { return nil }
         switch value.text.lowercased() {
@@ -172,6 +182,11 @@ final class ConfigurationSection {
         if let value = Double(trimmed), value.isFinite, value >= 0 { return .milliseconds(Int64((value * 1_000).rounded())) }
         return nil
     }
+}
+
+extension Double {
+    /// `90` rather than `90.0` in messages.
+    var formattedForProblem: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }
 }
 
 extension StringProtocol {

@@ -10,13 +10,38 @@ enum DeviceTypes {
         /// Type-specific keys, for the unknown-key check.
         var keys: [String]
         var parse: @Sendable (ConfigurationSection) -> DeviceOptions?
+        /// Poll interval and timeout when the file gives none.
+        var defaultInterval: Duration = .seconds(10)
+        var defaultTimeout: Duration = .seconds(5)
     }
 
     static let all: [DeviceType] = [
         DeviceType(name: "pi30", keys: ["port", "baud", "queries", "hid"], parse: parsePI30),
         DeviceType(name: "deye", keys: ["host", "port", "transport", "logger_serial", "slave_id", "model"], parse: parseDeye),
         DeviceType(name: "hoymiles", keys: ["host", "port", "unit", "daily_reset_hour"], parse: parseHoymiles),
+        DeviceType(
+            name: "open-meteo",
+            keys: ["latitude", "longitude", "base_url", "forecast_hours"],
+            parse: parseOpenMeteo,
+            defaultInterval: .seconds(600),
+            defaultTimeout: .seconds(15)
+        ),
     ]
+
+    private static func parseOpenMeteo(_ section: ConfigurationSection) -> DeviceOptions? {
+        var options = OpenMeteoOptions()
+        options.latitude = section.double("latitude", in: -90...90)
+        options.longitude = section.double("longitude", in: -180...180)
+        if let url = section.string("base_url") {
+            if url.hasPrefix("http://") || url.hasPrefix("https://") {
+                options.baseURL = url
+            } else {
+                section.problem("base_url", "must start with http:// or https://; got '\(url)'")
+            }
+        }
+        options.forecastHours = section.int("forecast_hours", in: 1...384) ?? options.forecastHours
+        return .openMeteo(options)
+    }
 
     private static func parseHoymiles(_ section: ConfigurationSection) -> DeviceOptions? {
         let host = section.string("host")
@@ -79,8 +104,8 @@ enum DeviceTypes {
         return DeviceConfiguration(
             id: id,
             type: typeName,
-            interval: interval ?? .seconds(10),
-            timeout: timeout ?? .seconds(5),
+            interval: interval ?? type.defaultInterval,
+            timeout: timeout ?? type.defaultTimeout,
             options: options
         )
     }

@@ -51,7 +51,9 @@ extension HeliographConfiguration {
                 configuration.site.timeZone = zone
             }
         }
-        site.reportUnknownKeys(allowed: ["name", "time_zone"])
+        configuration.site.latitude = site.double("latitude", in: -90...90)
+        configuration.site.longitude = site.double("longitude", in: -180...180)
+        site.reportUnknownKeys(allowed: ["name", "time_zone", "latitude", "longitude"])
 
         let storage = file.section("storage")
         configuration.storage.path = storage.string("path") ?? configuration.storage.path
@@ -86,8 +88,11 @@ extension HeliographConfiguration {
 
         configuration.http = HTTPConfiguration.parse(file.section("http"))
         configuration.mqtt = MQTTConfiguration.parse(file.section("mqtt"))
+        checkLocation(&configuration, file: file)
+        configuration.switches = SwitchConfiguration.parseAll(file.section("switches"))
+        configuration.alerts = AlertsConfiguration.parse(file.section("alerts"))
 
-        file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging", "http", "mqtt"])
+        file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging", "http", "mqtt", "solar", "switches", "alerts"])
         configuration.secrets = problems.secrets
         return (configuration, problems.list)
     }

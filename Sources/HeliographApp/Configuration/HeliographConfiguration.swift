@@ -13,10 +13,15 @@ public struct HeliographConfiguration: Sendable, Hashable {
         public var name: String
         /// IANA time zone for daily energy, e.g. `Europe/London`. Default: the machine's.
         public var timeZone: String
+        /// Where the site is, for weather and the sun's position; degrees, north and east positive.
+        public var latitude: Double?
+        public var longitude: Double?
 
-        public init(name: String = "Home", timeZone: String = defaultTimeZone) {
+        public init(name: String = "Home", timeZone: String = defaultTimeZone, latitude: Double? = nil, longitude: Double? = nil) {
             self.name = name
             self.timeZone = timeZone
+            self.latitude = latitude
+            self.longitude = longitude
         }
     }
 
@@ -68,6 +73,12 @@ public struct HeliographConfiguration: Sendable, Hashable {
     public var mqtt: MQTTConfiguration?
     /// Every secret value the configuration holds (tokens, passwords), for redaction in logs.
     public var secrets: Set<String> = []
+    /// The PV arrays for the expected-output estimate (`solar:`); nil when not configured.
+    public var solar: SolarConfiguration?
+    /// Smart load switching (`switches:`), in file order.
+    public var switches: [SwitchConfiguration] = []
+    /// Alert rules and channels (`alerts:`); nil when not configured.
+    public var alerts: AlertsConfiguration?
 
     public init(site: Site = Site(), storage: Storage = Storage(), devices: [DeviceConfiguration] = [], logging: Logging = Logging()) {
         self.site = site
@@ -102,6 +113,7 @@ public enum DeviceOptions: Sendable, Hashable {
     case pi30(PI30Options)
     case deye(DeyeOptions)
     case hoymiles(HoymilesOptions)
+    case openMeteo(OpenMeteoOptions)
 }
 
 /// Options of a Hoymiles DTU-Pro / DTU-Pro-S read over Modbus TCP (`type: hoymiles`). Every

@@ -108,7 +108,7 @@
 
   // Parts of the current page that follow live data.
   function refreshLiveParts() {
-    if (state.page === 'dashboard') renderFlow();
+    if (state.page === 'dashboard') { renderFlow(); renderSolarNow(); }
     if (state.page === 'devices') renderDeviceValues();
     if (state.page === 'battery') renderBatteryLive();
     $('#clock').textContent = state.lastSampleAt ? 'last sample ' + new Date(state.lastSampleAt).toLocaleTimeString() : 'waiting for data';
@@ -152,8 +152,10 @@
     view.innerHTML =
       '<section class="grid two"><div class="card"><h2>Power flow</h2><div id="flow" class="flow"></div></div>' +
       '<div class="card"><h2>Now</h2><div id="tiles" class="tiles"></div><h3>Today</h3><canvas id="dash-chart" class="chart"></canvas></div></section>' +
-      '<section class="card"><h2>Daily energy (30 days)</h2><canvas id="energy-chart" class="chart"></canvas></section>';
+      '<section class="card"><h2>Daily energy (30 days)</h2><canvas id="energy-chart" class="chart"></canvas></section>' +
+      (solarEstimate() ? '<section class="card" id="solar-card"><h2>Solar output: actual vs expected (24 h)</h2><p id="solar-now" class="muted"></p><canvas id="solar-chart" class="chart"></canvas></section>' : '');
     renderFlow();
+    drawSolar();
     const series = [];
     for (const d of state.devices) for (const f of d.fields) if (['pv_power_w', 'load_power_w', 'grid_power_w', 'battery_power_w'].includes(f.id)) series.push(d.id + '/' + f.id);
     if (series.length) drawHistory($('#dash-chart'), series.slice(0, 8), '24h', 'area');
@@ -165,6 +167,54 @@
         HelioChart.draw($('#energy-chart'), { series: [{ label: producer.name + ' PV', unit: 'kWh', color: COLORS[0], points }], type: 'bar', from: Date.now() - 31 * 86400e3, to: Date.now(), height: 200 });
       } catch (e) { $('#energy-chart').replaceWith(errorBox(e)); }
     }
+  }
+
+  // ---------- expected solar output ----------
+  function solarEstimate() { return state.devices.find((d) => d.kind === 'solar-estimate'); }
+  function renderSolarNow() {
+    const d = solarEstimate(), el = $('#solar-now');
+    if (!d || !el) return;
+    const s = state.latest[d.id];
+    if (!s) { el.textContent = 'no estimate yet'; return; }
+    const v = s.values, parts = [];
+    if (v.actual_pv_power_w !== undefined) parts.push('actual ' + fmt(v.actual_pv_power_w, fieldMeta(d.id, 'actual_pv_power_w')));
+    if (v.expected_pv_power_w !== undefined) parts.push('expected ' + fmt(v.expected_pv_power_w, fieldMeta(d.id, 'expected_pv_power_w')));
+    if (v.sun_output_pct !== undefined) parts.push('<strong>' + Math.round(v.sun_output_pct) + ' % of expected</strong>');
+    if (v.sun_elevation_deg !== undefined) parts.push('sun ' + Number(v.sun_elevation_deg).toFixed(1) + '° high');
+    if (v.cloud_cover_pct !== undefined) parts.push(Math.round(v.cloud_cover_pct) + ' % cloud');
+    el.innerHTML = parts.join(' · ');
+  }
+  function drawSolar() {
+    const d = solarEstimate(), canvas = $('#solar-chart');
+    if (!d || !canvas) return;
+    renderSolarNow();
+    drawHistory(canvas, [d.id + '/actual_pv_power_w', d.id + '/expected_pv_power_w'], '24h', 'line');
+  }
+
+  // ---------- automation ----------
+  async function automationPage(view) {
+    view.innerHTML = '<section class="card"><h2>Load switches</h2><div id="switches"><p class="muted">Loading…</p></div></section>' +
+      '<section class="card"><h2>Switching decisions</h2><div id="decisions"></div></section>' +
+      '<section class="card"><h2>Alerts</h2><div id="alerts-active"></div><h3>History</h3><div id="alerts-history"></div></section>';
+    const when = (t) => esc(t ? new Date(t).toLocaleString() : '–');
+    try {
+      const sw = await api('/api/v1/switches?limit=50');
+      $('#switches').innerHTML = sw.switches.length ? '<div class="table-wrap"><table id="switch-table"><thead><tr><th>Switch</th><th>State</th><th>Since</th><th>Topic</th><th>Rule</th></tr></thead><tbody>' +
+        sw.switches.map((x) => '<tr data-switch="' + esc(x.id) + '"><td>' + esc(x.id) + '</td><td class="' + (x.on === true ? 'ok' : x.on === false ? 'muted' : '') + '">' + (x.on === true ? 'on' : x.on === false ? 'off' : 'unknown') +
+          '</td><td>' + when(x.since) + '</td><td><code>' + esc(x.topic) + '</code></td><td>' + esc(x.rule) + '</td></tr>').join('') + '</tbody></table></div>'
+        : '<p class="muted">No load switches configured (switches: in the configuration).</p>';
+      $('#decisions').innerHTML = sw.decisions.length ? '<div class="table-wrap"><table id="decision-table"><thead><tr><th>Time</th><th>Switch</th><th>Action</th><th>Reason</th><th>Result</th></tr></thead><tbody>' +
+        sw.decisions.map((x) => '<tr class="' + esc(x.result) + '"><td>' + when(x.time) + '</td><td>' + esc(x.switchID) + '</td><td>' + (x.on ? 'on' : 'off') + '</td><td>' + esc(x.reason) + '</td><td>' + esc(x.result) + (x.message ? ': ' + esc(x.message) : '') + '</td></tr>').join('') +
+        '</tbody></table></div>' : '<p class="muted">No decisions yet.</p>';
+    } catch (e) { $('#switches').innerHTML = ''; $('#switches').appendChild(errorBox(e)); }
+    try {
+      const al = await api('/api/v1/alerts?limit=100');
+      const row = (x) => '<tr class="' + esc(x.state) + ' ' + esc(x.severity) + '"><td>' + when(x.time) + '</td><td>' + esc(x.rule) + '</td><td>' + esc(x.severity) + '</td><td>' + esc(x.state) + '</td><td>' + esc(x.message) + '</td><td>' + (x.notified ? 'sent' : 'suppressed') + '</td></tr>';
+      const table = (id, list) => '<div class="table-wrap"><table id="' + id + '"><thead><tr><th>Time</th><th>Rule</th><th>Severity</th><th>State</th><th>Message</th><th>Notification</th></tr></thead><tbody>' + list.map(row).join('') + '</tbody></table></div>';
+      $('#alerts-active').innerHTML = !al.configured ? '<p class="muted">No alert rules configured (alerts: in the configuration).</p>'
+        : al.active.length ? table('alerts-active-table', al.active) : '<p class="ok">No alert is firing.</p>';
+      $('#alerts-history').innerHTML = al.history.length ? table('alerts-history-table', al.history) : '<p class="muted">Nothing raised yet.</p>';
+    } catch (e) { $('#alerts-active').innerHTML = ''; $('#alerts-active').appendChild(errorBox(e)); }
   }
 
   // ---------- charts ----------
@@ -362,14 +412,14 @@
   }
   async function route() {
     const parts = (location.hash.replace(/^#\/?/, '') || 'dashboard').split('/');
-    const page = ['dashboard', 'devices', 'charts', 'battery', 'house', 'commands'].includes(parts[0]) ? parts[0] : 'dashboard';
+    const page = ['dashboard', 'devices', 'charts', 'battery', 'house', 'commands', 'automation'].includes(parts[0]) ? parts[0] : 'dashboard';
     state.page = page;
     document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('current', a.dataset.page === page));
     const old = $('#view');
     const view = old.cloneNode(false); // drops listeners of the previous page
     old.replaceWith(view);
     view.dataset.page = page;
-    const pages = { dashboard, devices: devicesPage, charts: chartsPage, battery: batteryPage, house: housePage, commands: commandsPage };
+    const pages = { dashboard, devices: devicesPage, charts: chartsPage, battery: batteryPage, house: housePage, commands: commandsPage, automation: automationPage };
     await pages[page](view, parts[1] ? decodeURIComponent(parts[1]) : undefined);
     refreshLiveParts();
   }
