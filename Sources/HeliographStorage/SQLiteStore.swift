@@ -47,7 +47,14 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 database = try DatabasePool(path: path, configuration: grdb)
             }
-            try Self.migrator.migrate(database)
+            do {
+                try Self.migrator.migrate(database)
+            } catch {
+                // Another process on the same file (the daemon while `backup` or a test opens it) can apply a
+                // migration between GRDB's check and our write ("table already exists"). Once more: applied
+                // migrations are skipped now, and the busy timeout waits for the other writer.
+                try Self.migrator.migrate(database)
+            }
         } catch {
             throw HeliographError(
                 .storageFailure,
@@ -93,7 +100,13 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
     public func close() throws {
         do {
             if database is DatabasePool {
-                _ = try database.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+                do {
+                    _ = try database.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+                } catch {
+                    // Another connection (a `heliograph backup`, a second reader) holds the WAL: nothing is
+                    // lost, the WAL stays beside the file and the next checkpoint folds it in.
+                    logger.notice("WAL not truncated at close; another connection is using the database", metadata: ["error": "\(Self.describe(error))"])
+                }
             }
             try database.close()
             logger.info("history database closed")
