@@ -17,19 +17,9 @@ public enum WebFrontEnd {
     ) -> FrontEndFactory {
         { parts in
             guard http.enabled else { return [] }
-            var drivers: [DeviceID: any SettingsDriver] = [:]
-            for device in parts.poller.devices {
-                if let driver = device.driver as? any SettingsDriver { drivers[device.device] = driver }
-            }
             let audit = parts.store as? any AuditLog
-            let gate = audit.map { audit in
-                CommandGate(
-                    drivers: drivers,
-                    audit: audit,
-                    configuration: .init(rateLimit: .init(burst: 5, interval: 60 / Double(http.commandsPerMinute))),
-                    logger: parts.logger
-                )
-            }
+            // The daemon's one gate (nil when the store keeps no audit log: control stays off).
+            let gate = parts.gate
             let poller = parts.poller
             let server = try WebServer(
                 configuration: WebConfiguration(

@@ -1,4 +1,5 @@
 import Foundation
+import HeliographControl
 import HeliographCore
 import HeliographMQTTCodec
 import HeliographPipeline
@@ -39,6 +40,8 @@ public struct DaemonParts: Sendable {
     public var mqtt: DaemonMQTT? = nil
     /// Load switching and alerts, for the web page; nil when none are configured.
     public var automation: (any AutomationReport)? = nil
+    /// The one door for setting changes (web, MQTT, rules); nil when the store keeps no audit log.
+    public var gate: CommandGate? = nil
 }
 
 /// Builds every service the configuration asks for, in dependency order, as one `ServiceGroup`.
@@ -65,17 +68,18 @@ public func buildDaemon(
 ) async throws -> Daemon {
     let storage = try StoreFactory.makeStore(configuration: configuration, logger: logger)
     let siteTimeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
+    var devices = try configuration.devices.map { try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, logger: logger) }
+    let gate = DaemonControl.makeGate(devices: devices, store: storage.store, commandsPerMinute: configuration.http.commandsPerMinute, logger: logger)
     let mqtt = try configuration.mqtt.map {
-        try DaemonMQTT.make($0, storagePath: configuration.storage.path, store: storage.store, logger: logger)
+        try DaemonMQTT.make($0, storagePath: configuration.storage.path, store: storage.store, devices: configuration.devices, gate: gate, logger: logger)
     }
     let qos: QoS = configuration.mqtt?.qos == 0 ? .atMostOnce : .atLeastOnce
-    var sinks: [any SampleSink] = [storage.store] + (mqtt.map { [$0.sink] } ?? [])
+    var sinks: [any SampleSink] = [storage.store] + (mqtt?.sinks ?? [])
     let weatherDevices = Set(configuration.devices.filter { if case .openMeteo = $0.options { true } else { false } }.map(\.id))
     if let mqtt, !weatherDevices.isEmpty {
         sinks.append(WeatherTopicSink(client: mqtt.client, devices: weatherDevices, qos: qos))
     }
     let bus = SampleBus(sinks: sinks, configuration: sinkConfiguration, logger: logger)
-    var devices = try configuration.devices.map { try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, logger: logger) }
     if let solar = configuration.solar {
         devices.append(try DriverFactory.makeSolarEstimate(solar, site: configuration.site, devices: devices, feed: bus))
     }
@@ -96,13 +100,13 @@ public func buildDaemon(
     // The MQTT client starts before the bus and stops after it, so the bus can drain into it.
     if let mqtt { services.append(.init(service: mqtt.client)) }
     services.append(.init(service: bus))
-    if let mqtt { services.append(.init(service: mqtt.sink)) }
+    for service in mqtt?.services ?? [] { services.append(.init(service: service)) }
     // Rules subscribe to the live feed before the first poll.
     for service in automation.services { services.append(.init(service: service)) }
     for case let service? in devices.map(\.service) { services.append(.init(service: service)) }
     services.append(.init(service: poller))
     if let frontEnds {
-        var parts = DaemonParts(configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger, mqtt: mqtt)
+        var parts = DaemonParts(configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger, mqtt: mqtt, gate: gate)
         parts.automation = automation.overview
         for service in try frontEnds(parts) { services.append(.init(service: service)) }
     }

@@ -1,10 +1,12 @@
 import Foundation
+import HeliographControl
 import HeliographCore
 import HeliographHomeAssistant
 import HeliographMQTT
 import HeliographMQTTCodec
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The daemon's MQTT side: one broker connection (`client`), shared by everything that speaks
 /// MQTT, and the Home Assistant publisher fed by the sample bus (`sink`).
@@ -17,7 +19,14 @@ public struct DaemonMQTT: Sendable {
     public let client: MQTTClient
     /// Publishes state, per-field topics and discovery; also a service (re-announces when HA restarts).
     public let sink: MQTTSampleSink
+    /// Setting changes over MQTT through the daemon's `CommandGate`, when `commands: true`.
+    public let commands: MQTTCommands?
     public let configuration: MQTTConfiguration
+
+    /// What the sample bus feeds.
+    var sinks: [any SampleSink] { [sink] + (commands.map { [$0] } ?? []) }
+    /// What runs after the bus: the HA status listener and the command subscriber.
+    var services: [any Service] { [sink] + (commands.map { [$0] } ?? []) }
 
     /// Topic naming of our own topics and Home Assistant's.
     public var topics: HomeAssistantDiscovery.Topics { sink.configuration.topics }
@@ -26,11 +35,33 @@ public struct DaemonMQTT: Sendable {
         _ mqtt: MQTTConfiguration,
         storagePath: String,
         store: any SampleStore,
+        devices: [DeviceConfiguration],
+        gate: CommandGate?,
         softwareVersion: String? = nil,
         logger: Logger
     ) throws -> DaemonMQTT {
         let topics = HomeAssistantDiscovery.Topics(base: mqtt.topicPrefix, discoveryPrefix: mqtt.discoveryPrefix)
         let client = MQTTClient(configuration: try clientConfiguration(mqtt, availability: topics.availability, storagePath: storagePath), logger: logger)
+        if mqtt.commands && gate == nil {
+            logger.warning("mqtt.commands is on, but the store keeps no audit log; MQTT commands stay off")
+        }
+        let controllable = mqtt.commands ? gate?.allowList ?? [:] : [:]
+        var compatibility: CompatibilityTopics?
+        if mqtt.compatibilityTopics, let device = mqtt.compatibilityDevice ?? devices.first?.id {
+            compatibility = CompatibilityTopics(
+                root: "\(mqtt.discoveryPrefix)/inverter",
+                device: device,
+                modeSetting: CompatibilityTopics.modeSetting(in: gate?.allowList[device] ?? [])
+            )
+        }
+        var commands: MQTTCommands?
+        if let gate, mqtt.commands {
+            commands = MQTTCommands(
+                publisher: client,
+                configuration: .init(topics: topics, settings: controllable, compatibility: compatibility),
+                logger: logger
+            ) { change in await submit(change, to: gate) }
+        }
         let sink = MQTTSampleSink(
             publisher: client,
             devices: [],
@@ -39,7 +70,9 @@ public struct DaemonMQTT: Sendable {
                 perFieldTopics: mqtt.perFieldTopics,
                 discovery: mqtt.discovery,
                 qos: mqtt.qos == 0 ? .atMostOnce : .atLeastOnce,
-                softwareVersion: softwareVersion
+                softwareVersion: softwareVersion,
+                settings: controllable,
+                compatibility: compatibility
             ),
             logger: logger,
             lookUp: { device in
@@ -47,7 +80,18 @@ public struct DaemonMQTT: Sendable {
                 try? await store.devices().first { $0.descriptor.id == device }?.descriptor
             }
         )
-        return DaemonMQTT(client: client, sink: sink, configuration: mqtt)
+        return DaemonMQTT(client: client, sink: sink, commands: commands, configuration: mqtt)
+    }
+
+    /// Passes an MQTT command through the gate as caller `mqtt` and reports what happened.
+    static func submit(_ change: SettingChange, to gate: CommandGate) async -> CommandReply {
+        do {
+            let entry = try await gate.submit(change, by: .mqtt)
+            return CommandReply(result: entry.result, message: entry.message, readBack: entry.readBack)
+        } catch {
+            let refused: Set<HeliographError.Code> = [.notFound, .settingRejected, .rateLimited, .deviceRejected, .unauthorized]
+            return CommandReply(result: refused.contains(error.code) ? "rejected" : "failed", message: error.message)
+        }
     }
 
     static func clientConfiguration(_ mqtt: MQTTConfiguration, availability: String, storagePath: String) throws -> MQTTClient.Configuration {

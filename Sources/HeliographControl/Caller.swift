@@ -8,6 +8,8 @@ public struct Caller: Sendable, Hashable, Codable, CustomStringConvertible {
     public static func token(_ name: String) -> Caller { Caller(identity: "token:\(name)") }
     /// A caller that logged in with a user name and password.
     public static func user(_ name: String) -> Caller { Caller(identity: "user:\(name)") }
+    /// A command received over MQTT (the broker's authentication is the only check MQTT 3.1.1 allows).
+    public static let mqtt = Caller(identity: "mqtt")
     /// An automation rule acting by itself.
     public static func rule(_ name: String) -> Caller { Caller(identity: "rule:\(name)") }
 

@@ -54,8 +54,9 @@ public struct HomeAssistantDiscovery: Sendable {
         })
     }
 
-    /// The discovery payload for `device` as a JSON object.
-    public func payload(for device: DeviceDescriptor) -> [String: Any] {
+    /// The discovery payload for `device` as a JSON object; `settings` become `select`, `number`
+    /// and `switch` entities (see `component(for:of:)`).
+    public func payload(for device: DeviceDescriptor, settings: [SettingDescriptor] = []) -> [String: Any] {
         let node = Self.nodeID(device.id)
         var deviceBlock: [String: Any] = [
             "identifiers": [node],
@@ -97,6 +98,10 @@ public struct HomeAssistantDiscovery: Sendable {
             }
             components[objectID] = component
         }
+        for setting in settings {
+            let (key, component) = component(for: setting, of: device.id)
+            components[key] = component
+        }
         return [
             "device": deviceBlock,
             "origin": origin,
@@ -107,8 +112,8 @@ public struct HomeAssistantDiscovery: Sendable {
     }
 
     /// The payload serialised (sorted keys, so it is stable across runs).
-    public func payloadData(for device: DeviceDescriptor) throws -> Data {
-        try JSONSerialization.data(withJSONObject: payload(for: device), options: [.sortedKeys])
+    public func payloadData(for device: DeviceDescriptor, settings: [SettingDescriptor] = []) throws -> Data {
+        try JSONSerialization.data(withJSONObject: payload(for: device, settings: settings), options: [.sortedKeys])
     }
 
     /// Energy counters are never `measurement` (HA flags that as impossible).

@@ -22,13 +22,28 @@ public final class MQTTSampleSink: SampleSink, Service {
         /// QoS of state messages; 1 routes them through the client's disk outbox.
         public var qos: QoS
         public var softwareVersion: String?
+        /// Settings offered as Home Assistant `select`/`number`/`switch` entities, per device
+        /// (only when MQTT commands are on; `MQTTCommands` serves their command topics).
+        public var settings: [DeviceID: [SettingDescriptor]]
+        /// Also publish one device's fields and mode on the older topics.
+        public var compatibility: CompatibilityTopics?
 
-        public init(topics: HomeAssistantDiscovery.Topics = .init(), perFieldTopics: Bool = true, discovery: Bool = true, qos: QoS = .atLeastOnce, softwareVersion: String? = nil) {
+        public init(
+            topics: HomeAssistantDiscovery.Topics = .init(),
+            perFieldTopics: Bool = true,
+            discovery: Bool = true,
+            qos: QoS = .atLeastOnce,
+            softwareVersion: String? = nil,
+            settings: [DeviceID: [SettingDescriptor]] = [:],
+            compatibility: CompatibilityTopics? = nil
+        ) {
             self.topics = topics
             self.perFieldTopics = perFieldTopics
             self.discovery = discovery
             self.qos = qos
             self.softwareVersion = softwareVersion
+            self.settings = settings
+            self.compatibility = compatibility
         }
     }
 
@@ -122,18 +137,33 @@ public final class MQTTSampleSink: SampleSink, Service {
     }
 
     private func announce(_ device: DeviceDescriptor) async throws {
-        let data = try discovery.payloadData(for: device)
+        let data = try discovery.payloadData(for: device, settings: configuration.settings[device.id] ?? [])
         try await publisher.publish(topic: configuration.topics.discovery(device.id), payload: ByteBuffer(bytes: data), qos: .atLeastOnce, retain: true)
     }
 
     private func publishState(_ sample: Sample) async throws {
         let payload = try Self.stateJSON(sample)
         try await publisher.publish(topic: configuration.topics.state(sample.device), payload: ByteBuffer(bytes: payload), qos: configuration.qos, retain: true)
-        guard configuration.perFieldTopics else { return }
         let descriptor = state.withLock { $0.devices[sample.device] }
+        if configuration.perFieldTopics {
+            for (field, value) in sample.values.sorted(by: { $0.key < $1.key }) {
+                guard let text = Self.plainValue(value, precision: descriptor?.field(field)?.precision) else { continue }
+                try await publisher.publish(topic: configuration.topics.field(sample.device, field), payload: ByteBuffer(string: text), qos: configuration.qos, retain: true)
+            }
+        }
+        if let compatibility = configuration.compatibility, compatibility.device == sample.device {
+            try await publishCompatibility(sample, compatibility, descriptor: descriptor)
+        }
+    }
+
+    /// The older topics: `<root>/{metric}` per field and `<root>/actual_mode`, retained.
+    private func publishCompatibility(_ sample: Sample, _ compatibility: CompatibilityTopics, descriptor: DeviceDescriptor?) async throws {
         for (field, value) in sample.values.sorted(by: { $0.key < $1.key }) {
             guard let text = Self.plainValue(value, precision: descriptor?.field(field)?.precision) else { continue }
-            try await publisher.publish(topic: configuration.topics.field(sample.device, field), payload: ByteBuffer(string: text), qos: configuration.qos, retain: true)
+            try await publisher.publish(topic: compatibility.metric(field), payload: ByteBuffer(string: text), qos: configuration.qos, retain: true)
+        }
+        if let mode = compatibility.actualMode(in: sample) {
+            try await publisher.publish(topic: compatibility.actualMode, payload: ByteBuffer(string: mode), qos: configuration.qos, retain: true)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HeliographCore
 import HeliographTesting
+import Synchronization
 
 /// paho-mqtt (Python) as an independent MQTT client: a subscriber that prints what it receives,
 /// and a one-shot publisher. Proves our bytes against someone else's implementation.
@@ -151,5 +152,34 @@ func collect<Element: Sendable>(
         }
         guard found.count == count else { throw TestFailure("stream ended after \(found.count) of \(count)") }
         return found
+    }
+}
+
+/// Everything a paho subscriber received, kept in order, so a test can wait for a message that
+/// may already have arrived (retained state published before the message the test waited for).
+final class MessageLog: Sendable {
+    private final class Storage: Sendable {
+        let messages = Mutex<[Paho.Message]>([])
+    }
+
+    private let storage = Storage()
+    private let task: Task<Void, Never>
+
+    init(_ stream: AsyncStream<Paho.Message>) {
+        let storage = self.storage
+        task = Task {
+            for await message in stream { storage.messages.withLock { $0.append(message) } }
+        }
+    }
+
+    deinit { task.cancel() }
+
+    var all: [Paho.Message] { storage.messages.withLock { $0 } }
+
+    /// The first message matching `predicate` after the first `skipping` messages, waiting up to `timeout`.
+    @discardableResult
+    func first(after skipping: Int = 0, timeout: Duration = .seconds(20), _ what: String, where predicate: @escaping @Sendable (Paho.Message) -> Bool) async throws -> Paho.Message {
+        try await eventually(timeout: timeout, what) { self.all.dropFirst(skipping).contains(where: predicate) }
+        return all.dropFirst(skipping).first(where: predicate)!
     }
 }

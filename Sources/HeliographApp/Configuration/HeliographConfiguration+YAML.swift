@@ -91,6 +91,9 @@ extension HeliographConfiguration {
         checkLocation(&configuration, file: file)
         configuration.switches = SwitchConfiguration.parseAll(file.section("switches"))
         configuration.alerts = AlertsConfiguration.parse(file.section("alerts"))
+        if let device = configuration.mqtt?.compatibilityDevice, !configuration.devices.contains(where: { $0.id == device }) {
+            file.section("mqtt").problem("compatibility_device", "no device '\(device)' under devices:")
+        }
 
         file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging", "http", "mqtt", "solar", "switches", "alerts"])
         configuration.secrets = problems.secrets

@@ -24,6 +24,8 @@ import struct Foundation.URL
 ///   discovery_prefix: homeassistant
 ///   per_field_topics: true        # <prefix>/<device>/<field> besides the state JSON; default true
 ///   compatibility_topics: false   # also the older homeassistant/inverter/{metric} topics; default false
+///   compatibility_device: inverter    # the device they describe; default the first under devices:
+///   commands: false               # settings as HA select/number/switch, changed over MQTT; default false
 ///   qos: 1                        # 0 or 1; default 1 (through the disk outbox)
 ///   keep_alive: 30s
 ///   outbox_directory: /var/lib/heliograph/mqtt-outbox   # default: next to the database
@@ -47,6 +49,11 @@ public struct MQTTConfiguration: Sendable, Hashable {
     public var perFieldTopics: Bool
     /// The older topics `homeassistant/inverter/{metric}`, `actual_mode`, `desired_mode`, `set_mode`.
     public var compatibilityTopics: Bool
+    /// The device the compatibility topics describe; nil: the first configured device.
+    public var compatibilityDevice: DeviceID?
+    /// Accept setting changes on `<prefix>/<device>/set/<setting>` (and `set_mode`) through the
+    /// command gate, and offer the settings as Home Assistant entities.
+    public var commands: Bool
     /// 0 or 1.
     public var qos: Int
     public var keepAlive: Duration
@@ -67,6 +74,8 @@ public struct MQTTConfiguration: Sendable, Hashable {
         discoveryPrefix: String = "homeassistant",
         perFieldTopics: Bool = true,
         compatibilityTopics: Bool = false,
+        compatibilityDevice: DeviceID? = nil,
+        commands: Bool = false,
         qos: Int = 1,
         keepAlive: Duration = .seconds(30),
         outboxDirectory: String? = nil,
@@ -84,6 +93,8 @@ public struct MQTTConfiguration: Sendable, Hashable {
         self.discoveryPrefix = discoveryPrefix
         self.perFieldTopics = perFieldTopics
         self.compatibilityTopics = compatibilityTopics
+        self.compatibilityDevice = compatibilityDevice
+        self.commands = commands
         self.qos = qos
         self.keepAlive = keepAlive
         self.outboxDirectory = outboxDirectory
@@ -99,7 +110,7 @@ public struct MQTTConfiguration: Sendable, Hashable {
 
     static let keys = [
         "host", "port", "tls", "ca_file", "username", "password", "password_file", "client_id", "topic_prefix", "discovery",
-        "discovery_prefix", "per_field_topics", "compatibility_topics", "qos", "keep_alive", "outbox_directory", "outbox_fsync",
+        "discovery_prefix", "per_field_topics", "compatibility_topics", "compatibility_device", "commands", "qos", "keep_alive", "outbox_directory", "outbox_fsync",
     ]
 
     /// Reads the section; nil when it is absent (or too broken to use), with each bad key reported.
@@ -120,6 +131,8 @@ public struct MQTTConfiguration: Sendable, Hashable {
         let discoveryPrefix = section.string("discovery_prefix")
         let perFieldTopics = section.bool("per_field_topics")
         let compatibilityTopics = section.bool("compatibility_topics")
+        let compatibilityDevice = section.string("compatibility_device")
+        let commands = section.bool("commands")
         let qos = section.int("qos", in: 0...1)
         let keepAlive = section.duration("keep_alive", in: .seconds(0)...(.seconds(65_535)))
         let outboxDirectory = section.string("outbox_directory")
@@ -155,6 +168,8 @@ public struct MQTTConfiguration: Sendable, Hashable {
         mqtt.discovery = discovery ?? mqtt.discovery
         mqtt.perFieldTopics = perFieldTopics ?? mqtt.perFieldTopics
         mqtt.compatibilityTopics = compatibilityTopics ?? mqtt.compatibilityTopics
+        mqtt.compatibilityDevice = compatibilityDevice.map { DeviceID($0) }
+        mqtt.commands = commands ?? mqtt.commands
         mqtt.qos = qos ?? mqtt.qos
         mqtt.keepAlive = keepAlive ?? mqtt.keepAlive
         mqtt.outboxDirectory = outboxDirectory
