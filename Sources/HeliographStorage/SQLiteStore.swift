@@ -45,7 +45,7 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
             case .file(let path):
                 let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                database = try DatabasePool(path: path, configuration: grdb)
+                database = try Self.openPool(path: path, configuration: grdb)
             }
             do {
                 try Self.migrator.migrate(database)
@@ -63,6 +63,20 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
             )
         }
         logger.info("history database open", metadata: ["storage.path": "\(configuration.location.displayName)"])
+    }
+
+    /// Opens the pool, retrying for up to 5 s while another connection holds a lock SQLite does not
+    /// wait for on its own (switching a new file to WAL mode while a second process opens it).
+    private static func openPool(path: String, configuration: GRDB.Configuration) throws -> DatabasePool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(5))
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && clock.now < deadline {
+                usleep(20_000)
+            }
+        }
     }
 
     // MARK: Service
