@@ -35,7 +35,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Domain values and seams; no I/O.
@@ -90,6 +92,26 @@ let package = Package(
         // SQLite history: head rows, compressed chunks, rollups, retention, daily energy.
         .target(name: "HeliographStorage", dependencies: ["HeliographCore", .product(name: "GRDB", package: "GRDB.swift"), logging, serviceLifecycle], swiftSettings: strictSettings),
 
+        // Prometheus exposition: swift-metrics instruments under Prometheus names, one gauge family per field.
+        .target(
+            name: "HeliographPrometheus",
+            dependencies: [
+                "HeliographCore", .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Metrics", package: "swift-metrics"), logging, serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // InfluxDB sink: line protocol, gzip batches over HTTP (v1 and v2 APIs), a disk spool for outages.
+        .target(
+            name: "HeliographInfluxDB",
+            dependencies: [
+                "HeliographCore", nioCore, logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Device side of every protocol, for tests, demo and benchmarks.
         .target(
             name: "HeliographSimulators",
@@ -113,6 +135,7 @@ let package = Package(
             dependencies: [
                 "HeliographCore", "HeliographControl", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), logging, serviceLifecycle,
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             exclude: ["Resources/README.md"],
             resources: webResources,
@@ -140,6 +163,8 @@ let package = Package(
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
                 "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
                 "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", nioCore,
+                "HeliographPrometheus", "HeliographInfluxDB", .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 serviceLifecycle,
             ],
             swiftSettings: strictSettings
@@ -205,7 +230,15 @@ let package = Package(
             resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographAppTests", dependencies: ["HeliographApp", "HeliographAutomation", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), "HeliographStorage", "HeliographSimulators", "HeliographTesting", serviceLifecycle, logging], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HeliographAppTests",
+            dependencies: [
+                "HeliographApp", "HeliographAutomation", "HeliographStorage", "HeliographSimulators", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "HeliographWeatherTests",
             dependencies: [
@@ -220,6 +253,17 @@ let package = Package(
             dependencies: [
                 "HeliographAutomation", "HeliographCore", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"), logging, serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HeliographObservabilityTests",
+            dependencies: [
+                "HeliographPrometheus", "HeliographInfluxDB", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
+                .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -38,7 +38,9 @@ public enum WebFrontEnd {
                     health: { device in
                         poller.status(of: device).flatMap { $0.availability == .unknown ? nil : DeviceHealth(online: $0.availability == .online, lastError: $0.lastError) }
                     },
-                    automation: parts.automation
+                    automation: parts.automation,
+                    status: PipelineStatus(poller: poller, bus: parts.bus, extra: parts.healthChecks),
+                    metrics: parts.metrics.map { exporter -> @Sendable () async -> [UInt8] in { await exporter.exposition() } }
                 ),
                 logger: parts.logger,
                 onServerRunning: onListening

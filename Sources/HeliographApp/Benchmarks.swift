@@ -2,6 +2,7 @@ import Foundation
 import HeliographCore
 import HeliographHoymiles
 import HeliographModbus
+import HeliographInfluxDB
 import HeliographPI30
 import HeliographSolarman
 import HeliographStorage
@@ -9,7 +10,7 @@ import HeliographStorage
 /// The benchmark suites `heliograph bench` runs. Each engineer's benchmark function is called from here.
 public enum Benchmarks {
     /// Suite names, in the order `all` runs them. Add a suite: one name here, one case below.
-    public static let suites = ["pi30", "deye", "hoymiles", "storage"]
+    public static let suites = ["pi30", "deye", "hoymiles", "storage", "influxdb"]
 
     /// Runs one suite; `scale` multiplies the default iteration counts.
     public static func run(_ suite: String, scale: Double = 1) async throws -> [BenchmarkMeasurement] {
@@ -36,6 +37,8 @@ public enum Benchmarks {
                 fields: 25,
                 samplesPerDevice: scaled(8_640)
             )
+        case "influxdb":
+            return try InfluxDBBenchmark.run(samples: scaled(200_000))
         default:
             throw HeliographError(.invalidRequest, "unknown benchmark '\(suite)'; one of \(suites.joined(separator: ", "))")
         }

@@ -3,6 +3,8 @@ import HeliographControl
 import HeliographCore
 import HeliographMQTTCodec
 import HeliographPipeline
+import HeliographPrometheus
+import HeliographWeb
 import Logging
 import ServiceLifecycle
 
@@ -19,6 +21,8 @@ public struct Daemon: Sendable {
     public let poller: Poller
     /// The broker connection and Home Assistant publisher, when `mqtt:` is configured.
     public var mqtt: DaemonMQTT? = nil
+    /// Renders `/metrics`; nil when `metrics.enabled` is false.
+    public var metrics: PrometheusExporter? = nil
 }
 
 /// Adds services that sit on top of the pipeline (HTTP, MQTT publisher). Called once while the
@@ -42,6 +46,10 @@ public struct DaemonParts: Sendable {
     public var automation: (any AutomationReport)? = nil
     /// The one door for setting changes (web, MQTT, rules); nil when the store keeps no audit log.
     public var gate: CommandGate? = nil
+    /// Renders `/metrics`; nil when `metrics.enabled` is false.
+    public var metrics: PrometheusExporter? = nil
+    /// Components outside the pipeline that `/health` reports (the InfluxDB spool).
+    public var healthChecks: [@Sendable () async -> ComponentHealth] = []
 }
 
 /// Builds every service the configuration asks for, in dependency order, as one `ServiceGroup`.
@@ -66,6 +74,7 @@ public func buildDaemon(
     leadingServices: [any Service] = [],
     frontEnds: FrontEndFactory? = nil
 ) async throws -> Daemon {
+    _ = Observability.instruments  // bootstraps swift-metrics before any instrument is made
     let storage = try StoreFactory.makeStore(configuration: configuration, logger: logger)
     let siteTimeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
     var devices = try configuration.devices.map { try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, logger: logger) }
@@ -79,11 +88,16 @@ public func buildDaemon(
     if let mqtt, !weatherDevices.isEmpty {
         sinks.append(WeatherTopicSink(client: mqtt.client, devices: weatherDevices, qos: qos))
     }
+    let fieldGauges = configuration.metrics.enabled ? Observability.fieldGauges(configuration.metrics, store: storage.store) : nil
+    if let fieldGauges { sinks.append(fieldGauges) }
+    let influxDB = try configuration.influxDB.map { try Observability.influxDBSink($0, configuration: configuration, store: storage.store, logger: logger) }
+    if let influxDB { sinks.append(influxDB) }
     let bus = SampleBus(sinks: sinks, configuration: sinkConfiguration, logger: logger)
     if let solar = configuration.solar {
         devices.append(try DriverFactory.makeSolarEstimate(solar, site: configuration.site, devices: devices, feed: bus))
     }
     let poller = Poller(devices: devices, bus: bus, store: storage.store, logger: logger)
+    let metrics = configuration.metrics.enabled ? Observability.exporter(fields: fieldGauges, poller: poller, store: storage.store) : nil
     let automation = try AutomationFactory.make(
         configuration: configuration,
         feed: bus,
@@ -99,14 +113,32 @@ public func buildDaemon(
     }
     // The MQTT client starts before the bus and stops after it, so the bus can drain into it.
     if let mqtt { services.append(.init(service: mqtt.client)) }
+    // The InfluxDB sender runs beside the bus; it stops after the bus drained into its spool.
+    if let influxDB { services.append(.init(service: influxDB)) }
     services.append(.init(service: bus))
     for service in mqtt?.services ?? [] { services.append(.init(service: service)) }
     // Rules subscribe to the live feed before the first poll.
     for service in automation.services { services.append(.init(service: service)) }
     for case let service? in devices.map(\.service) { services.append(.init(service: service)) }
     services.append(.init(service: poller))
+    if let heartbeat = configuration.heartbeat {
+        let store = storage.store
+        services.append(.init(service: Heartbeat(configuration: heartbeat, logger: logger) {
+            await Heartbeat.problems(poller: poller, store: store, window: heartbeat.interval)
+        }))
+    }
+    if let metrics, let directory = configuration.metrics.textfileDirectory {
+        let url = URL(fileURLWithPath: directory)
+        services.append(.init(service: TextfileWriter(directory: url, interval: configuration.metrics.textfileInterval, exporter: metrics, logger: logger)))
+    }
     if let frontEnds {
-        var parts = DaemonParts(configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger, mqtt: mqtt, gate: gate)
+        var healthChecks: [@Sendable () async -> ComponentHealth] = []
+        if let influxDB { healthChecks.append { Observability.health(of: influxDB) } }
+        if let mqtt { healthChecks.append { Observability.health(of: mqtt) } }
+        var parts = DaemonParts(
+            configuration: configuration, store: storage.store, liveFeed: bus, bus: bus, poller: poller, logger: logger, mqtt: mqtt, gate: gate,
+            metrics: metrics, healthChecks: healthChecks
+        )
         parts.automation = automation.overview
         for service in try frontEnds(parts) { services.append(.init(service: service)) }
     }
@@ -117,5 +149,5 @@ public func buildDaemon(
             logger: logger
         )
     )
-    return Daemon(group: group, configuration: configuration, store: storage.store, bus: bus, poller: poller, mqtt: mqtt)
+    return Daemon(group: group, configuration: configuration, store: storage.store, bus: bus, poller: poller, mqtt: mqtt, metrics: metrics)
 }

@@ -81,7 +81,7 @@ public enum Demo {
             await simulatorGroup.triggerGracefulShutdown()
             tasks.cancelAll()
             while (try? await tasks.next()) != nil {}
-            let written = daemon.bus.statistics.map(\.written).reduce(0, +)
+            let written = daemon.bus.statistics.filter { $0.sink == daemon.store.name }.map(\.written).reduce(0, +)
             say("Stopped after storing \(written) samples in \(databasePath)")
             if let failure { throw failure }
         }
@@ -91,7 +91,7 @@ public enum Demo {
         var lastWritten = 0
         while !Task.isCancelled {
             do { try await Task.sleep(for: max(interval, .seconds(1))) } catch { return }
-            let written = daemon.bus.statistics.map(\.written).reduce(0, +)
+            let written = daemon.bus.statistics.filter { $0.sink == daemon.store.name }.map(\.written).reduce(0, +)
             let devices = daemon.poller.status.map { "\($0.device)=\($0.availability.rawValue)" }.joined(separator: " ")
             if written != lastWritten || written == 0 {
                 say("  \(written) samples stored; \(devices)")

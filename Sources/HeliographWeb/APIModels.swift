@@ -180,21 +180,3 @@ struct SessionResource: ResponseEncodable {
     var openReading: Bool
     var controlConfigured: Bool
 }
-
-struct StatsResource: ResponseEncodable {
-    var uptimeSeconds: Double
-    var requests: Int
-    var liveClients: Int
-    var devices: Int
-    var series: Int
-    var points: Int64
-    var bytesOnDisk: Int64
-    var oldest: Date?
-    var newest: Date?
-}
-
-struct StatusResource: ResponseEncodable {
-    var status: String
-    var time: Date
-    var detail: String?
-}

@@ -42,8 +42,9 @@ struct CallerMiddleware: RouterMiddleware {
     }
 
     /// Paths open even when reading is closed: the page shell, login, health probes and the API description.
+    /// `/stats` and `/metrics` carry readings, so they need a token then (Prometheus sends one with `authorization`).
     static func isPublic(_ path: String) -> Bool {
-        !path.hasPrefix("/api") && path != "/stats" || path == "/api/v1/login" || path == "/api/v1/session"
+        !path.hasPrefix("/api") && path != "/stats" && path != "/metrics" || path == "/api/v1/login" || path == "/api/v1/session"
     }
 }
 

@@ -110,8 +110,9 @@ enum OpenAPIDocument {
         Operation(method: "GET", path: "/api/inverters/{serial}/ports", summary: "PV inputs of one inverter", tag: "compatibility", parameters: [serial], response: array(ref("Port")), errors: ["404"]),
         Operation(method: "GET", path: "/api/ports", summary: "PV inputs of every inverter", tag: "compatibility", response: array(ref("Port")), errors: []),
         Operation(method: "GET", path: "/api/production/current", summary: "Current PV production", tag: "compatibility", response: ref("Production"), errors: []),
-        Operation(method: "GET", path: "/health", summary: "Liveness", tag: "system", response: ref("Status"), errors: []),
-        Operation(method: "GET", path: "/ready", summary: "Readiness: the store answers", tag: "system", response: ref("Status"), errors: ["503"]),
+        Operation(method: "GET", path: "/health", summary: "Liveness, with the state of storage, every poller, sink and MQTT; 200 while the server answers", tag: "system", response: ref("Health"), errors: []),
+        Operation(method: "GET", path: "/ready", summary: "Readiness: storage answers and every device finished its first poll; 503 before", tag: "system", response: ref("Ready"), errors: ["503"]),
+        Operation(method: "GET", path: "/metrics", summary: "Prometheus text exposition: field gauges, poll and sink counters, durations", tag: "system", response: ["type": "string"], errors: ["401", "404"], produces: "text/plain"),
         Operation(method: "GET", path: "/stats", summary: "Same as /api/v1/stats", tag: "system", response: ref("Stats"), errors: []),
         Operation(method: "GET", path: "/openapi.json", summary: "This document", tag: "system", response: ["type": "object"], errors: []),
         ]
@@ -141,7 +142,7 @@ enum OpenAPIDocument {
             if let body = operation.body {
                 entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]]
             }
-            var content: [String: Any] = ["application/json": ["schema": operation.response]]
+            var content: [String: Any] = [operation.produces == "text/plain" ? "text/plain" : "application/json": ["schema": operation.response]]
             if operation.produces.hasSuffix("csv") { content["text/csv"] = ["schema": ["type": "string"]] }
             var responses: [String: Any] = [operation.successStatus: ["description": "OK", "content": content]]
             for status in operation.errors + (operation.secured ? [] : []) {
@@ -279,11 +280,37 @@ enum OpenAPIDocument {
             "Stats": object(
                 [
                     "uptimeSeconds": number, "requests": integer, "liveClients": integer, "devices": integer, "series": integer, "points": integer,
-                    "bytesOnDisk": integer, "oldest": time, "newest": time,
+                    "bytesOnDisk": integer, "oldest": time, "newest": time, "pollers": array(ref("PollerStats")), "sinks": array(ref("SinkStats")),
                 ],
-                required: ["uptimeSeconds", "requests", "liveClients", "devices", "series", "points", "bytesOnDisk"]
+                required: ["uptimeSeconds", "requests", "liveClients", "devices", "series", "points", "bytesOnDisk", "pollers", "sinks"]
             ),
-            "Status": object(["status": string, "time": time, "detail": string], required: ["status", "time"]),
+            "PollerStats": object(
+                [
+                    "device": string, "availability": ["type": "string", "enum": ["unknown", "online", "unavailable"]], "lastPoll": time, "lastSuccess": time,
+                    "polls": integer, "errors": integer, "consecutiveErrors": integer, "discarded": ["type": "object", "additionalProperties": integer],
+                    "lastError": string,
+                ],
+                required: ["device", "availability", "polls", "errors", "consecutiveErrors", "discarded"]
+            ),
+            "SinkStats": object(
+                ["sink": string, "buffered": integer, "written": integer, "dropped": integer, "writeErrors": integer, "lastError": string, "lastWrite": time],
+                required: ["sink", "buffered", "written", "dropped", "writeErrors"]
+            ),
+            "Component": object(
+                [
+                    "name": string, "kind": ["type": "string", "enum": ["storage", "poller", "sink", "mqtt"]],
+                    "status": ["type": "string", "enum": ["ok", "starting", "degraded", "failing"]], "detail": string, "lastSuccess": time,
+                ],
+                required: ["name", "kind", "status"]
+            ),
+            "Health": object(
+                ["status": ["type": "string", "enum": ["ok", "degraded", "failing"]], "time": time, "uptimeSeconds": number, "components": array(ref("Component"))],
+                required: ["status", "time", "uptimeSeconds", "components"]
+            ),
+            "Ready": object(
+                ["status": ["type": "string", "enum": ["ready", "not ready"]], "time": time, "storage": boolean, "firstPollsDone": boolean, "detail": string],
+                required: ["status", "time", "storage", "firstPollsDone"]
+            ),
             "Data": object(["timestamp": time, "flow": ref("PowerFlow"), "devices": ["type": "object", "additionalProperties": values]], required: ["flow", "devices"]),
             "Historical": object(["hours": integer, "step": string, "series": array(ref("Series"))], required: ["hours", "step", "series"]),
             "Accepted": object(["status": string, "message": string], required: ["status", "message"]),

@@ -24,31 +24,5 @@ extension WebAPI {
         router.get("/api/v1/flow") { _, _ in
             PowerFlow(latest: try await self.latestSamples())
         }
-        router.get("/api/v1/stats") { _, _ in try await self.stats() }
-        router.get("/stats") { _, _ in try await self.stats() }
-        router.get("/health") { _, _ in StatusResource(status: "ok", time: Date()) }
-        router.get("/ready") { _, _ -> Response in
-            do {
-                _ = try await self.store.statistics()
-                return Self.json(StatusResource(status: "ready", time: Date()))
-            } catch {
-                return Self.json(StatusResource(status: "not ready", time: Date(), detail: "\(error)"), status: .serviceUnavailable)
-            }
-        }
-    }
-
-    func stats() async throws -> StatsResource {
-        let statistics = try await store.statistics()
-        return StatsResource(
-            uptimeSeconds: Date().timeIntervalSince(started),
-            requests: requests.load(ordering: .relaxed),
-            liveClients: liveClients.load(ordering: .relaxed),
-            devices: try await store.devices().count,
-            series: statistics.series,
-            points: statistics.points,
-            bytesOnDisk: statistics.bytesOnDisk,
-            oldest: statistics.oldest,
-            newest: statistics.newest
-        )
     }
 }

@@ -105,7 +105,7 @@ extension WebAPI {
             guard from < to, to.timeIntervalSince(from) <= HistoryQuery.maxSpan else {
                 throw HeliographError(.invalidRequest, "from must be before to, at most 400 days apart")
             }
-            let days = try await self.store.dailyEnergy(device: device, field: field, from: from, to: to)
+            let days = try await self.timed("daily_energy") { try await self.store.dailyEnergy(device: device, field: field, from: from, to: to) }
             return DailyEnergyResource(device: device.rawValue, field: field.rawValue, days: days.map { .init(day: $0.day, kwh: $0.kilowattHours) })
         }
     }
@@ -118,9 +118,9 @@ extension WebAPI {
             let points: [[Double]]
             switch query.step {
             case .raw:
-                points = try await store.points(key, from: query.from, to: query.to).map { [($0.time.timeIntervalSince1970 * 1_000).rounded(), $0.value] }
+                points = try await timed("points") { try await store.points(key, from: query.from, to: query.to) }.map { [($0.time.timeIntervalSince1970 * 1_000).rounded(), $0.value] }
             case .rollup(let rollup):
-                points = try await store.aggregates(key, from: query.from, to: query.to, step: rollup).map {
+                points = try await timed("aggregates") { try await store.aggregates(key, from: query.from, to: query.to, step: rollup) }.map {
                     [($0.time.timeIntervalSince1970 * 1_000).rounded(), $0.mean, $0.min, $0.max, $0.last]
                 }
             }

@@ -4,6 +4,7 @@ import HeliographCore
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import Metrics
 import Synchronization
 
 /// The handlers behind every route; the `Routes+*.swift` files register them.
@@ -42,6 +43,7 @@ final class WebAPI: Sendable {
         addHistoryRoutes(to: router)
         addControlRoutes(to: router)
         addCompatibilityRoutes(to: router)
+        addHealthRoutes(to: router)
         addLiveRoutes(to: router)
         addAutomationRoutes(to: router)
         router.get("/openapi.json") { _, _ in Self.bytes(OpenAPIDocument.json, contentType: "application/json; charset=utf-8") }
@@ -49,6 +51,15 @@ final class WebAPI: Sendable {
     }
 
     // MARK: Shared helpers
+
+    /// Runs a store query, recording its duration as `heliograph.store.query.duration{operation}`.
+    func timed<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        defer {
+            Metrics.Timer(label: "heliograph.store.query.duration", dimensions: [("operation", operation)]).record(duration: ContinuousClock.now - started)
+        }
+        return try await body()
+    }
 
     /// The newest sample of every registered device, skipping devices with no data yet.
     func latestSamples() async throws -> [Sample] {

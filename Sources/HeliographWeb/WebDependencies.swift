@@ -15,6 +15,10 @@ public struct WebDependencies: Sendable {
     public var health: (@Sendable (DeviceID) -> DeviceHealth?)?
     /// Load switching and alerts, when configured.
     public var automation: (any AutomationReport)?
+    /// Pollers, sinks and readiness for `/health`, `/ready` and `/stats`; nil reports storage only.
+    public var status: (any DaemonStatusProvider)?
+    /// The Prometheus text exposition for `/metrics`; nil answers 404 (metrics disabled).
+    public var metrics: (@Sendable () async -> [UInt8])?
 
     public init(
         store: any SampleStore,
@@ -23,7 +27,9 @@ public struct WebDependencies: Sendable {
         audit: (any AuditLog)? = nil,
         refresh: (@Sendable () async -> Int)? = nil,
         health: (@Sendable (DeviceID) -> DeviceHealth?)? = nil,
-        automation: (any AutomationReport)? = nil
+        automation: (any AutomationReport)? = nil,
+        status: (any DaemonStatusProvider)? = nil,
+        metrics: (@Sendable () async -> [UInt8])? = nil
     ) {
         self.store = store
         self.feed = feed
@@ -32,6 +38,8 @@ public struct WebDependencies: Sendable {
         self.refresh = refresh
         self.health = health
         self.automation = automation
+        self.status = status
+        self.metrics = metrics
     }
 }
 

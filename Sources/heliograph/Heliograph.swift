@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeliographApp
 
 /// `heliograph`: monitor and control solar inverters. Subcommands are thin: they parse, then call HeliographApp.
 @main
@@ -6,7 +7,7 @@ struct Heliograph: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heliograph",
         abstract: "Monitor and safely control home solar inverters and batteries.",
-        version: "0.1.0",
+        version: Observability.version,
         // Add a subcommand by adding its type here.
         subcommands: [
             RunCommand.self,

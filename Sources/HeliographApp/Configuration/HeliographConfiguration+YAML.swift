@@ -91,11 +91,16 @@ extension HeliographConfiguration {
         checkLocation(&configuration, file: file)
         configuration.switches = SwitchConfiguration.parseAll(file.section("switches"))
         configuration.alerts = AlertsConfiguration.parse(file.section("alerts"))
+        configuration.metrics = MetricsConfiguration.parse(file.section("metrics"))
+        configuration.influxDB = InfluxDBConfiguration.parse(file.section("influxdb"))
+        configuration.heartbeat = HeartbeatConfiguration.parse(file.section("heartbeat"))
         if let device = configuration.mqtt?.compatibilityDevice, !configuration.devices.contains(where: { $0.id == device }) {
             file.section("mqtt").problem("compatibility_device", "no device '\(device)' under devices:")
         }
 
-        file.reportUnknownKeys(allowed: ["site", "storage", "devices", "logging", "http", "mqtt", "solar", "switches", "alerts"])
+        file.reportUnknownKeys(allowed: [
+            "site", "storage", "devices", "logging", "http", "mqtt", "solar", "switches", "alerts", "metrics", "influxdb", "heartbeat",
+        ])
         configuration.secrets = problems.secrets
         return (configuration, problems.list)
     }

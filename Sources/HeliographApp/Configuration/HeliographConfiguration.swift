@@ -79,6 +79,12 @@ public struct HeliographConfiguration: Sendable, Hashable {
     public var switches: [SwitchConfiguration] = []
     /// Alert rules and channels (`alerts:`); nil when not configured.
     public var alerts: AlertsConfiguration?
+    /// Prometheus `/metrics` (`metrics:`; see `MetricsConfiguration`).
+    public var metrics = MetricsConfiguration()
+    /// Copy of every sample to InfluxDB (`influxdb:`; see `InfluxDBConfiguration`); nil when off.
+    public var influxDB: InfluxDBConfiguration?
+    /// healthchecks.io-style ping after each healthy check (`heartbeat:`; see `HeartbeatConfiguration`); nil when off.
+    public var heartbeat: HeartbeatConfiguration?
 
     public init(site: Site = Site(), storage: Storage = Storage(), devices: [DeviceConfiguration] = [], logging: Logging = Logging()) {
         self.site = site

@@ -1,0 +1,72 @@
+import Foundation
+import HeliographCore
+import HeliographPipeline
+import HeliographWeb
+
+/// `/health`, `/ready` and `/stats` over the poller and the sample bus.
+struct PipelineStatus: DaemonStatusProvider {
+    let poller: Poller
+    let bus: SampleBus
+    /// Components outside the pipeline (an InfluxDB spool, an MQTT connection), asked on each request.
+    var extra: [@Sendable () async -> ComponentHealth] = []
+    /// A sink whose last write failed and that has written nothing for this long is `failing`.
+    var sinkStallAfter: TimeInterval = 60
+
+    func components() async -> [ComponentHealth] {
+        var result = poller.status.map(Self.health)
+        let now = Date()
+        for sink in bus.statistics { result.append(health(of: sink, now: now)) }
+        for component in extra { result.append(await component()) }
+        return result
+    }
+
+    var firstPollsDone: Bool { poller.status.allSatisfy { $0.polls > 0 } }
+
+    func devices() -> [DeviceStatistics] {
+        poller.status.map { status in
+            DeviceStatistics(
+                device: status.device.rawValue,
+                availability: status.availability.rawValue,
+                lastPoll: status.lastAttempt,
+                lastSuccess: status.lastSuccess,
+                polls: status.polls,
+                errors: status.failures,
+                consecutiveErrors: status.consecutiveFailures,
+                discarded: Dictionary(uniqueKeysWithValues: status.discarded.map { ($0.key.rawValue, $0.value) }),
+                lastError: status.lastError
+            )
+        }
+    }
+
+    func sinks() -> [SinkStatistics] {
+        bus.statistics.map {
+            SinkStatistics(
+                sink: $0.sink, buffered: $0.buffered, written: $0.written, dropped: $0.dropped, writeErrors: $0.writeErrors,
+                lastError: $0.lastError, lastWrite: $0.lastWrite
+            )
+        }
+    }
+
+    static func health(_ status: DeviceStatus) -> ComponentHealth {
+        let state: ComponentHealth.State =
+            switch status.availability {
+            case .unknown: status.consecutiveFailures > 0 ? .failing : .starting
+            case .online: status.consecutiveFailures > 0 ? .degraded : .ok
+            case .unavailable: .failing
+            }
+        return ComponentHealth(name: status.device.rawValue, kind: "poller", status: state, detail: status.lastError, lastSuccess: status.lastSuccess)
+    }
+
+    /// A sink is retrying while its last write failed and samples wait; failing when that lasts.
+    func health(of sink: SinkRunner.Statistics, now: Date) -> ComponentHealth {
+        let kind = sink.sink == "mqtt" ? "mqtt" : "sink"
+        guard let error = sink.lastError, sink.buffered > 0 else {
+            return ComponentHealth(name: sink.sink, kind: kind, status: .ok, detail: sink.dropped > 0 ? "\(sink.dropped) samples dropped since start" : nil, lastSuccess: sink.lastWrite)
+        }
+        let stalled = sink.lastWrite.map { now.timeIntervalSince($0) > sinkStallAfter } ?? true
+        return ComponentHealth(
+            name: sink.sink, kind: kind, status: stalled ? .failing : .degraded,
+            detail: "\(sink.buffered) samples waiting; last error: \(error)", lastSuccess: sink.lastWrite
+        )
+    }
+}
