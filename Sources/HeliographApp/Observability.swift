@@ -76,7 +76,7 @@ public enum Observability {
 
     /// The broker connection in `/health`: degraded while (re)connecting, failing while disconnected.
     static func health(of mqtt: DaemonMQTT) -> ComponentHealth {
-        let broker = "\(mqtt.configuration.host):\(mqtt.configuration.port)"
+        let broker = mqtt.configuration.host + (mqtt.configuration.port.map { ":\($0)" } ?? "")
         switch mqtt.client.connectionState {
         case .connected:
             return ComponentHealth(name: "mqtt", kind: "mqtt", status: .ok, detail: "connected to \(broker)")

@@ -59,7 +59,7 @@ struct PipelineStatus: DaemonStatusProvider {
 
     /// A sink is retrying while its last write failed and samples wait; failing when that lasts.
     func health(of sink: SinkRunner.Statistics, now: Date) -> ComponentHealth {
-        let kind = sink.sink == "mqtt" ? "mqtt" : "sink"
+        let kind = "sink"
         guard let error = sink.lastError, sink.buffered > 0 else {
             return ComponentHealth(name: sink.sink, kind: kind, status: .ok, detail: sink.dropped > 0 ? "\(sink.dropped) samples dropped since start" : nil, lastSuccess: sink.lastWrite)
         }

@@ -10,10 +10,10 @@ import HeliographInfluxDB
 ///   database: heliograph         # v1: database; default heliograph
 ///   retention_policy: autogen    # v1: optional
 ///   username: writer             # v1: optional basic authentication
-///   password_file: /etc/heliograph/influx.pass   # or password: …; HELIOGRAPH_INFLUXDB_PASSWORD overrides
+///   password_file: /etc/heliograph/influx.pass   # or password: …; or a credential name (README "Secrets")
 ///   org: home                    # v2: organisation
 ///   bucket: solar                # v2: bucket
-///   token_file: /etc/heliograph/influx.token     # or token: …; HELIOGRAPH_INFLUXDB_TOKEN overrides
+///   token_file: /etc/heliograph/influx.token     # or token: …; or a credential name (README "Secrets")
 ///   measurement_prefix: ""       # put before the device kind, which names each measurement (pi30, deye-hybrid, …)
 ///   tags: { site: home }         # added to every point, besides device and model
 ///   batch_size: 5000             # points per request
@@ -93,20 +93,10 @@ public struct InfluxDBConfiguration: Sendable, Hashable {
         return influx
     }
 
-    /// `name` itself, or the first line of the file named by `name_file` (so secrets stay out of the config).
+    /// A secret key (`password`, `token`) through the shared rules: environment, `<key>_file`,
+    /// systemd credentials, container secrets; redacted in logs.
     private static func secret(_ section: ConfigurationSection, _ name: String) -> String? {
-        if let value = section.string(name) { return value }
-        guard let path = section.string(name + "_file") else { return nil }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            section.problem(name + "_file", "cannot read \(path)")
-            return nil
-        }
-        let value = text.split(whereSeparator: \.isNewline).first.map { String($0).trimmingWhitespace() } ?? ""
-        if value.isEmpty {
-            section.problem(name + "_file", "\(path) is empty")
-            return nil
-        }
-        return value
+        section.secret(name)?.value
     }
 
     /// The sink's settings, with the spool beside the database unless configured.
