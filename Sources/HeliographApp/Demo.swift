@@ -1,4 +1,5 @@
 import Foundation
+import HeliographAutomation
 import HeliographCore
 import HeliographSimulators
 import Logging
@@ -65,6 +66,8 @@ public enum Demo {
                     DeviceConfiguration(id: id, type: "pi30", interval: options.interval, timeout: .seconds(5), options: .pi30(PI30Options(port: port)))
                 )
             }
+            addDemoAutomation(to: &configuration, inverters: options.inverters, interval: options.interval)
+            say("  solar: expected output of \(4 * options.inverters) kWp facing south at Greenwich; alerts on low battery and silent inverters")
             let daemon = try await buildDaemon(configuration: configuration, logger: logger, frontEnds: options.frontEnds)
             tasks.addTask { try await daemon.group.run() }
             tasks.addTask { await report(daemon, every: options.interval, say: say) }
@@ -104,5 +107,28 @@ public enum Demo {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("heliograph-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.path
+    }
+}
+
+extension Demo {
+    /// The expected-output estimate (one 4 kWp south array per simulated inverter, the simulator's
+    /// peak) and a few alerts, so the dashboard's actual-vs-expected chart and the Automation page
+    /// have something to show. Load switches need a broker, so the demo has none.
+    static func addDemoAutomation(to configuration: inout HeliographConfiguration, inverters: Int, interval: Duration) {
+        configuration.site.latitude = 51.4769
+        configuration.site.longitude = -0.0005
+        configuration.solar = SolarConfiguration(
+            arrays: [PVArrayConfiguration(peakPowerKW: 4 * Double(max(1, inverters)), tilt: 35, azimuth: 180)],
+            interval: max(interval, .seconds(1))
+        )
+        var rules: [AlertRule] = []
+        for index in 0..<inverters {
+            let id = DeviceID("inverter\(index + 1)")
+            if let low = try? Condition.parse("\(id).battery_soc_pct < 20"), let recovered = try? Condition.parse("\(id).battery_soc_pct > 30") {
+                rules.append(AlertRule(name: "\(id)-battery-low", trigger: .threshold(when: low, clear: recovered), severity: "critical"))
+            }
+            rules.append(AlertRule(name: "\(id)-silent", trigger: .stale(device: id, after: 120)))
+        }
+        configuration.alerts = AlertsConfiguration(rules: rules, webhooks: [], mqtt: false, mqttTopic: "heliograph/alerts")
     }
 }

@@ -262,6 +262,31 @@ def run_checks(url, args):
         # Back to read-only for the rest.
         driver.execute_script("sessionStorage.removeItem('heliograph.token')")
 
+    @check("dashboard charts actual against expected solar output")
+    def solar():
+        if not any(d["kind"] == "solar-estimate" for d in api(url, "/api/v1/devices")):
+            print("    (no solar estimate on this server; skipped)")
+            return
+        go("dashboard")
+        wait.until(lambda d: d.find_elements(By.ID, "solar-chart"))
+        WebDriverWait(driver, 20).until(lambda d: int(d.find_element(By.ID, "solar-chart").get_attribute("data-points") or 0) > 0)
+        wait.until(lambda d: "expected" in d.find_element(By.ID, "solar-now").text)
+        shot("dashboard-solar")
+
+    @check("automation page lists switches, decisions and alerts")
+    def automation():
+        go("automation")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#alerts-active p, #alerts-active table"))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#switches p, #switches table"))
+        assert not driver.find_elements(By.CSS_SELECTOR, "#view .error")
+        alerts = api(url, "/api/v1/alerts")
+        text = driver.find_element(By.ID, "alerts-active").text
+        if alerts["configured"]:
+            assert "No alert is firing" in text or driver.find_elements(By.CSS_SELECTOR, "#alerts-active-table tbody tr"), text
+        switches = api(url, "/api/v1/switches")
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#switch-table tbody tr")) == len(switches["switches"])
+        shot("automation")
+
     @check("LCARS theme switches and renders")
     def lcars():
         go("dashboard")
@@ -287,7 +312,7 @@ def run_checks(url, args):
         driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
         driver.set_window_size(1280, 900)
 
-    for step in [dashboard, live, fallback, devices_page, charts, battery, house, command, lcars, phone]:
+    for step in [dashboard, live, fallback, devices_page, charts, battery, house, command, solar, automation, lcars, phone]:
         step()
         collect_console()
 

@@ -188,11 +188,15 @@ struct CLITests {
         #expect(result.stdout.contains("heliograph.sqlite"))
         let store = try SQLiteStore(configuration: .init(path: directory.appendingPathComponent("heliograph.sqlite").path))
         let devices = try await store.devices().map(\.descriptor.id).sorted()
-        #expect(devices == ["inverter1", "inverter2"])
-        for device in devices {
+        #expect(devices == ["inverter1", "inverter2", "solar"])
+        for device in devices where device != "solar" {
             let latest = try #require(try await store.latest(device: device))
             #expect(latest.number("battery_voltage_v") != nil)
         }
+        // The demo's expected-output estimate counts both simulated inverters.
+        let estimate = try #require(try await store.latest(device: "solar"))
+        #expect(estimate.number("expected_pv_power_w") != nil)
+        #expect(estimate.number("actual_pv_power_w") != nil)
         #expect(try await store.statistics().points > 10)
     }
 }

@@ -138,6 +138,13 @@ public struct AlertsConfiguration: Sendable, Hashable {
     public var mqtt: Bool?
     public var mqttTopic: String
 
+    public init(rules: [AlertRule], webhooks: [WebhookChannel.Configuration] = [], mqtt: Bool? = nil, mqttTopic: String = "heliograph/alerts") {
+        self.rules = rules
+        self.webhooks = webhooks
+        self.mqtt = mqtt
+        self.mqttTopic = mqttTopic
+    }
+
     static let keys = ["rules", "webhooks", "mqtt", "mqtt_topic"]
     static let ruleKeys = ["when", "clear", "stale", "after", "severity", "message", "repeat", "quiet_after_resolve", "notify_resolved", "max_age"]
     static let webhookKeys = ["url", "url_file", "method", "headers", "body", "timeout"]
