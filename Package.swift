@@ -253,6 +253,7 @@ let package = Package(
             dependencies: [
                 "HeliographAutomation", "HeliographCore", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"), logging, serviceLifecycle,
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

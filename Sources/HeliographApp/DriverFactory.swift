@@ -80,7 +80,8 @@ enum DriverFactory {
                 latitude: latitude,
                 longitude: longitude,
                 arrays: solar.arrays.map { PVArray(peakPowerKW: $0.peakPowerKW, tilt: $0.tilt, azimuth: $0.azimuth, lossesPct: $0.lossesPct) },
-                producers: solar.producers
+                producers: solar.producers,
+                timeZone: TimeZone(identifier: site.timeZone) ?? .current
             ),
             feed: feed,
             cloudCover: { time in weather?.report?.cloudCover(at: time) }

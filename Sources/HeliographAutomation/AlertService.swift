@@ -40,25 +40,29 @@ public final class AlertService: Service, Sendable {
 
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await sample in self.feed.subscribe().cancelOnGracefulShutdown() { self.take(sample) }
-                self.outgoing.continuation.finish()
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    do {
-                        try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
-                    } catch {
-                        break
-                    }
-                    self.evaluate()
-                }
-            }
+            // The sender drains everything queued, also after the inputs stopped (graceful shutdown).
             group.addTask {
                 for await alert in self.outgoing.stream { await self.notify(alert) }
             }
-            await group.next()
-            group.cancelAll()
+            await withTaskGroup(of: Void.self) { inputs in
+                inputs.addTask {
+                    for await sample in self.feed.subscribe().cancelOnGracefulShutdown() { self.take(sample) }
+                }
+                inputs.addTask {
+                    while !Task.isCancelled {
+                        do {
+                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
+                        } catch {
+                            break
+                        }
+                        self.evaluate()
+                    }
+                }
+                await inputs.next()
+                inputs.cancelAll()
+            }
+            self.outgoing.continuation.finish()
+            await group.waitForAll()
         }
     }
 

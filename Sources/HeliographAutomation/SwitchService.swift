@@ -58,25 +58,29 @@ public final class SwitchService: Service, Sendable {
 
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await sample in self.feed.subscribe().cancelOnGracefulShutdown() { self.take(sample) }
-                self.pending.continuation.finish()
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    do {
-                        try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.tick) }
-                    } catch {
-                        break
-                    }
-                    self.evaluate()
-                }
-            }
+            // The sender drains everything queued, also after the inputs stopped (graceful shutdown).
             group.addTask {
                 for await decision in self.pending.stream { await self.apply(decision) }
             }
-            await group.next()
-            group.cancelAll()
+            await withTaskGroup(of: Void.self) { inputs in
+                inputs.addTask {
+                    for await sample in self.feed.subscribe().cancelOnGracefulShutdown() { self.take(sample) }
+                }
+                inputs.addTask {
+                    while !Task.isCancelled {
+                        do {
+                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.tick) }
+                        } catch {
+                            break
+                        }
+                        self.evaluate()
+                    }
+                }
+                await inputs.next()
+                inputs.cancelAll()
+            }
+            self.pending.continuation.finish()
+            await group.waitForAll()
         }
     }
 

@@ -3,8 +3,10 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
+import struct Foundation.Calendar
 import struct Foundation.Date
 import struct Foundation.TimeInterval
+import struct Foundation.TimeZone
 
 /// The expected output of the site's PV arrays, and how the real output compares, as a polled
 /// device (`solar:` in the configuration, device kind `solar-estimate`).
@@ -23,13 +25,24 @@ public final class SolarEstimateDriver: PolledDriver, Service, Sendable {
         public var maximumAge: TimeInterval
         /// Below this expected power (watts) the ratio is not reported: dawn and dusk make it noise.
         public var minimumExpectedW: Double
+        /// The site's time zone: sunrise and sunset are reported as its local clock times.
+        public var timeZone: TimeZone
 
-        public init(latitude: Double, longitude: Double, arrays: [PVArray], producers: [DeviceID] = [], maximumAge: TimeInterval = 300, minimumExpectedW: Double? = nil) {
+        public init(
+            latitude: Double,
+            longitude: Double,
+            arrays: [PVArray],
+            producers: [DeviceID] = [],
+            maximumAge: TimeInterval = 300,
+            minimumExpectedW: Double? = nil,
+            timeZone: TimeZone = TimeZone(identifier: "UTC")!
+        ) {
             self.latitude = latitude
             self.longitude = longitude
             self.arrays = arrays
             self.producers = producers
             self.maximumAge = maximumAge
+            self.timeZone = timeZone
             self.minimumExpectedW = minimumExpectedW ?? max(20, arrays.reduce(0) { $0 + $1.peakPowerKW } * 1_000 * 0.02)
         }
     }
@@ -40,6 +53,9 @@ public final class SolarEstimateDriver: PolledDriver, Service, Sendable {
     public static let sunElevation = FieldDescriptor.measurement("sun_elevation_deg", "Sun elevation", .degree, precision: 1, range: -90...90)
     public static let sunAzimuth = FieldDescriptor.measurement("sun_azimuth_deg", "Sun azimuth", .degree, precision: 1, range: 0...360)
     public static let cloudCover = FieldDescriptor.measurement("cloud_cover_pct", "Cloud cover used", .percent, precision: 0, range: 0...100)
+    /// Local clock time `HH:mm`, or `none` in polar day and night.
+    public static let sunrise = FieldDescriptor.text("sunrise", "Sunrise", enumeration: false)
+    public static let sunset = FieldDescriptor.text("sunset", "Sunset", enumeration: false)
 
     public let device: DeviceID
     public let configuration: Configuration
@@ -73,7 +89,7 @@ public final class SolarEstimateDriver: PolledDriver, Service, Sendable {
             name: "Expected solar output",
             manufacturer: "Heliograph",
             model: "Clear-sky estimate, \(kwp) kWp",
-            fields: [Self.expectedPower, Self.actualPower, Self.outputRatio, Self.sunElevation, Self.sunAzimuth, Self.cloudCover]
+            fields: [Self.expectedPower, Self.actualPower, Self.outputRatio, Self.sunElevation, Self.sunAzimuth, Self.cloudCover, Self.sunrise, Self.sunset]
         )
     }
 
@@ -111,6 +127,9 @@ public final class SolarEstimateDriver: PolledDriver, Service, Sendable {
             Self.sunAzimuth.id: .number((sun.azimuth * 10).rounded() / 10),
         ]
         if let cloud { values[Self.cloudCover.id] = .number(cloud.rounded()) }
+        let events = SunPosition.events(on: time, timeZone: configuration.timeZone, latitude: configuration.latitude, longitude: configuration.longitude)
+        values[Self.sunrise.id] = .text(events.sunrise.map { clockTime($0, configuration.timeZone) } ?? "none")
+        values[Self.sunset.id] = .text(events.sunset.map { clockTime($0, configuration.timeZone) } ?? "none")
         let fresh = readings.withLock { $0.values.filter { time.timeIntervalSince($0.time) <= configuration.maximumAge } }
         if !fresh.isEmpty {
             let actual = fresh.reduce(0) { $0 + $1.watts }
@@ -121,4 +140,13 @@ public final class SolarEstimateDriver: PolledDriver, Service, Sendable {
         }
         return [Sample(device: device, time: time, values: values)]
     }
+}
+
+/// `HH:mm` of `time` in `zone`.
+private func clockTime(_ time: Date, _ zone: TimeZone) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = zone
+    let parts = calendar.dateComponents([.hour, .minute], from: time.addingTimeInterval(30))  // rounded to the minute
+    let hour = parts.hour ?? 0, minute = parts.minute ?? 0
+    return (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
 }

@@ -4,6 +4,7 @@ import HeliographTesting
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
@@ -178,6 +179,37 @@ struct AutomationServiceTests {
         #expect(status.rule.contains("on when inverter.battery_soc_pct > 90"))
         let entries = try await audit.entries(device: "boiler", limit: 10)
         #expect(entries.map(\.actor) == ["rule:boiler", "rule:boiler"])
+    }
+
+    @Test("Both services end on graceful shutdown, after sending what they had decided")
+    func gracefulShutdown() async throws {
+        let feed = BroadcastLiveFeed()
+        let publisher = RecordingPublisher()
+        let switching = SwitchService(
+            configuration: .init(
+                rules: [SwitchRule(id: "boiler", onWhen: [condition("inverter.battery_soc_pct > 90")])],
+                switches: [LoadSwitch(id: "boiler", topic: "cmnd/boiler/POWER")],
+                timeZone: TimeZone(identifier: "UTC")!
+            ),
+            feed: feed,
+            publisher: publisher,
+            audit: nil,
+            logger: logger
+        )
+        let alerts = AlertService(rules: [AlertRule(name: "silent", trigger: .stale(device: "inverter", after: 600))], channels: [], feed: feed, logger: logger)
+        try await testGracefulShutdown { trigger in
+            let running = Task {
+                async let a: Void = switching.run()
+                async let b: Void = alerts.run()
+                _ = try await (a, b)
+            }
+            try await eventually("both subscribed") { feed.subscriberCount == 2 }
+            switching.take(Sample(device: "inverter", time: Date(), values: ["battery_soc_pct": 95]))
+            try await eventually("the decision was sent") { publisher.payloads == ["ON"] }
+            trigger.triggerGracefulShutdown()
+            try await running.value
+        }
+        #expect(feed.subscriberCount == 0)
     }
 
     @Test("Payload styles: Tasmota, Shelly, Home Assistant and custom")

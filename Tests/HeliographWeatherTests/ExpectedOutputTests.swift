@@ -60,7 +60,13 @@ struct ExpectedOutputTests {
         let now = june21(hour: 12)
         let driver = SolarEstimateDriver(
             device: "solar",
-            configuration: .init(latitude: london.latitude, longitude: london.longitude, arrays: [PVArray(peakPowerKW: 4, tilt: 35, azimuth: 180)], producers: ["inverter", "roof"]),
+            configuration: .init(
+                latitude: london.latitude,
+                longitude: london.longitude,
+                arrays: [PVArray(peakPowerKW: 4, tilt: 35, azimuth: 180)],
+                producers: ["inverter", "roof"],
+                timeZone: TimeZone(identifier: "Europe/London")!
+            ),
             feed: feed,
             cloudCover: { _ in 50 },
             now: { now }
@@ -74,6 +80,9 @@ struct ExpectedOutputTests {
         #expect(abs(expected - model.rounded()) < 0.5)
         #expect(quiet["sun_output_pct"] == nil, "no producer reported yet")
         #expect(quiet["cloud_cover_pct"] == .number(50))
+        // Published: 04:43 and 21:21 BST on 21 June 2026 in London; the algorithm is good to a minute.
+        #expect(["04:43", "04:44"].map { FieldValue.text($0) }.contains(quiet["sunrise"] ?? .text("-")), "\(String(describing: quiet["sunrise"]))")
+        #expect(["21:21", "21:22"].map { FieldValue.text($0) }.contains(quiet["sunset"] ?? .text("-")), "\(String(describing: quiet["sunset"]))")
 
         driver.observe(Sample(device: "inverter", time: now.addingTimeInterval(-20), values: ["pv_power_w": 1_000]))
         driver.observe(Sample(device: "roof", time: now.addingTimeInterval(-400), values: ["pv_power_w": 500]))  // older than 5 min: not current

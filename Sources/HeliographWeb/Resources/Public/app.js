@@ -182,6 +182,7 @@
     if (v.sun_output_pct !== undefined) parts.push('<strong>' + Math.round(v.sun_output_pct) + ' % of expected</strong>');
     if (v.sun_elevation_deg !== undefined) parts.push('sun ' + Number(v.sun_elevation_deg).toFixed(1) + '° high');
     if (v.cloud_cover_pct !== undefined) parts.push(Math.round(v.cloud_cover_pct) + ' % cloud');
+    if (v.sunrise !== undefined && v.sunset !== undefined) parts.push('sunrise ' + esc(v.sunrise) + ', sunset ' + esc(v.sunset));
     el.innerHTML = parts.join(' · ');
   }
   function drawSolar() {
