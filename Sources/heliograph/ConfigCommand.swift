@@ -22,6 +22,10 @@ struct ConfigCommand: AsyncParsableCommand {
             if problems.isEmpty {
                 let configuration = try? HeliographConfiguration.load(path: file)
                 print("\(file): OK (\(configuration?.devices.count ?? 0) devices)")
+                // Where each secret was found, so a missing credential shows before the daemon starts; never values.
+                for (key, source) in (configuration?.secretSources ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    print("  secret \(key): from \(source)")
+                }
                 return
             }
             printError("\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")")

@@ -53,6 +53,9 @@ struct SecretsTests {
         let (fromCredential, problems2, _) = parseToken(yaml, environment: ["CREDENTIALS_DIRECTORY": credentials.path], secrets: containerSecrets)
         #expect(problems2.isEmpty, "\(problems2)")
         #expect(fromCredential == "from-systemd-credential-1234")
+        let sources = HeliographConfiguration.parse(yaml: yaml, environment: ["CREDENTIALS_DIRECTORY": credentials.path, "HELIOGRAPH_SECRETS_DIRECTORY": containerSecrets.path])
+            .configuration?.secretSources
+        #expect(sources == ["http.tokens.scripts": credentials.path + "/api_token"])
     }
 
     @Test("environment value beats environment file beats the file's value")
@@ -150,6 +153,9 @@ struct SecretsTests {
 
         let check = try await HeliographProcess.run(["config", "check", config.path], environment: environment)
         #expect(check.status == 0, "\(check.stderr)")
+        // It tells where each secret came from, so a missing credential shows before the daemon starts.
+        #expect(check.stdout.contains("secret http.tokens.other: from $HELIOGRAPH_HTTP_TOKENS_OTHER"), "\(check.stdout)")
+        #expect(check.stdout.contains("secret http.tokens.scripts: from \(tokenPath)"), "\(check.stdout)")
         // A problem elsewhere in the file: the report still leaves the secrets out.
         let broken = directory.appendingPathComponent("broken.yaml")
         try (try String(contentsOf: config, encoding: .utf8) + "\n  sesion_hours: 3\n").write(to: broken, atomically: true, encoding: .utf8)

@@ -32,7 +32,7 @@ extension ConfigurationSection {
         // Read both so neither is reported as an unknown key, then decide by precedence.
         let value = string(name)
         let reference = string(fileKey)
-        if environment[valueVariable] != nil { return value.map(recordSecret) }
+        if environment[valueVariable] != nil { return value.map { recordSecret($0, key: key(name), source: "$\(valueVariable)") } }
         if environment[fileVariable] != nil {
             return reference.flatMap { readSecretFile($0, key: key(fileKey), line: nil, variable: fileVariable) }
         }
@@ -40,7 +40,7 @@ extension ConfigurationSection {
             problem(fileKey, "set either \(name) or \(fileKey), not both")
             return nil
         }
-        if let value { return recordSecret(value) }
+        if let value { return recordSecret(value, key: key(name), source: "the file (line \(keyLine(name).map(String.init) ?? "?"))") }
         if let reference { return readSecretFile(reference, key: key(fileKey), line: keyLine(fileKey), variable: nil) }
         // Nothing configured: a credential or container secret named after the key, if one exists.
         for directory in secretDirectories {
@@ -58,8 +58,10 @@ extension ConfigurationSection {
         return directories
     }
 
-    private func recordSecret(_ value: String) -> Secret {
+    /// Keeps the value for log redaction and where it came from (never the value) for `config check`.
+    private func recordSecret(_ value: String, key: String, source: String) -> Secret {
         problems.secrets.insert(value)
+        problems.secretSources[key] = source
         return Secret(value)
     }
 
@@ -97,6 +99,6 @@ extension ConfigurationSection {
             report("the secret file \(path) is empty")
             return nil
         }
-        return recordSecret(value)
+        return recordSecret(value, key: key.hasSuffix("_file") ? String(key.dropLast(5)) : key, source: variable.map { "\(path) (named by $\($0))" } ?? path)
     }
 }

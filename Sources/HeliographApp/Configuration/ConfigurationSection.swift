@@ -8,6 +8,8 @@ final class ConfigurationSection {
         var list: [ConfigurationProblem] = []
         /// Every secret value read (see `secret(_:)`), so logs can redact them.
         var secrets: Set<String> = []
+        /// Where each secret came from, by dotted key: an environment variable, the file, or a file path.
+        var secretSources: [String: String] = [:]
         func add(_ problem: ConfigurationProblem) { list.append(problem) }
     }
 

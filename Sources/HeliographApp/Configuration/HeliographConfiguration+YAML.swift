@@ -102,6 +102,7 @@ extension HeliographConfiguration {
             "site", "storage", "devices", "logging", "http", "mqtt", "solar", "switches", "alerts", "metrics", "influxdb", "heartbeat",
         ])
         configuration.secrets = problems.secrets
+        configuration.secretSources = problems.secretSources
         return (configuration, problems.list)
     }
 

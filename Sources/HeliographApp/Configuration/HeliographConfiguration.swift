@@ -73,6 +73,8 @@ public struct HeliographConfiguration: Sendable, Hashable {
     public var mqtt: MQTTConfiguration?
     /// Every secret value the configuration holds (tokens, passwords), for redaction in logs.
     public var secrets: Set<String> = []
+    /// Where each secret came from (`$VARIABLE`, the file, or a file path), by dotted key; never the value.
+    public var secretSources: [String: String] = [:]
     /// The PV arrays for the expected-output estimate (`solar:`); nil when not configured.
     public var solar: SolarConfiguration?
     /// Smart load switching (`switches:`), in file order.
