@@ -57,13 +57,15 @@ let package = Package(
         ),
         .target(name: "HeliographHoymiles", dependencies: ["HeliographCore", "HeliographModbus", nioCore], swiftSettings: strictSettings),
         .target(name: "HeliographMQTTCodec", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
+        // Powervault P3 MQTT payloads → fields (pure).
+        .target(name: "HeliographPowervault", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
 
         // Drivers join a codec to a transport and own retries; one per device family.
         .target(
             name: "HeliographDrivers",
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographModbus", "HeliographSolarman",
-                "HeliographHoymiles", nioCore, nioPosix, logging, serviceLifecycle,
+                "HeliographHoymiles", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPowervault", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
@@ -117,7 +119,7 @@ let package = Package(
             name: "HeliographSimulators",
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographModbus", "HeliographSolarman",
-                "HeliographHoymiles", nioCore, nioPosix, logging, serviceLifecycle,
+                "HeliographHoymiles", "HeliographMQTT", nioCore, nioPosix, logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
         ),
@@ -162,7 +164,7 @@ let package = Package(
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
                 "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
-                "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", nioCore,
+                "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", "HeliographPowervault", nioCore,
                 "HeliographPrometheus", "HeliographInfluxDB", .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 serviceLifecycle,
@@ -198,7 +200,7 @@ let package = Package(
             name: "HeliographMQTTTests",
             dependencies: [
                 "HeliographMQTT", "HeliographHomeAssistant", "HeliographAutomation", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging,
-                serviceLifecycle, "HeliographApp", "HeliographSimulators",
+                serviceLifecycle, "HeliographApp", "HeliographSimulators", "HeliographDrivers", "HeliographPowervault",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -77,10 +77,13 @@ public func buildDaemon(
     _ = Observability.instruments  // bootstraps swift-metrics before any instrument is made
     let storage = try StoreFactory.makeStore(configuration: configuration, logger: logger)
     let siteTimeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
-    var devices = try configuration.devices.map { try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, logger: logger) }
+    let client = try configuration.mqtt.map { try DaemonMQTT.makeClient($0, storagePath: configuration.storage.path, logger: logger) }
+    var devices = try configuration.devices.map {
+        try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, mqtt: client, logger: logger)
+    }
     let gate = DaemonControl.makeGate(devices: devices, store: storage.store, commandsPerMinute: configuration.http.commandsPerMinute, logger: logger)
-    let mqtt = try configuration.mqtt.map {
-        try DaemonMQTT.make($0, storagePath: configuration.storage.path, store: storage.store, devices: configuration.devices, gate: gate, logger: logger)
+    let mqtt = try configuration.mqtt.flatMap { mqtt in
+        try client.map { try DaemonMQTT.make(mqtt, client: $0, store: storage.store, devices: configuration.devices, gate: gate, logger: logger) }
     }
     let qos: QoS = configuration.mqtt?.qos == 0 ? .atMostOnce : .atLeastOnce
     var sinks: [any SampleSink] = [storage.store] + (mqtt?.sinks ?? [])

@@ -31,17 +31,25 @@ public struct DaemonMQTT: Sendable {
     /// Topic naming of our own topics and Home Assistant's.
     public var topics: HomeAssistantDiscovery.Topics { sink.configuration.topics }
 
+    static func topics(_ mqtt: MQTTConfiguration) -> HomeAssistantDiscovery.Topics {
+        HomeAssistantDiscovery.Topics(base: mqtt.topicPrefix, discoveryPrefix: mqtt.discoveryPrefix)
+    }
+
+    /// The broker connection alone: made first, since MQTT sources need it before the devices exist.
+    static func makeClient(_ mqtt: MQTTConfiguration, storagePath: String, logger: Logger) throws -> MQTTClient {
+        MQTTClient(configuration: try clientConfiguration(mqtt, availability: topics(mqtt).availability, storagePath: storagePath), logger: logger)
+    }
+
     static func make(
         _ mqtt: MQTTConfiguration,
-        storagePath: String,
+        client: MQTTClient,
         store: any SampleStore,
         devices: [DeviceConfiguration],
         gate: CommandGate?,
         softwareVersion: String? = nil,
         logger: Logger
     ) throws -> DaemonMQTT {
-        let topics = HomeAssistantDiscovery.Topics(base: mqtt.topicPrefix, discoveryPrefix: mqtt.discoveryPrefix)
-        let client = MQTTClient(configuration: try clientConfiguration(mqtt, availability: topics.availability, storagePath: storagePath), logger: logger)
+        let topics = topics(mqtt)
         if mqtt.commands && gate == nil {
             logger.warning("mqtt.commands is on, but the store keeps no audit log; MQTT commands stay off")
         }

@@ -2,6 +2,7 @@ import HeliographCore
 import Foundation
 import HeliographDrivers
 import HeliographHoymiles
+import HeliographMQTT
 import HeliographPI30
 import HeliographPipeline
 import HeliographTransport
@@ -14,9 +15,25 @@ enum DriverFactory {
         _ device: DeviceConfiguration,
         timeZone: TimeZone = .current,
         site: HeliographConfiguration.Site = .init(),
+        mqtt: MQTTClient? = nil,
         logger: Logger
     ) throws -> PolledDevice {
         switch device.options {
+        case .powervault(let options):
+            guard let mqtt else { throw HeliographError(.invalidConfiguration, "a powervault device needs the mqtt: section", device: device.id) }
+            let driver = PowervaultSource.makeDriver(
+                device: device.id,
+                deviceID: options.deviceID,
+                roles: .init(grid: options.gridChannel, house: options.houseChannel, auxiliary: options.auxiliaryChannel),
+                subscriber: mqtt,
+                staleAfter: options.staleAfter,
+                logger: logger
+            )
+            return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout, service: driver)
+        case .mqttSensors(let options):
+            guard let mqtt else { throw HeliographError(.invalidConfiguration, "an mqtt-sensors device needs the mqtt: section", device: device.id) }
+            let driver = makeSensorDriver(device: device.id, options: options, subscriber: mqtt, logger: logger)
+            return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout, service: driver)
         case .openMeteo(let options):
             guard let latitude = options.latitude ?? site.latitude, let longitude = options.longitude ?? site.longitude else {
                 throw HeliographError(.invalidConfiguration, "an open-meteo source needs latitude and longitude", device: device.id)
@@ -50,6 +67,24 @@ enum DriverFactory {
             )
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout, service: driver)
         }
+    }
+
+    static func makeSensorDriver(device: DeviceID, options: MQTTSensorOptions, subscriber: any MQTTPublisher, logger: Logger) -> MQTTSourceDriver {
+        var rules: [String: MQTTSensorMapping.Rule] = [:]
+        for field in options.fields {
+            rules[field.topic] = .init(field: field.field, name: field.name, unit: field.unit, jsonKey: field.jsonKey, scale: field.scale)
+        }
+        let mapping = MQTTSensorMapping(filters: options.topics, rules: rules, jsonKey: options.jsonKey)
+        let names = ["house": "House sensors", "weather": "Weather sensors"]
+        let descriptor = DeviceDescriptor(
+            kind: options.kind, id: device, name: names[options.kind] ?? device.rawValue, manufacturer: "MQTT", model: "Sensor topics",
+            fields: mapping.declaredFields)
+        return MQTTSourceDriver(
+            descriptor: descriptor,
+            subscriber: subscriber,
+            configuration: .init(filters: mapping.subscriptions, staleAfter: options.staleAfter),
+            logger: logger
+        ) { topic, payload in try mapping.decode(topic: topic, payload: payload) }
     }
 
     static func makePI30Driver(device: DeviceID, options: PI30Options, timeout: Duration) -> PI30Driver {

@@ -5,7 +5,7 @@ struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Play a device on a pseudo-terminal or port, for trying things without hardware.",
-        subcommands: [PI30.self, SimulateDeyeCommand.self, SimulateHoymilesCommand.self]
+        subcommands: [PI30.self, SimulateDeyeCommand.self, SimulateHoymilesCommand.self, SimulatePowervaultCommand.self]
     )
 
     struct PI30: AsyncParsableCommand {

@@ -117,3 +117,60 @@ import Testing
         #expect(problems.map(\.key) == ["mqtt.username"])
     }
 }
+
+@Suite struct MQTTDeviceConfigurationTests {
+    @Test func powervaultAndSensorsParse() throws {
+        let (configuration, problems) = HeliographConfiguration.parse(yaml: """
+            devices:
+              battery:
+                type: powervault
+                device_id: PV001001DEV
+                grid_channel: local
+                house_channel: HOUSE
+              house:
+                type: mqtt-sensors
+                kind: house
+                topics: [house/+, weather/#]
+                fields:
+                  zigbee/garage: { field: garage_temperature_c, unit: C, json_key: temp, scale: 0.1 }
+            mqtt: { host: broker }
+            """)
+        #expect(problems.isEmpty, "\(problems)")
+        let devices = try #require(configuration?.devices)
+        #expect(devices[0].options == .powervault(PowervaultOptions(deviceID: "PV001001DEV", gridChannel: "LOCAL", houseChannel: "HOUSE")))
+        guard case .mqttSensors(let sensors) = devices[1].options else {
+            Issue.record("not mqtt-sensors")
+            return
+        }
+        #expect(sensors.topics == ["house/+", "weather/#"] && sensors.kind == "house")
+        #expect(sensors.fields == [.init(topic: "zigbee/garage", field: "garage_temperature_c", unit: .celsius, jsonKey: "temp", scale: 0.1)])
+        #expect(devices[1].interval == .seconds(30))
+    }
+
+    @Test func mistakesAreProblems() {
+        let (_, problems) = HeliographConfiguration.parse(yaml: """
+            devices:
+              battery:
+                type: powervault
+              house:
+                type: mqtt-sensors
+                topics: ["house/#/x", "a+"]
+                fields:
+                  "house/+": { field: x }
+                  exact/topic: { field: "Bad Name", unit: furlongs }
+            """)
+        let keys = problems.map(\.key)
+        #expect(keys.contains("devices.battery.device_id"))
+        #expect(keys.filter { $0 == "devices.house.topics" }.count == 2)
+        #expect(keys.contains("devices.house.fields.house/+"))
+        #expect(keys.contains("devices.house.fields.exact/topic.field"))
+        #expect(keys.contains("devices.house.fields.exact/topic.unit"))
+        // No broker configured for a device read from one.
+        let (_, missingBroker) = HeliographConfiguration.parse(yaml: """
+            devices:
+              battery: { type: powervault, device_id: PV1 }
+            """)
+        #expect(missingBroker.map(\.key) == ["devices.battery.type"])
+        #expect(missingBroker.first?.message.contains("mqtt:") == true)
+    }
+}

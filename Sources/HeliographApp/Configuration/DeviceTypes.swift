@@ -26,7 +26,16 @@ enum DeviceTypes {
             defaultInterval: .seconds(600),
             defaultTimeout: .seconds(15)
         ),
+        DeviceType(
+            name: "powervault",
+            keys: ["device_id", "grid_channel", "house_channel", "aux_channel", "stale_after"],
+            parse: parsePowervault
+        ),
+        DeviceType(name: "mqtt-sensors", keys: ["topics", "kind", "json_key", "fields", "stale_after"], parse: parseMQTTSensors, defaultInterval: .seconds(30)),
     ]
+
+    /// Types read through the `mqtt:` broker connection.
+    static let needingMQTT: Set<String> = ["powervault", "mqtt-sensors"]
 
     private static func parseOpenMeteo(_ section: ConfigurationSection) -> DeviceOptions? {
         var options = OpenMeteoOptions()

@@ -94,6 +94,11 @@ extension HeliographConfiguration {
         configuration.metrics = MetricsConfiguration.parse(file.section("metrics"))
         configuration.influxDB = InfluxDBConfiguration.parse(file.section("influxdb"))
         configuration.heartbeat = HeartbeatConfiguration.parse(file.section("heartbeat"))
+        if configuration.mqtt == nil {
+            for device in configuration.devices where DeviceTypes.needingMQTT.contains(device.type) {
+                devices.section(device.id.rawValue).problem("type", "\(device.type) devices are read from an MQTT broker; add an mqtt: section")
+            }
+        }
         if let device = configuration.mqtt?.compatibilityDevice, !configuration.devices.contains(where: { $0.id == device }) {
             file.section("mqtt").problem("compatibility_device", "no device '\(device)' under devices:")
         }

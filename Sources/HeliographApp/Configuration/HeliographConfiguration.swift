@@ -122,6 +122,8 @@ public enum DeviceOptions: Sendable, Hashable {
     case deye(DeyeOptions)
     case hoymiles(HoymilesOptions)
     case openMeteo(OpenMeteoOptions)
+    case powervault(PowervaultOptions)
+    case mqttSensors(MQTTSensorOptions)
 }
 
 /// Options of a Hoymiles DTU-Pro / DTU-Pro-S read over Modbus TCP (`type: hoymiles`). Every
