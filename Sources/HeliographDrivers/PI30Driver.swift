@@ -14,6 +14,8 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
     public let device: DeviceID
     public let configuration: Configuration
     private let transport: any ByteTransport
+    /// Shared by copies of the driver: polls and setting changes take turns on the line.
+    private let link = LinkLock()
 
     public init(device: DeviceID, transport: any ByteTransport, configuration: Configuration = Configuration()) {
         self.device = device
@@ -80,7 +82,7 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
         _ body: (PI30Session) async throws -> Result
     ) async throws -> Result {
         do {
-            return try await transport.withConnection { inbound, outbound in
+            return try await link.withLock { try await transport.withConnection { inbound, outbound in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     let inbox = PI30ReplyInbox()
                     let address = transport.address
@@ -105,7 +107,7 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
                     )
                     return try await body(session)
                 }
-            }
+            } }
         } catch let error as HeliographError {
             throw error.on(device)
         } catch is CancellationError {
