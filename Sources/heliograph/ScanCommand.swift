@@ -50,6 +50,9 @@ struct ScanAllCommand: AsyncParsableCommand {
     @Option(help: "UDP port of the Solarman discovery.")
     var solarmanPort = SolarmanDiscovery.port
 
+    @Flag(help: "Print one JSON object (devices, probe results, snippet) instead of the listing.")
+    var json = false
+
     @Option(help: ArgumentHelp("Root of sysfs (for tests).", visibility: .hidden))
     var sysRoot = "/sys"
 
@@ -74,6 +77,10 @@ struct ScanAllCommand: AsyncParsableCommand {
         options.solarmanPort = solarmanPort
         let logger = Logger(label: "heliograph.scan") { _ in SwiftLogNoOpLogHandler() }
         let report = await DeviceScan(options: options).run(logger: logger)
+        if json {
+            say(report.json)
+            return
+        }
         say(report.listing)
         if let snippet = report.configurationSnippet {
             say("\nConfiguration for what was found (add to your heliograph.yaml, then `heliograph config check` it):\n")

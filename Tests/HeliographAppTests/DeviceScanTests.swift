@@ -175,6 +175,15 @@ struct DeviceScanTests {
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("OK (1 devices)"), "\(check.stdout)")
 
+        let json = try await HeliographProcess.run(["scan", "--json", "--no-network", "--sys-root", directory.path + "/sys", "--dev-root", dev.path, "--timeout", "3"])
+        #expect(json.status == 0, "stderr: \(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        let serial = try #require(object["serial"] as? [[String: Any]])
+        #expect(serial.first?["path"] as? String == dev.path + "/ttyACM0")
+        #expect((serial.first?["probe"] as? [String: Any])?["result"] as? String == "pi30")
+        #expect((object["snippet"] as? String)?.hasPrefix("devices:\n") == true)
+        #expect(object["network_problem"] is NSNull)
+
         simulator.signal(SIGINT)
         #expect(try await simulator.exitStatus() == 0)
     }
