@@ -2,6 +2,7 @@ import Foundation
 import HeliographControl
 import HeliographCore
 import HeliographPipeline
+import HeliographWeather
 import HeliographWeb
 import Logging
 import ServiceLifecycle
@@ -40,7 +41,8 @@ public enum WebFrontEnd {
                     },
                     automation: parts.automation,
                     status: PipelineStatus(poller: poller, bus: parts.bus, extra: parts.healthChecks),
-                    metrics: parts.metrics.map { exporter -> @Sendable () async -> [UInt8] in { await exporter.exposition() } }
+                    metrics: parts.metrics.map { exporter -> @Sendable () async -> [UInt8] in { await exporter.exposition() } },
+                    forecasts: forecasts(poller: poller, solar: parts.configuration.solar)
                 ),
                 logger: parts.logger,
                 onServerRunning: onListening
@@ -51,6 +53,14 @@ public enum WebFrontEnd {
 }
 
 extension WebFrontEnd {
+    /// The forecast of every weather source, with the output the site's arrays should give each hour.
+    static func forecasts(poller: Poller, solar: SolarConfiguration?) -> (@Sendable () -> [WeatherForecast])? {
+        let sources = poller.devices.compactMap { $0.driver as? WeatherDriver }
+        guard !sources.isEmpty else { return nil }
+        let arrays = solar?.arrays.map { PVArray(peakPowerKW: $0.peakPowerKW, tilt: $0.tilt, azimuth: $0.azimuth, lossesPct: $0.lossesPct) } ?? []
+        return { sources.compactMap { $0.forecast(arrays: arrays) } }
+    }
+
     /// The web server for `heliograph demo`: this machine only by default, with a control token from
     /// `HELIOGRAPH_TOKEN` or a random one, printed with the address once the server listens.
     public static func demo(

@@ -11,7 +11,7 @@ import struct Foundation.Date
 public final class WeatherDriver: PolledDriver, Sendable {
     public let device: DeviceID
     public let client: OpenMeteoClient
-    private let latestReport = Mutex<WeatherReport?>(nil)
+    private let latestReport = Mutex<(report: WeatherReport, fetched: Date)?>(nil)
     private let now: @Sendable () -> Date
 
     public init(device: DeviceID, client: OpenMeteoClient, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -21,7 +21,37 @@ public final class WeatherDriver: PolledDriver, Sendable {
     }
 
     /// The report of the last successful poll.
-    public var report: WeatherReport? { latestReport.withLock { $0 } }
+    public var report: WeatherReport? { latestReport.withLock { $0?.report } }
+
+    /// The hourly forecast of the last successful poll, with the output `arrays` should give each hour.
+    public func forecast(arrays: [PVArray]) -> WeatherForecast? {
+        guard let (report, fetched) = latestReport.withLock({ $0 }) else { return nil }
+        return WeatherForecast(
+            device: device,
+            latitude: report.latitude,
+            longitude: report.longitude,
+            fetched: fetched,
+            hours: report.hourly.map { hour in
+                WeatherForecast.Hour(
+                    time: hour.time,
+                    temperatureC: hour.temperatureC,
+                    cloudCoverPct: hour.cloudCoverPct,
+                    shortwaveRadiationWm2: hour.shortwaveRadiationWm2,
+                    precipitationMm: hour.precipitationMm,
+                    windSpeedKmh: hour.windSpeedKmh,
+                    expectedPVPowerW: arrays.isEmpty
+                        ? nil
+                        : ExpectedOutput.power(
+                            arrays: arrays,
+                            at: hour.time,
+                            latitude: client.request.latitude,
+                            longitude: client.request.longitude,
+                            cloudCoverPct: hour.cloudCoverPct
+                        ).rounded()
+                )
+            }
+        )
+    }
 
     public func describe(logger: Logger) async throws -> DeviceDescriptor {
         let request = client.request
@@ -42,8 +72,8 @@ public final class WeatherDriver: PolledDriver, Sendable {
         } catch let error as HeliographError {
             throw error.on(device)
         }
-        latestReport.withLock { $0 = report }
         let time = now()
+        latestReport.withLock { $0 = (report, time) }
         return [Sample(device: device, time: time, values: report.fieldValues(now: time))]
     }
 }

@@ -83,6 +83,10 @@ enum OpenAPIDocument {
             response: ref("Switches")
         ),
         Operation(
+            method: "GET", path: "/api/v1/weather/forecast", summary: "Hourly forecast of each weather source, with the PV output expected each hour",
+            tag: "automation", response: ref("Forecasts"), errors: []
+        ),
+        Operation(
             method: "GET", path: "/api/v1/alerts", summary: "Alerts firing now and the recent history of raised and cleared alerts", tag: "automation",
             parameters: [Parameter(name: "limit", schema: ["type": "integer", "minimum": 1, "maximum": 10_000], description: "History entries, newest first (default 100)")],
             response: ref("Alerts")
@@ -272,6 +276,18 @@ enum OpenAPIDocument {
                 required: ["time", "rule", "state", "severity", "message", "notified"]
             ),
             "Alerts": object(["configured": boolean, "active": array(ref("Alert")), "history": array(ref("Alert"))], required: ["configured", "active", "history"]),
+            "ForecastHour": object(
+                [
+                    "time": time, "temperatureC": number, "cloudCoverPct": number, "shortwaveRadiationWm2": number, "precipitationMm": number,
+                    "windSpeedKmh": number, "expectedPVPowerW": number,
+                ],
+                required: ["time"]
+            ),
+            "Forecast": object(
+                ["device": string, "latitude": number, "longitude": number, "fetched": time, "hours": array(ref("ForecastHour"))],
+                required: ["device", "latitude", "longitude", "fetched", "hours"]
+            ),
+            "Forecasts": object(["forecasts": array(ref("Forecast"))], required: ["forecasts"]),
             "Login": object(["user": string, "password": string], required: ["user", "password"]),
             "Session": object(
                 ["authenticated": boolean, "caller": string, "token": string, "expires": time, "openReading": boolean, "controlConfigured": boolean],

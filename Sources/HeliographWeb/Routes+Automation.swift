@@ -16,8 +16,16 @@ struct AlertsResource: ResponseEncodable {
     var history: [AlertRecord]
 }
 
+/// The hourly forecasts of the weather sources.
+struct ForecastsResource: ResponseEncodable {
+    var forecasts: [WeatherForecast]
+}
+
 extension WebAPI {
     func addAutomationRoutes(to router: Router<WebRequestContext>) {
+        router.get("/api/v1/weather/forecast") { _, _ in
+            ForecastsResource(forecasts: self.dependencies.forecasts?() ?? [])
+        }
         router.get("/api/v1/switches") { request, _ in
             let limit = try QueryParameters(request).int("limit", default: 50, range: 1...10_000)
             guard let automation = self.dependencies.automation else { return SwitchesResource(configured: false, switches: [], decisions: []) }

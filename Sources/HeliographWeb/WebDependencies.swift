@@ -15,6 +15,8 @@ public struct WebDependencies: Sendable {
     public var health: (@Sendable (DeviceID) -> DeviceHealth?)?
     /// Load switching and alerts, when configured.
     public var automation: (any AutomationReport)?
+    /// The hourly forecast of each weather source, newest fetch; nil when there is none.
+    public var forecasts: (@Sendable () -> [WeatherForecast])?
     /// Pollers, sinks and readiness for `/health`, `/ready` and `/stats`; nil reports storage only.
     public var status: (any DaemonStatusProvider)?
     /// The Prometheus text exposition for `/metrics`; nil answers 404 (metrics disabled).
@@ -29,7 +31,8 @@ public struct WebDependencies: Sendable {
         health: (@Sendable (DeviceID) -> DeviceHealth?)? = nil,
         automation: (any AutomationReport)? = nil,
         status: (any DaemonStatusProvider)? = nil,
-        metrics: (@Sendable () async -> [UInt8])? = nil
+        metrics: (@Sendable () async -> [UInt8])? = nil,
+        forecasts: (@Sendable () -> [WeatherForecast])? = nil
     ) {
         self.store = store
         self.feed = feed
@@ -40,6 +43,7 @@ public struct WebDependencies: Sendable {
         self.automation = automation
         self.status = status
         self.metrics = metrics
+        self.forecasts = forecasts
     }
 }
 

@@ -144,6 +144,15 @@ struct OpenMeteoClientTests {
             #expect(sample["pressure_hpa"] == .number(1015.3))
             #expect(sample["direct_radiation_w_m2"] == .number(455))
             #expect(driver.report?.hourly.count == 48)
+            // The hourly forecast with the output a 4 kWp south array should give each hour.
+            let forecast = try #require(driver.forecast(arrays: [PVArray(peakPowerKW: 4, tilt: 35, azimuth: 180)]))
+            #expect(forecast.fetched == now && forecast.hours.count == 48)
+            #expect(forecast.hours[12].cloudCoverPct == 40)
+            #expect(forecast.hours[0].expectedPVPowerW == 0)  // midnight
+            let noon = try #require(forecast.hours[12].expectedPVPowerW)
+            let clear = ExpectedOutput.power(arrays: [PVArray(peakPowerKW: 4, tilt: 35, azimuth: 180)], at: june21(hour: 12), latitude: 51.5, longitude: -0.12, cloudCoverPct: 40)
+            #expect(noon == clear.rounded() && noon > 1_000)
+            #expect(driver.forecast(arrays: [])?.hours.allSatisfy { $0.expectedPVPowerW == nil } == true)
 
             let failing = WeatherDriver(device: "weather", client: OpenMeteoClient(request: OpenMeteoRequest(baseURL: base + "/broken", latitude: 1, longitude: 1)))
             let error = try await #require(throws: HeliographError.self) { try await failing.poll(logger: logger) }

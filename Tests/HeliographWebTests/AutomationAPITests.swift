@@ -64,6 +64,28 @@ private struct FixedAutomation: AutomationReport {
         }
     }
 
+    @Test func forecastListsEachSourceHourByHour() async throws {
+        let forecast = WeatherForecast(
+            device: "weather", latitude: 51.5, longitude: -0.12, fetched: FixedAutomation.time,
+            hours: [WeatherForecast.Hour(time: FixedAutomation.time, temperatureC: 18.5, cloudCoverPct: 40, expectedPVPowerW: 2_100)]
+        )
+        let server = try WebServer(
+            configuration: WebConfiguration(host: "127.0.0.1", port: 0),
+            dependencies: WebDependencies(store: InMemorySampleStore(), feed: BroadcastLiveFeed(), forecasts: { [forecast] })
+        )
+        try await server.makeApplication().test(.router) { client in
+            let body = try #require(try await client.json("/api/v1/weather/forecast").json as? [String: Any])
+            let first = try #require((body["forecasts"] as? [[String: Any]])?.first)
+            #expect(first["device"] as? String == "weather")
+            let hour = try #require((first["hours"] as? [[String: Any]])?.first)
+            #expect(hour["expectedPVPowerW"] as? Double == 2_100 && hour["cloudCoverPct"] as? Double == 40)
+        }
+        try await self.server(automation: nil).makeApplication().test(.router) { client in
+            let body = try #require(try await client.json("/api/v1/weather/forecast").json as? [String: Any])
+            #expect((body["forecasts"] as? [Any])?.isEmpty == true)
+        }
+    }
+
     @Test func withoutAutomationTheListsAreEmpty() async throws {
         try await server(automation: nil).makeApplication().test(.router) { client in
             let switches = try #require(try await client.json("/api/v1/switches").json as? [String: Any])

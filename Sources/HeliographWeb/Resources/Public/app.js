@@ -334,8 +334,23 @@
         return '<div class="card"><h2>' + esc(d ? d.name : s.device) + '</h2><dl class="values">' +
           Object.keys(s.values).sort().map((k) => '<dt>' + esc((fieldMeta(s.device, k) || { name: k }).name) + '</dt><dd>' + fmt(s.values[k], fieldMeta(s.device, k)) + '</dd>').join('') + '</dl><p class="muted">' + esc(ago(s.time)) + '</p></div>'; };
       view.innerHTML = '<h2 class="section">Weather</h2><section class="grid cards">' + (house.weather.map(card).join('') || '<p class="muted">No weather source.</p>') + '</section>' +
+        '<section class="card" id="forecast-card" hidden><h2>Forecast</h2><canvas id="forecast-chart" class="chart"></canvas></section>' +
         '<h2 class="section">House sensors</h2><section class="grid cards">' + (house.sensors.map(card).join('') || '<p class="muted">No house sensors.</p>') + '</section>';
+      drawForecast();
     } catch (e) { view.innerHTML = ''; view.appendChild(errorBox(e)); }
+  }
+  async function drawForecast() {
+    let forecast;
+    try { forecast = (await api('/api/v1/weather/forecast')).forecasts[0]; } catch (e) { return; }  // the weather cards already show the source
+    const canvas = $('#forecast-chart');
+    if (!forecast || !forecast.hours.length || !canvas) return;
+    $('#forecast-card').hidden = false;
+    const hours = forecast.hours, t = (h) => Date.parse(h.time);
+    const series = (label, unit, key, color) => ({ label, unit, color, points: hours.filter((h) => h[key] != null).map((h) => [t(h), h[key]]) });
+    const list = hours.some((h) => h.expectedPVPowerW != null)
+      ? [series('Expected PV', 'W', 'expectedPVPowerW', COLORS[0]), series('Cloud cover', '%', 'cloudCoverPct', COLORS[1])]
+      : [series('Temperature', '°C', 'temperatureC', COLORS[3]), series('Cloud cover', '%', 'cloudCoverPct', COLORS[1])];
+    HelioChart.draw(canvas, { type: 'line', from: t(hours[0]), to: t(hours[hours.length - 1]), series: list });
   }
 
   // ---------- commands ----------
