@@ -48,7 +48,7 @@ import Testing
             let sink = try Self.sink(port: try #require(client.port), batchSize: 3)
             try await Self.running(sink) {
                 try await sink.write(Self.samples(0..<7))
-                try await eventually("all points sent") { sink.statistics.sentPoints == 7 }
+                try await eventually(timeout: .seconds(60), "all points sent") { sink.statistics.sentPoints == 7 }
             }
         }
         let requests = server.requests
@@ -74,7 +74,7 @@ import Testing
             let sink = try Self.sink(port: try #require(client.port), batchSize: 2)
             try await Self.running(sink) {
                 try await sink.write(Self.samples(0..<6))
-                try await eventually("queue empty") { sink.statistics.spooledBatches == 0 }
+                try await eventually(timeout: .seconds(60), "queue empty") { sink.statistics.spooledBatches == 0 }
             }
             let statistics = sink.statistics
             #expect(statistics.failedRequests == 3)
@@ -97,7 +97,7 @@ import Testing
             let unreachable = try Self.sink(port: try freePort(), spool: spool, batchSize: 4)
             try await Self.running(unreachable) {
                 try await unreachable.write(Self.samples(0..<10))
-                try await eventually("a send failed") { unreachable.statistics.failedRequests > 0 }
+                try await eventually(timeout: .seconds(60), "a send failed") { unreachable.statistics.failedRequests > 0 }
             }
             #expect(unreachable.statistics.spooledBatches == 3)
             #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).filter { $0.hasSuffix(".batch") }.count == 3)
@@ -107,7 +107,7 @@ import Testing
             #expect(restarted.statistics.spooledBatches == 3)
             try await Self.running(restarted) {
                 try await restarted.write(Self.samples(10..<12))
-                try await eventually("all sent") { restarted.statistics.sentPoints == 12 }
+                try await eventually(timeout: .seconds(60), "all sent") { restarted.statistics.sentPoints == 12 }
             }
         }
         #expect(server.acceptedLines.map { String($0.split(separator: " ").last ?? "") } == (0..<12).map { "\(1_700_000_000 + $0)000000000" })
