@@ -76,7 +76,7 @@ let package = Package(
             name: "HeliographMQTT",
             dependencies: [
                 "HeliographCore", "HeliographMQTTCodec", nioCore, nioPosix,
-                .product(name: "NIOSSL", package: "swift-nio-ssl"), logging, serviceLifecycle,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),

@@ -124,6 +124,9 @@ public func buildDaemon(
     for service in automation.services { services.append(.init(service: service)) }
     for case let service? in devices.map(\.service) { services.append(.init(service: service)) }
     services.append(.init(service: poller))
+    if let mqtt, mqtt.configuration.discovery, mqtt.configuration.diagnostics {
+        services.append(.init(service: MQTTDiagnostics(sink: mqtt.sink, poller: poller, bus: bus, store: storage.store, logger: logger)))
+    }
     if let heartbeat = configuration.heartbeat {
         let store = storage.store
         services.append(.init(service: Heartbeat(configuration: heartbeat, logger: logger) {

@@ -44,6 +44,9 @@ public struct HomeAssistantDiscovery: Sendable {
         self.softwareVersion = softwareVersion
     }
 
+    /// Devices of this kind (the daemon's own health) get entities in HA's diagnostic category.
+    public static let diagnosticsKind = "heliograph-daemon"
+
     /// `heliograph_<device>` with anything outside `[a-zA-Z0-9_-]` replaced by `_`.
     public static func nodeID(_ device: DeviceID) -> String { sanitize("heliograph_\(device.rawValue)") }
 
@@ -96,6 +99,7 @@ public struct HomeAssistantDiscovery: Sendable {
                 component["default_entity_id"] = "sensor.\(uniqueID)"
                 component["value_template"] = "{{ value_json.\(field.id.rawValue) }}"
             }
+            if device.kind == Self.diagnosticsKind { component["entity_category"] = "diagnostic" }
             components[objectID] = component
         }
         for setting in settings {

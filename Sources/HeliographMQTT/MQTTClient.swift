@@ -2,6 +2,7 @@ import Foundation
 import HeliographCore
 import HeliographMQTTCodec
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -25,6 +26,7 @@ public final class MQTTClient: Service, Sendable {
     private let calls = Mutex(PendingCalls())
     private let observers = Mutex(StateObservers())
     private let hasRun = Atomic<Bool>(false)
+    private let metrics = ClientMetrics()
 
     /// Creates a client; nothing happens until `run()`.
     public init(configuration: Configuration, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
@@ -186,18 +188,22 @@ public final class MQTTClient: Service, Sendable {
             if qos == .atMostOnce {
                 do {
                     let actions = try loop.session.publishAtMostOnce(.init(topic: topic, payload: payload, retain: retain), now: now)
+                    metrics.published.increment()
                     complete(id, .success(()))
                     await perform(actions, &loop)
                 } catch {
+                    metrics.dropped.increment()
                     complete(id, .failure(error))
                 }
                 return
             }
             do {
                 let entry = try loop.outbox.append(topic: topic, payload: payload, qos: qos, retain: retain)
+                metrics.published.increment()
                 complete(id, .success(()))
                 await perform(loop.session.enqueue(entry, now: now), &loop)
             } catch {
+                metrics.dropped.increment()
                 complete(id, .failure(error))
             }
         case .subscribe(let id, let filters, let qos, let messages):
@@ -244,8 +250,9 @@ public final class MQTTClient: Service, Sendable {
                 }
             case .deliver(let publish):
                 let message = MQTTMessage(topic: publish.topic, payload: publish.payload, qos: publish.qos, retain: publish.retain)
+                metrics.received.increment()
                 for subscriber in loop.subscribers.values where subscriber.filters.contains(where: { $0.matches(publish.topic) }) {
-                    subscriber.messages.yield(message)
+                    if case .dropped = subscriber.messages.yield(message) { metrics.inboundDropped.increment() }
                 }
             case .acknowledged(let sequence):
                 do { try loop.outbox.acknowledge(sequence) } catch {
@@ -256,6 +263,7 @@ public final class MQTTClient: Service, Sendable {
                     loop.deliveryWaiters.removeAll()
                 }
             case .connected(let sessionPresent):
+                metrics.connected()
                 logger.info("MQTT connected", metadata: ["mqtt.session_present": "\(sessionPresent)", "outbox.pending": "\(loop.outbox.pendingCount)"])
                 publishState(.connected(sessionPresent: sessionPresent))
                 if let birth = configuration.birth, let more = try? loop.session.publishAtMostOnce(.init(topic: birth.topic, payload: birth.payload, retain: birth.retain), now: .now) {
@@ -455,4 +463,21 @@ public final class MQTTClient: Service, Sendable {
 
 extension Array {
     fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+/// The client's swift-metrics instruments, built once: `heliograph.mqtt.published` (messages
+/// accepted), `heliograph.mqtt.dropped` (refused: QoS 0 while offline, outbox full),
+/// `heliograph.mqtt.received`, `heliograph.mqtt.inbound_dropped` (a subscriber's buffer was full;
+/// the oldest message went) and `heliograph.mqtt.reconnects` (connections after the first).
+private final class ClientMetrics: Sendable {
+    let published = Counter(label: "heliograph.mqtt.published")
+    let dropped = Counter(label: "heliograph.mqtt.dropped")
+    let received = Counter(label: "heliograph.mqtt.received")
+    let inboundDropped = Counter(label: "heliograph.mqtt.inbound_dropped")
+    let reconnects = Counter(label: "heliograph.mqtt.reconnects")
+    private let connections = Atomic<Int>(0)
+
+    func connected() {
+        if connections.wrappingAdd(1, ordering: .relaxed).oldValue > 0 { reconnects.increment() }
+    }
 }

@@ -65,7 +65,7 @@ extension BrokerSuites {
                 // Everything the first poll produces: availability, discovery, state JSON, a per-field topic.
                 let wanted: Set<String> = [
                     "heliograph/availability", "homeassistant/device/heliograph_hybrid/config", "heliograph/hybrid/state",
-                    "heliograph/hybrid/battery_soc_pct",
+                    "heliograph/hybrid/battery_soc_pct", "homeassistant/device/heliograph_heliograph/config", "heliograph/heliograph/state",
                 ]
                 var byTopic: [String: Paho.Message] = [:]
                 for await message in received where wanted.contains(message.topic) {
@@ -111,6 +111,19 @@ extension BrokerSuites {
                 let battery = try #require(components["battery_soc_pct"])
                 #expect(battery["device_class"] as? String == "battery")
                 #expect(battery["unit_of_measurement"] as? String == "%")
+
+                // The daemon's own health, as diagnostic entities.
+                let diagnostics = try #require(byTopic["homeassistant/device/heliograph_heliograph/config"])
+                let diagnosticsPayload = try #require(try JSONSerialization.jsonObject(with: Data(diagnostics.payload.utf8)) as? [String: Any])
+                let diagnosticComponents = try #require(diagnosticsPayload["components"] as? [String: [String: Any]])
+                #expect(diagnosticComponents.values.allSatisfy { $0["entity_category"] as? String == "diagnostic" })
+                #expect(diagnosticComponents["healthy"]?["platform"] as? String == "binary_sensor")
+                #expect(diagnosticComponents["hybrid_last_success_age_s"]?["device_class"] as? String == "duration")
+                let healthState = try #require(byTopic["heliograph/heliograph/state"])
+                let health = try #require(try JSONSerialization.jsonObject(with: Data(healthState.payload.utf8)) as? [String: Any])
+                #expect(health["uptime_s"] is Double && health["database_size_mb"] is Double && health["buffered_samples"] is Double)
+                #expect(health["healthy"] as? Bool == true)
+                #expect(health["hybrid_polls"] is Double)
 
                 // A graceful stop drains and publishes "offline" on the availability topic.
                 await daemon.group.triggerGracefulShutdown()

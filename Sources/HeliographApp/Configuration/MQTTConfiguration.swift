@@ -26,6 +26,7 @@ import struct Foundation.URL
 ///   compatibility_topics: false   # also the older homeassistant/inverter/{metric} topics; default false
 ///   compatibility_device: inverter    # the device they describe; default the first under devices:
 ///   commands: false               # settings as HA select/number/switch, changed over MQTT; default false
+///   diagnostics: true             # the daemon's own health as HA diagnostic entities; default true
 ///   qos: 1                        # 0 or 1; default 1 (through the disk outbox)
 ///   keep_alive: 30s
 ///   outbox_directory: /var/lib/heliograph/mqtt-outbox   # default: next to the database
@@ -54,6 +55,9 @@ public struct MQTTConfiguration: Sendable, Hashable {
     /// Accept setting changes on `<prefix>/<device>/set/<setting>` (and `set_mode`) through the
     /// command gate, and offer the settings as Home Assistant entities.
     public var commands: Bool
+    /// Publish the daemon's health (uptime, polls, errors, database size, buffers) as a
+    /// diagnostic device in Home Assistant (with `discovery`).
+    public var diagnostics: Bool
     /// 0 or 1.
     public var qos: Int
     public var keepAlive: Duration
@@ -76,6 +80,7 @@ public struct MQTTConfiguration: Sendable, Hashable {
         compatibilityTopics: Bool = false,
         compatibilityDevice: DeviceID? = nil,
         commands: Bool = false,
+        diagnostics: Bool = true,
         qos: Int = 1,
         keepAlive: Duration = .seconds(30),
         outboxDirectory: String? = nil,
@@ -95,6 +100,7 @@ public struct MQTTConfiguration: Sendable, Hashable {
         self.compatibilityTopics = compatibilityTopics
         self.compatibilityDevice = compatibilityDevice
         self.commands = commands
+        self.diagnostics = diagnostics
         self.qos = qos
         self.keepAlive = keepAlive
         self.outboxDirectory = outboxDirectory
@@ -110,7 +116,7 @@ public struct MQTTConfiguration: Sendable, Hashable {
 
     static let keys = [
         "host", "port", "tls", "ca_file", "username", "password", "password_file", "client_id", "topic_prefix", "discovery",
-        "discovery_prefix", "per_field_topics", "compatibility_topics", "compatibility_device", "commands", "qos", "keep_alive", "outbox_directory", "outbox_fsync",
+        "discovery_prefix", "per_field_topics", "compatibility_topics", "compatibility_device", "commands", "diagnostics", "qos", "keep_alive", "outbox_directory", "outbox_fsync",
     ]
 
     /// Reads the section; nil when it is absent (or too broken to use), with each bad key reported.
@@ -133,6 +139,7 @@ public struct MQTTConfiguration: Sendable, Hashable {
         let compatibilityTopics = section.bool("compatibility_topics")
         let compatibilityDevice = section.string("compatibility_device")
         let commands = section.bool("commands")
+        let diagnostics = section.bool("diagnostics")
         let qos = section.int("qos", in: 0...1)
         let keepAlive = section.duration("keep_alive", in: .seconds(0)...(.seconds(65_535)))
         let outboxDirectory = section.string("outbox_directory")
@@ -170,6 +177,7 @@ public struct MQTTConfiguration: Sendable, Hashable {
         mqtt.compatibilityTopics = compatibilityTopics ?? mqtt.compatibilityTopics
         mqtt.compatibilityDevice = compatibilityDevice.map { DeviceID($0) }
         mqtt.commands = commands ?? mqtt.commands
+        mqtt.diagnostics = diagnostics ?? mqtt.diagnostics
         mqtt.qos = qos ?? mqtt.qos
         mqtt.keepAlive = keepAlive ?? mqtt.keepAlive
         mqtt.outboxDirectory = outboxDirectory
