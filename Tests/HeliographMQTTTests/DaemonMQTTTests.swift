@@ -133,6 +133,45 @@ extension BrokerSuites {
             }
         }
 
+        @Test("mqtt: with tls and ca_file reaches a TLS broker; paho verifies over TLS")
+        func daemonOverTLS() async throws {
+            try await withTestResources { resources in
+                let certificates = try await TestCertificates.generate()
+                resources.onCleanup { try? FileManager.default.removeItem(at: certificates.directory) }
+                let broker = try await Mosquitto.start(.init(tls: certificates, users: ["solar": "tls-pw"]), in: resources)
+                let directory = try makeTemporaryDirectory("daemon-mqtt-tls")
+                resources.onCleanup { try? FileManager.default.removeItem(at: directory) }
+                let paho = try Paho.Subscriber.start(
+                    in: resources, port: broker.port, filter: "heliograph/#", user: "solar", password: "tls-pw", caFile: certificates.caFile)
+                let log = MessageLog(paho.messages())
+                try await log.first("paho subscribed") { $0.payload == "SUBSCRIBED" }
+
+                let (parsed, problems) = HeliographConfiguration.parse(
+                    yaml: """
+                        storage: { path: \(directory.appendingPathComponent("history.sqlite").path) }
+                        http: { enabled: false }
+                        mqtt:
+                          host: 127.0.0.1
+                          port: \(broker.port)
+                          tls: true
+                          ca_file: \(certificates.caFile)
+                          username: solar
+                        """,
+                    environment: ["HELIOGRAPH_MQTT_PASSWORD": "tls-pw"])
+                #expect(problems.isEmpty, "\(problems)")
+                let daemon = try await buildDaemon(configuration: try #require(parsed), logger: Logger(label: "daemon-mqtt-tls"))
+                let daemonTask = Task { try await daemon.group.run() }
+                resources.onCleanup {
+                    daemonTask.cancel()
+                    _ = await daemonTask.result
+                }
+                try await log.first("online over TLS") { $0.topic == "heliograph/availability" && $0.payload == "online" }
+                try await log.first("diagnostics over TLS") { $0.topic == "heliograph/heliograph/state" }
+                await daemon.group.triggerGracefulShutdown()
+                try await daemonTask.value
+            }
+        }
+
         @Test("an unreachable broker does not stop polling or storing")
         func brokerAwayKeepsStoring() async throws {
             try await withTestResources { resources in
