@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // Domain values and seams; no I/O.
@@ -93,6 +94,16 @@ let package = Package(
 
         // SQLite history: head rows, compressed chunks, rollups, retention, daily energy.
         .target(name: "HeliographStorage", dependencies: ["HeliographCore", .product(name: "GRDB", package: "GRDB.swift"), logging, serviceLifecycle], swiftSettings: strictSettings),
+
+        // PostgreSQL history for fleets: time-partitioned points (or TimescaleDB hypertables), rollups, retention.
+        .target(
+            name: "HeliographPostgres",
+            dependencies: [
+                "HeliographCore", "HeliographStorage", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), logging, serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
 
         // Prometheus exposition: swift-metrics instruments under Prometheus names, one gauge family per field.
         .target(
@@ -163,7 +174,7 @@ let package = Package(
             name: "HeliographApp",
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
-                "HeliographStorage", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
+                "HeliographStorage", "HeliographPostgres", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
                 "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", "HeliographPowervault", nioCore,
                 "HeliographPrometheus", "HeliographInfluxDB", .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -185,6 +196,11 @@ let package = Package(
         .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDrivers", "HeliographSimulators", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle], swiftSettings: strictSettings),
         .testTarget(name: "HeliographStorageTests", dependencies: ["HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HeliographPostgresTests",
+            dependencies: ["HeliographPostgres", "HeliographStorage", "HeliographPipeline", "HeliographTesting", logging, serviceLifecycle],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio")], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographSolarmanTests",

@@ -10,10 +10,11 @@ import HeliographStorage
 /// The benchmark suites `heliograph bench` runs. Each engineer's benchmark function is called from here.
 public enum Benchmarks {
     /// Suite names, in the order `all` runs them. Add a suite: one name here, one case below.
-    public static let suites = ["pi30", "deye", "hoymiles", "storage", "influxdb"]
+    public static let suites = ["pi30", "deye", "hoymiles", "storage", "influxdb", "ingest"]
 
-    /// Runs one suite; `scale` multiplies the default iteration counts.
-    public static func run(_ suite: String, scale: Double = 1) async throws -> [BenchmarkMeasurement] {
+    /// Runs one suite; `scale` multiplies the default iteration counts. `ingest` also measures
+    /// PostgreSQL when `postgresURL` is given (`--postgres-url` or `HELIOGRAPH_BENCH_POSTGRES_URL`).
+    public static func run(_ suite: String, scale: Double = 1, postgresURL: String? = nil) async throws -> [BenchmarkMeasurement] {
         func scaled(_ count: Int) -> Int { max(1, Int(Double(count) * scale)) }
         switch suite {
         case "pi30":
@@ -39,6 +40,9 @@ public enum Benchmarks {
             )
         case "influxdb":
             return try InfluxDBBenchmark.run(samples: scaled(200_000))
+        case "ingest":
+            // 1 000 devices × 100 fields, 6 rounds (one minute of fleet data at 10 s): 6 000 samples.
+            return try await IngestBenchmark.run(devices: 1_000, fields: 100, rounds: scaled(6), postgresURL: postgresURL)
         default:
             throw HeliographError(.invalidRequest, "unknown benchmark '\(suite)'; one of \(suites.joined(separator: ", "))")
         }

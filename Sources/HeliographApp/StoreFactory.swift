@@ -1,4 +1,5 @@
 import HeliographCore
+import HeliographPostgres
 import HeliographStorage
 import Logging
 import ServiceLifecycle
@@ -14,10 +15,30 @@ enum StoreFactory {
     }
 
     static func makeStore(configuration: HeliographConfiguration, logger: Logger) throws -> Storage {
-        var storeConfiguration = SQLiteStore.Configuration(path: configuration.storage.path)
-        storeConfiguration.retention.rawDays = configuration.storage.retentionDays ?? 0
-        storeConfiguration.timeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
-        let store = try SQLiteStore(configuration: storeConfiguration, logger: logger)
-        return Storage(store: store, service: store)
+        let timeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
+        switch configuration.storage.backend {
+        case .sqlite:
+            var storeConfiguration = SQLiteStore.Configuration(path: configuration.storage.path)
+            storeConfiguration.retention.rawDays = configuration.storage.retentionDays ?? 0
+            storeConfiguration.timeZone = timeZone
+            let store = try SQLiteStore(configuration: storeConfiguration, logger: logger)
+            return Storage(store: store, service: store)
+        case .postgres:
+            let store = try PostgresStore(configuration: try postgresConfiguration(configuration.storage, timeZone: timeZone), logger: logger)
+            return Storage(store: store, service: store)
+        }
+    }
+
+    /// The PostgreSQL store's settings from `storage:` (url, password_file, retention_days).
+    static func postgresConfiguration(_ storage: HeliographConfiguration.Storage, timeZone: TimeZone) throws -> PostgresStore.Configuration {
+        guard let url = storage.url else {
+            throw HeliographError(.invalidConfiguration, "storage backend postgres needs storage.url")
+        }
+        var password: String?
+        if let file = storage.passwordFile { password = try HeliographConfiguration.Storage.readPassword(file) }
+        var configuration = try PostgresStore.Configuration(url: url, password: password)
+        configuration.retention.rawDays = storage.retentionDays ?? 0
+        configuration.timeZone = timeZone
+        return configuration
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HeliographApp
 
 struct BenchCommand: AsyncParsableCommand {
@@ -17,6 +18,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON lines instead of text.")
     var json = false
 
+    @Option(name: .long, help: "PostgreSQL for 'ingest' (postgres://user:password@host:5432/db); default $HELIOGRAPH_BENCH_POSTGRES_URL. A schema of its own is created and dropped.")
+    var postgresURL: String?
+
     func validate() throws {
         guard suite == "all" || Benchmarks.suites.contains(suite) else {
             throw ValidationError("unknown benchmark '\(suite)'; one of \(Benchmarks.suites.joined(separator: ", ")), all")
@@ -27,7 +31,8 @@ struct BenchCommand: AsyncParsableCommand {
         try await CommandLine.reportingErrors {
             let names = suite == "all" ? Benchmarks.suites : [suite]
             for name in names {
-                for measurement in try await Benchmarks.run(name, scale: scale) {
+                let postgres = postgresURL ?? ProcessInfo.processInfo.environment["HELIOGRAPH_BENCH_POSTGRES_URL"]
+                for measurement in try await Benchmarks.run(name, scale: scale, postgresURL: postgres) {
                     print(json ? Benchmarks.json(measurement) : measurement.description)
                 }
             }

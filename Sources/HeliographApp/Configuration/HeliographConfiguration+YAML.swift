@@ -55,10 +55,7 @@ extension HeliographConfiguration {
         configuration.site.longitude = site.double("longitude", in: -180...180)
         site.reportUnknownKeys(allowed: ["name", "time_zone", "latitude", "longitude"])
 
-        let storage = file.section("storage")
-        configuration.storage.path = storage.string("path") ?? configuration.storage.path
-        configuration.storage.retentionDays = storage.int("retention_days", in: 1...36_500)
-        storage.reportUnknownKeys(allowed: ["path", "retention_days"])
+        configuration.storage = HeliographConfiguration.Storage.parse(file.section("storage"))
 
         let logging = file.section("logging")
         if let level = logging.string("level", oneOf: Logger.Level.allCases.map(\.rawValue)) {

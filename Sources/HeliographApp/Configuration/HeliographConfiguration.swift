@@ -26,10 +26,20 @@ public struct HeliographConfiguration: Sendable, Hashable {
     }
 
     public struct Storage: Sendable, Hashable {
+        /// Where history is kept (`backend:`): SQLite (default) or PostgreSQL for fleets.
+        public enum Backend: String, Sendable, Hashable, CaseIterable {
+            case sqlite, postgres
+        }
+
         /// SQLite database file. Relative paths are resolved against the working directory.
         public var path: String
         /// Full-resolution history older than this many days is deleted; nil keeps everything.
         public var retentionDays: Int?
+        public var backend: Backend = .sqlite
+        /// PostgreSQL: `postgres://user@host:5432/database?sslmode=prefer&schema=heliograph` (backend postgres).
+        public var url: String?
+        /// PostgreSQL: a file holding the password (first line), so it stays out of the configuration.
+        public var passwordFile: String?
 
         public init(path: String = "heliograph.sqlite", retentionDays: Int? = nil) {
             self.path = path

@@ -1,0 +1,203 @@
+import Foundation
+import HeliographCore
+import HeliographStorage
+import PostgresNIO
+
+extension PostgresStore {
+    public func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point] {
+        let start = from.milliseconds
+        let end = to.milliseconds
+        guard end > start else { return [] }
+        return try await operation("reading points of \(series)") {
+            try await self.client.withConnection { connection in
+                try await self.rawPoints(connection, series, from: start, to: end).map { Point(time: Date(milliseconds: $0.time), value: $0.value) }
+            }
+        }
+    }
+
+    /// Points of one series in [from, to) ms, oldest first.
+    func rawPoints(_ connection: PostgresConnection, _ series: SeriesKey, from: Int64, to: Int64) async throws -> [(time: Int64, value: Double)] {
+        let rows = try await run(
+            connection,
+            """
+            SELECT \(sqlMilliseconds("p.time")), p.value FROM \(schema).point AS p JOIN \(schema).series AS s ON s.id = p.series_id
+            WHERE s.device = $1 AND s.field = $2 AND p.time >= \(Int64.sqlTime("$3")) AND p.time < \(Int64.sqlTime("$4"))
+            ORDER BY p.time
+            """,
+            series.device.rawValue, series.field.rawValue, from, to
+        )
+        var points: [(time: Int64, value: Double)] = []
+        for try await (time, value) in rows.decode((Int64, Double).self) { points.append((time, value)) }
+        return points
+    }
+
+    /// Buckets starting from the one holding `from` up to `to` (exclusive), oldest first. Rollup rows
+    /// serve the range the tier still keeps; the older part, dropped by the tier's retention, is
+    /// computed from raw points.
+    public func aggregates(_ series: SeriesKey, from: Date, to: Date, step: Rollup) async throws -> [AggregatePoint] {
+        let start = Self.floor(from.milliseconds, step.milliseconds)
+        let end = to.milliseconds
+        guard end > start else { return [] }
+        let tierCutoff = Self.cutoff(days: configuration.retention.days(for: step), now: Date().milliseconds)
+            .map { Self.floor($0, step.milliseconds) + step.milliseconds }
+        return try await operation("reading aggregates of \(series)") {
+            try await self.client.withConnection { connection in
+                var result: [AggregatePoint] = []
+                var rollupStart = start
+                if let tierCutoff, start < tierCutoff {
+                    let rawEnd = min(end, tierCutoff)
+                    result += StoreArithmetic.aggregates(try await self.rawPoints(connection, series, from: start, to: rawEnd), step: step)
+                    rollupStart = rawEnd
+                }
+                guard rollupStart < end else { return result }
+                let rows = try await self.run(
+                    connection,
+                    """
+                    SELECT \(sqlMilliseconds("r.bucket")), r.min, r.max, r.sum, r.count::int8, r.last
+                    FROM \(self.schema).\(step.tableName) AS r JOIN \(self.schema).series AS s ON s.id = r.series_id
+                    WHERE s.device = $1 AND s.field = $2 AND r.bucket >= \(Int64.sqlTime("$3")) AND r.bucket < \(Int64.sqlTime("$4"))
+                    ORDER BY r.bucket
+                    """,
+                    series.device.rawValue, series.field.rawValue, rollupStart, end
+                )
+                for try await (bucket, min, max, sum, count, last) in rows.decode((Int64, Double, Double, Double, Int64, Double).self) {
+                    result.append(
+                        AggregatePoint(time: Date(milliseconds: bucket), min: min, max: max, mean: sum / Double(count), last: last, count: Int(count))
+                    )
+                }
+                return result
+            }
+        }
+    }
+
+    public func latest(device: DeviceID) async throws -> Sample? {
+        try await operation("reading the latest values of \(device)") {
+            try await self.client.withConnection { connection in
+                var values: [FieldID: FieldValue] = [:]
+                var newest: Int64?
+                let numbers = try await self.run(
+                    connection,
+                    """
+                    SELECT s.field, \(sqlMilliseconds("l.time")), l.value FROM \(self.schema).latest AS l
+                    JOIN \(self.schema).series AS s ON s.id = l.series_id WHERE s.device = $1
+                    """,
+                    device.rawValue
+                )
+                for try await (field, time, value) in numbers.decode((String, Int64, Double).self) {
+                    values[FieldID(rawValue: field)] = .number(value)
+                    newest = max(newest ?? time, time)
+                }
+                let texts = try await self.run(
+                    connection,
+                    "SELECT field, \(sqlMilliseconds("time")), value FROM \(self.schema).text_latest WHERE device = $1",
+                    device.rawValue
+                )
+                for try await (field, time, value) in texts.decode((String, Int64, String).self) {
+                    values[FieldID(rawValue: field)] = .text(value)
+                    newest = max(newest ?? time, time)
+                }
+                guard let newest else { return nil }
+                return Sample(device: device, time: Date(milliseconds: newest), values: values)
+            }
+        }
+    }
+
+    public func series() async throws -> [SeriesKey] {
+        try await operation("listing series") {
+            try await self.client.withConnection { connection in
+                let rows = try await self.run(connection, "SELECT device, field FROM \(self.schema).series ORDER BY device COLLATE \"C\", field COLLATE \"C\"")
+                var result: [SeriesKey] = []
+                for try await (device, field) in rows.decode((String, String).self) {
+                    result.append(SeriesKey(device: DeviceID(rawValue: device), field: FieldID(rawValue: field)))
+                }
+                return result
+            }
+        }
+    }
+
+    /// Size of the store's tables (indexes included), its points and the time span they cover.
+    ///
+    /// The point count is exact up to a million rows and PostgreSQL's planner estimate beyond, since
+    /// counting billions of rows for a status page would take minutes. The oldest time is found per
+    /// series through the primary key, the newest from the latest values.
+    public func statistics() async throws -> StoreStatistics {
+        try await operation("reading statistics") {
+            let layout = try await self.prepareSchema()
+            return try await self.client.withConnection { connection in
+                let s = self.schema
+                let bytesSQL = layout.partitioning == "timescaledb"
+                    ? """
+                    SELECT (hypertable_size('\(s).point') + coalesce(sum(pg_total_relation_size(c.oid)), 0))::int8 FROM pg_class AS c
+                    JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE n.nspname = '\(s)' AND c.relkind = 'r' AND c.relname <> 'point'
+                    """
+                    : """
+                    SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::int8 FROM pg_class AS c
+                    JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE n.nspname = '\(s)' AND c.relkind = 'r'
+                    """
+                let bytes = try await self.int64s(connection, bytesSQL).first ?? 0
+                let series = try await self.int64s(connection, "SELECT count(*)::int8 FROM \(s).series").first ?? 0
+                let estimate = try await self.int64s(
+                    connection,
+                    layout.partitioning == "timescaledb"
+                        ? "SELECT approximate_row_count('\(s).point')::int8"
+                        : """
+                        SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::int8 FROM pg_class AS c
+                        JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE n.nspname = '\(s)' AND c.relname LIKE 'point\\_%' AND c.relname <> 'point_partition' AND c.relkind = 'r'
+                        """
+                ).first ?? 0
+                let points = estimate > 1_000_000 ? estimate : (try await self.int64s(connection, "SELECT count(*)::int8 FROM \(s).point").first ?? 0)
+                let oldest = try await self.optionalInt64(
+                    connection,
+                    """
+                    SELECT min(first) FROM \(s).series AS s CROSS JOIN LATERAL
+                        (SELECT \(sqlMilliseconds("p.time")) AS first FROM \(s).point AS p WHERE p.series_id = s.id ORDER BY p.time LIMIT 1) AS f
+                    """
+                )
+                let newest = points == 0 ? nil : (try await self.optionalInt64(connection, "SELECT max(\(sqlMilliseconds("time"))) FROM \(s).latest"))
+                return StoreStatistics(
+                    bytesOnDisk: bytes,
+                    series: Int(series),
+                    points: points,
+                    oldest: oldest.map(Date.init(milliseconds:)),
+                    newest: newest.map(Date.init(milliseconds:))
+                )
+            }
+        }
+    }
+
+    func optionalInt64(_ connection: PostgresConnection, _ sql: String) async throws -> Int64? {
+        for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int64?.self) {
+            return value
+        }
+        return nil
+    }
+
+    /// Energy per local calendar day (in `configuration.timeZone`), by the same rules as the SQLite store.
+    /// - Throws: `invalidRequest` when the field is neither an energy counter nor a power reading.
+    public func dailyEnergy(device: DeviceID, field: FieldID, from: Date, to: Date) async throws -> [DailyEnergy] {
+        let timeZone = configuration.timeZone
+        let firstDay = StoreArithmetic.startOfLocalDay(from.milliseconds, in: timeZone)
+        let end = to.milliseconds
+        guard end > firstDay else { return [] }
+        let key = SeriesKey(device: device, field: field)
+        let (points, unit) = try await operation("reading energy of \(key)") {
+            try await self.client.withConnection { connection -> ([(time: Int64, value: Double)], FieldDescriptor.Unit?) in
+                var unit: FieldDescriptor.Unit?
+                let rows = try await self.run(connection, "SELECT descriptor::text FROM \(self.schema).device WHERE id = $1 AND descriptor IS NOT NULL", device.rawValue)
+                for try await json in rows.decode(String.self) {
+                    unit = (try? JSONDecoder().decode(DeviceDescriptor.self, from: Data(json.utf8)))?.field(field)?.unit
+                }
+                // A day and a half before the first day gives the baseline reading.
+                return (try await self.rawPoints(connection, key, from: firstDay - 129_600_000, to: end), unit)
+            }
+        }
+        guard
+            let energy = StoreArithmetic.dailyEnergy(
+                points: points, unit: unit, field: field, rules: configuration.energy, timeZone: timeZone, firstDay: firstDay, end: end
+            )
+        else {
+            throw HeliographError(.invalidRequest, "\(key) is neither an energy counter (kWh, Wh) nor a power reading (W, kW)", device: device)
+        }
+        return energy
+    }
+}
