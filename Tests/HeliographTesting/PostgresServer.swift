@@ -74,7 +74,9 @@ public final class PostgresServer: Sendable {
             as: account,
             in: directory
         )
-        guard initdb.status == 0 else { throw TestFailure("initdb failed (\(initdb.status)): \(initdb.output)") }
+        guard FileManager.default.fileExists(atPath: data.appendingPathComponent("PG_VERSION").path), initdb.stdout.contains("Success") else {
+            throw TestFailure("initdb failed: \(initdb.stdout) \(initdb.stderr)")
+        }
 
         let port = try freePort()
         let script = """
@@ -152,23 +154,26 @@ public final class PostgresServer: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Runs one SQL command through psql as `heliograph`.
+    /// Runs one SQL command through psql as `heliograph`; status 0 and the rows (unaligned, tuples
+    /// only) when it succeeded, 1 and psql's message when it did not.
     public func psql(_ sql: String, database: String? = nil) async throws -> (status: Int32, output: String) {
-        try await Self.runTool(
+        let result = try await Self.runTool(
             binaries.appendingPathComponent("psql").path,
             ["-h", host, "-p", "\(port)", "-U", username, "-d", database ?? self.database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
             as: nil,
             in: directory,
             environment: ["PGPASSWORD": password, "PGCONNECT_TIMEOUT": "5"]
         )
+        let failed = ["ERROR:", "FATAL:", "psql: error", "could not connect"].contains { result.stderr.contains($0) }
+        return failed ? (1, result.stderr) : (0, result.stdout)
     }
 
     private func waitUntilReady() async throws {
-        let ready = binaries.appendingPathComponent("pg_isready").path
         try await eventually(timeout: .seconds(60), "PostgreSQL on port \(port) accepts connections") {
             guard self.controller.isRunning else { throw TestFailure("PostgreSQL controller exited: \(self.output.text)") }
-            let result = try await Self.runTool(ready, ["-h", self.host, "-p", "\(self.port)", "-t", "2"], as: nil, in: self.directory)
-            return result.status == 0
+            guard Self.accepts(port: self.port) else { return false }
+            let probe = try await self.psql("SELECT 'ready'", database: "postgres")
+            return probe.status == 0 && probe.output.contains("ready")
         }
     }
 
@@ -207,41 +212,29 @@ public final class PostgresServer: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
     }
 
+    /// Runs a tool to the end of its output and returns what it wrote. Exit statuses are not used:
+    /// Foundation does not reliably notice a child's exit inside a test process that blocks signals,
+    /// and reaping children behind its back breaks its tracking of every other child; the callers
+    /// judge success by the output.
     private static func runTool(
         _ path: String,
         _ arguments: [String],
         as account: (uid: uid_t, gid: gid_t)?,
         in directory: URL,
         environment: [String: String] = [:]
-    ) async throws -> (status: Int32, output: String) {
+    ) async throws -> (stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         wrap(process, as: account)
-        let output = CollectedOutput()
-        let readers = try launch(process, stdout: output.append, stderr: output.append)
+        let stdout = CollectedOutput()
+        let stderr = CollectedOutput()
+        let readers = try launch(process, stdout: stdout.append, stderr: stderr.append)
         await readers.stdout.finished()
         await readers.stderr.finished()
-        return (try await exitStatus(of: process), output.text)
-    }
-
-    /// The exit status of a child whose output has ended. Foundation does not always notice a child's
-    /// exit in a test process (its SIGCHLD handling competes with the blocked signal mask), which leaves
-    /// `waitUntilExit` hanging over a zombie; so the child is reaped here when Foundation has not.
-    private static func exitStatus(of process: Process) async throws -> Int32 {
-        let pid = process.processIdentifier
-        for _ in 0..<1_000 {
-            if !process.isRunning { return process.terminationStatus }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                // WIFEXITED / WEXITSTATUS, spelled out (Glibc's macros do not import into Swift).
-                return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw TestFailure("\(process.executableURL?.path ?? "child") did not exit within 10 s of closing its output")
+        return (stdout.text, stderr.text)
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago.
