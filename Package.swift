@@ -125,6 +125,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Fleets over MQTT: edge nodes publish lossless sample batches, central nodes ingest them.
+        .target(
+            name: "HeliographFleet",
+            dependencies: [
+                "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", nioCore, logging, serviceLifecycle,
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Device side of every protocol, for tests, demo and benchmarks.
         .target(
             name: "HeliographSimulators",
@@ -174,7 +184,7 @@ let package = Package(
             name: "HeliographApp",
             dependencies: [
                 "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
-                "HeliographStorage", "HeliographPostgres", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
+                "HeliographStorage", "HeliographPostgres", "HeliographFleet", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
                 "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", "HeliographPowervault", nioCore,
                 "HeliographPrometheus", "HeliographInfluxDB", .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -196,6 +206,13 @@ let package = Package(
         .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDrivers", "HeliographSimulators", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle], swiftSettings: strictSettings),
         .testTarget(name: "HeliographStorageTests", dependencies: ["HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HeliographFleetTests",
+            dependencies: [
+                "HeliographFleet", "HeliographMQTT", "HeliographPostgres", "HeliographPipeline", "HeliographApp", "HeliographTesting", logging, serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "HeliographPostgresTests",
             dependencies: ["HeliographPostgres", "HeliographStorage", "HeliographPipeline", "HeliographTesting", logging, serviceLifecycle],

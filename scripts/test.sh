@@ -54,12 +54,12 @@ set +e
 : > .build/test-output.txt
 status=0
 if [ "$#" -eq 0 ]; then
-    timeout 1200 swift test --skip-build --skip "HeliographAppTests|ExternalToolTests|HeliographPostgresTests" 2>&1 | tee -a .build/test-output.txt
+    timeout 1200 swift test --skip-build --skip "HeliographAppTests|ExternalToolTests|HeliographPostgresTests|HeliographFleetTests" 2>&1 | tee -a .build/test-output.txt
     status=${PIPESTATUS[0]}
     # The PostgreSQL tests run their own server and its tools as child processes; alone, so their
     # children and the other suites' never share one test process.
-    step "Running PostgreSQL store tests"
-    timeout 600 swift test --skip-build --filter "HeliographPostgresTests" 2>&1 | tee -a .build/test-output.txt
+    step "Running PostgreSQL store and fleet ingest tests"
+    timeout 600 swift test --skip-build --filter "HeliographPostgresTests|HeliographFleetTests" 2>&1 | tee -a .build/test-output.txt
     postgres=${PIPESTATUS[0]}
     [ "$status" -eq 0 ] && status=$postgres
     step "Running end-to-end tests (HeliographAppTests, web ExternalToolTests)"

@@ -1,6 +1,7 @@
 import Foundation
 import HeliographControl
 import HeliographCore
+import HeliographFleet
 import HeliographMQTTCodec
 import HeliographPipeline
 import HeliographPrometheus
@@ -95,7 +96,12 @@ public func buildDaemon(
     if let fieldGauges { sinks.append(fieldGauges) }
     let influxDB = try configuration.influxDB.map { try Observability.influxDBSink($0, configuration: configuration, store: storage.store, logger: logger) }
     if let influxDB { sinks.append(influxDB) }
+    if let mqtt, configuration.fleet.publish { sinks.append(FleetWiring.publisher(mqtt: mqtt, store: storage.store, logger: logger)) }
     let bus = SampleBus(sinks: sinks, configuration: sinkConfiguration, logger: logger)
+    var ingest: FleetIngest?
+    if let mqtt, configuration.fleet.ingest == .mqtt {
+        ingest = FleetWiring.ingest(configuration.fleet, mqtt: mqtt, bus: bus, store: storage.store, logger: logger)
+    }
     if let solar = configuration.solar {
         devices.append(try DriverFactory.makeSolarEstimate(solar, site: configuration.site, devices: devices, feed: bus))
     }
@@ -120,6 +126,8 @@ public func buildDaemon(
     if let influxDB { services.append(.init(service: influxDB)) }
     services.append(.init(service: bus))
     for service in mqtt?.services ?? [] { services.append(.init(service: service)) }
+    // Fleet ingest feeds the bus, so it starts after it and stops before it drains.
+    if let ingest { services.append(.init(service: ingest)) }
     // Rules subscribe to the live feed before the first poll.
     for service in automation.services { services.append(.init(service: service)) }
     for case let service? in devices.map(\.service) { services.append(.init(service: service)) }

@@ -56,6 +56,7 @@ extension HeliographConfiguration {
         site.reportUnknownKeys(allowed: ["name", "time_zone", "latitude", "longitude"])
 
         configuration.storage = HeliographConfiguration.Storage.parse(file.section("storage"))
+        configuration.fleet = FleetConfiguration.parse(file: file, hasMQTT: file.keys.contains("mqtt"))
 
         let logging = file.section("logging")
         if let level = logging.string("level", oneOf: Logger.Level.allCases.map(\.rawValue)) {
@@ -101,7 +102,7 @@ extension HeliographConfiguration {
         }
 
         file.reportUnknownKeys(allowed: [
-            "site", "storage", "devices", "logging", "http", "mqtt", "solar", "switches", "alerts", "metrics", "influxdb", "heartbeat",
+            "site", "storage", "ingest", "fleet", "devices", "logging", "http", "mqtt", "solar", "switches", "alerts", "metrics", "influxdb", "heartbeat",
         ])
         configuration.secrets = problems.secrets
         configuration.secretSources = problems.secretSources

@@ -79,6 +79,8 @@ public struct HeliographConfiguration: Sendable, Hashable {
     public var logging: Logging
     /// The web dashboard and API (`http:`; see `HTTPConfiguration`).
     public var http = HTTPConfiguration()
+    /// Fleet ingest (`ingest: mqtt`) and lossless sample publishing (`fleet:`; see `FleetConfiguration`).
+    public var fleet = FleetConfiguration()
     /// The MQTT broker (`mqtt:`; see `MQTTConfiguration`); nil runs without MQTT.
     public var mqtt: MQTTConfiguration?
     /// Every secret value the configuration holds (tokens, passwords), for redaction in logs.
