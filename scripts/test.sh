@@ -58,10 +58,12 @@ if [ "$#" -eq 0 ]; then
     status=${PIPESTATUS[0]}
     # The PostgreSQL tests run their own server and its tools as child processes; alone, so their
     # children and the other suites' never share one test process.
-    step "Running PostgreSQL store and fleet ingest tests"
-    timeout 600 swift test --skip-build --filter "HeliographPostgresTests|HeliographFleetTests" 2>&1 | tee -a .build/test-output.txt
-    postgres=${PIPESTATUS[0]}
-    [ "$status" -eq 0 ] && status=$postgres
+    for suite in HeliographPostgresTests HeliographFleetTests; do
+        step "Running $suite"
+        timeout 600 swift test --skip-build --filter "$suite" 2>&1 | tee -a .build/test-output.txt
+        phase=${PIPESTATUS[0]}
+        [ "$status" -eq 0 ] && status=$phase
+    done
     step "Running end-to-end tests (HeliographAppTests, web ExternalToolTests)"
     timeout 600 swift test --skip-build --filter "HeliographAppTests|ExternalToolTests" 2>&1 | tee -a .build/test-output.txt
     second=${PIPESTATUS[0]}
