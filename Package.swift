@@ -202,6 +202,8 @@ let package = Package(
         // Shared test helpers: fixture loading, waiting for events, temporary directories.
         .target(name: "HeliographTesting", dependencies: ["HeliographCore", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
 
+        // The test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
+        .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDrivers", "HeliographSimulators", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle], swiftSettings: strictSettings),

@@ -1,18 +1,9 @@
 import Foundation
 import HeliographTesting
-import Synchronization
 
 /// The built `heliograph` executable, run as a subprocess the way a user runs it.
 final class HeliographProcess: Sendable {
-    let process: Process
-    private final class Output: Sendable {
-        let state = Mutex<(stdout: String, stderr: String)>(("", ""))
-        func withLock<R>(_ body: (inout (stdout: String, stderr: String)) -> R) -> R { state.withLock { body(&$0) } }
-    }
-
-    private let output = Output()
-    /// Read the child's stdout and stderr to end of file (see `PipeReader` for why not readabilityHandler).
-    private let readers: (stdout: PipeReader, stderr: PipeReader)
+    let process: ChildProcess
 
     /// Where the build put the executable: beside the test bundle, or in the package's .build/debug.
     static var executable: URL {
@@ -36,38 +27,19 @@ final class HeliographProcess: Sendable {
     }
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process = Process()
-        process.executableURL = try Self.executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-        let output = self.output
-        readers = try launch(
-            process,
-            stdout: { data in output.withLock { $0.stdout += String(decoding: data, as: UTF8.self) } },
-            stderr: { data in output.withLock { $0.stderr += String(decoding: data, as: UTF8.self) } }
-        )
+        process = try ChildProcess(try Self.executable.path, arguments, environment: environment)
     }
 
-    var stdout: String { output.withLock { $0.stdout } }
-    var stderr: String { output.withLock { $0.stderr } }
+    var stdout: String { process.stdout }
+    var stderr: String { process.stderr }
 
-    /// Waits for the process to exit and returns its status.
+    /// Waits for the process to exit (and its output to end) and returns its status.
     func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
-        try await eventually(timeout: timeout, "heliograph \(process.arguments ?? []) exits") { !self.process.isRunning }
-        // Both pipes reach end of file once the process and its output are gone.
-        try await eventually(timeout: .seconds(20), "output pipes closed") { self.readers.stdout.isFinished && self.readers.stderr.isFinished }
-        return process.terminationStatus
+        try await process.exitStatus(timeout: timeout)
     }
 
     func signal(_ signal: Int32) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(signal)
     }
 
     /// Runs to completion and returns status, stdout and stderr.

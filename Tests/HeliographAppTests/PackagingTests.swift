@@ -1,6 +1,5 @@
 import Foundation
 import HeliographTesting
-import Synchronization
 import Testing
 import Yams
 
@@ -17,30 +16,13 @@ struct PackagingTests {
 
     static func file(_ path: String) throws -> String { try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) }
 
-    /// Runs a tool through /usr/bin/env; returns its status and stdout+stderr.
+    /// Runs a tool (looked up on PATH); returns its status and stdout+stderr.
     static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = root) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Mutex("")
-        let collect: @Sendable (Data) -> Void = { data in output.withLock { $0 += String(decoding: data, as: UTF8.self) } }
-        var readers: (stdout: PipeReader, stderr: PipeReader)?
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { readers = try launch(process, stdout: collect, stderr: collect) } catch { continuation.resume(throwing: error) }
-        }
-        await readers?.stdout.finished()
-        await readers?.stderr.finished()
-        return (status, output.withLock { $0 })
+        let result = try await ChildProcess.run(arguments[0], Array(arguments.dropFirst()), environment: environment, directory: directory)
+        return (result.status, result.output)
     }
 
-    static func toolExists(_ name: String) -> Bool {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"]
-        return directories.contains { FileManager.default.isExecutableFile(atPath: $0 + "/" + name) }
-    }
+    static func toolExists(_ name: String) -> Bool { findExecutable(name) != nil }
 
     /// Stages an installation with packaging/install.sh and the built debug binary.
     static func stageInstall(into destination: URL) async throws -> (status: Int32, output: String) {

@@ -9,9 +9,8 @@ import Testing
 struct PrometheusScrapeTests {
     static let prometheus = ["/usr/bin/prometheus"].first { FileManager.default.isExecutableFile(atPath: $0) }
     static let promtool = ["/usr/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
-    @Test(.enabled(if: (prometheus != nil && promtool != nil) || inCI, "needs Debian's prometheus package (scripts/test-deps.d/observability.sh)"))
+    @Test(.enabled(if: (prometheus != nil && promtool != nil) || isCI, "needs Debian's prometheus package (scripts/test-deps.d/observability.sh)"))
     func prometheusScrapesTheDemo() async throws {
         let prometheus = try #require(Self.prometheus, "prometheus missing: run scripts/test-deps.d/observability.sh")
         let promtool = try #require(Self.promtool, "promtool missing: run scripts/test-deps.d/observability.sh")
@@ -33,11 +32,11 @@ struct PrometheusScrapeTests {
         #expect(exposition.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
         let file = directory.appendingPathComponent("metrics.prom")
         try Data(exposition.body.utf8).write(to: file)
-        let lint = try await runTool(promtool, ["check", "metrics"], stdin: file)
+        let lint = try await ChildProcess.run(promtool, ["check", "metrics"], input: .file(file))
         #expect(lint.status == 0, "promtool check metrics:\n\(lint.output)\n\(exposition.body)")
 
         // A real Prometheus scrapes it every second.
-        let prometheusPort = try freeLocalPort()
+        let prometheusPort = try freePort()
         let config = directory.appendingPathComponent("prometheus.yml")
         try """
             global:
@@ -48,11 +47,11 @@ struct PrometheusScrapeTests {
                 static_configs:
                   - targets: ["127.0.0.1:\(port)"]
             """.write(to: config, atomically: true, encoding: .utf8)
-        let server = try ChildServer(prometheus, [
+        let server = try ChildProcess(prometheus, [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("tsdb").path)",
             "--web.listen-address=127.0.0.1:\(prometheusPort)", "--log.level=warn",
         ])
-        defer { server.kill() }
+        defer { server.signal(SIGTERM) }
         let api = "http://127.0.0.1:\(prometheusPort)/api/v1/query?query="
         try await eventually(timeout: .seconds(60), "Prometheus is ready") { (try? await httpGet("http://127.0.0.1:\(prometheusPort)/-/ready"))?.status == 200 }
 

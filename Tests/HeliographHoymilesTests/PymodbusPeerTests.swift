@@ -3,6 +3,7 @@ import HeliographCore
 import HeliographDrivers
 import HeliographHoymiles
 import HeliographModbus
+import HeliographTesting
 import HeliographTransport
 import Logging
 import Testing
@@ -10,66 +11,39 @@ import Testing
 /// A DTU stand-in served by pymodbus (Peers/pymodbus_dtu_server.py), a Modbus TCP implementation
 /// we did not write, so our framing and the driver are checked against an independent peer.
 final class PymodbusPeer: Sendable {
-    static let isInstalled: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        // find_spec does not import pymodbus: cheap, so the check does not load the machine.
-        process.arguments = ["python3", "-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('pymodbus') is None)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+    static let isInstalled = pythonHas("pymodbus")
 
     let port: Int
-    private let process: Process
-    private let input: Pipe
+    private let process: ChildProcess
 
     init() async throws {
         guard Self.isInstalled else {
             throw HeliographError(.deviceUnavailable, "pymodbus is not installed: run scripts/test-deps.d/hoymiles.sh (pip install pymodbus)")
         }
         let script = Bundle.module.url(forResource: "Peers/pymodbus_dtu_server", withExtension: "py")!
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Niced: other suites run beside this one with tight timeouts.
-        process.arguments = ["nice", "-n", "19", "python3", script.path, HoymilesFixture.url.path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
+        let process = try ChildProcess("nice", ["-n", "19", "python3", script.path, HoymilesFixture.url.path], input: .pipe)
         self.process = process
-        self.input = input
         // The script prints "READY <port>" once it listens; wait for that line (or its exit).
-        let line = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            Thread.detachNewThread {
-                var bytes: [UInt8] = []
-                while true {
-                    let chunk = output.fileHandleForReading.readData(ofLength: 1)
-                    guard let byte = chunk.first, byte != UInt8(ascii: "\n") else { break }
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }
+        let line = try await withTimeout(.seconds(60), "pymodbus peer prints READY") {
+            for await line in process.lines { return line }
+            return ""
         }
         guard line.hasPrefix("READY "), let port = Int(line.dropFirst(6)) else {
-            process.terminate()
-            throw HeliographError(.deviceUnavailable, "pymodbus peer did not start: \(line)")
+            process.signal(SIGKILL)
+            throw HeliographError(.deviceUnavailable, "pymodbus peer did not start: \(line) \(process.stderr)")
         }
         self.port = port
     }
 
     /// Closes the script's standard input, which stops it, and waits for it.
     func stop() {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        process.closeInput()
+        _ = process.waitBlocking(timeout: .seconds(30))
     }
 }
 
-@Suite(.enabled(if: PymodbusPeer.isInstalled || PymodbusPeer.isCI, "pymodbus is not installed (pip install pymodbus); skipped outside CI"))
+@Suite(.enabled(if: PymodbusPeer.isInstalled || isCI, "pymodbus is not installed (pip install pymodbus); skipped outside CI"))
 struct PymodbusPeerTests {
     let logger = Logger(label: "test")
 

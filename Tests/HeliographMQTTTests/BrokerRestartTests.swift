@@ -66,7 +66,7 @@ extension BrokerSuites {
             try await withTestResources { resources in
                 let outbox = try makeTemporaryDirectory("outbox")
                 defer { try? FileManager.default.removeItem(at: outbox) }
-                let port = try await freePort()  // nothing listens here yet
+                let port = try freePort()  // nothing listens here yet
                 var configuration = testConfiguration(port: port, clientID: "edge-restart")
                 configuration.outboxDirectory = outbox
 

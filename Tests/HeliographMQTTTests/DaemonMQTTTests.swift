@@ -190,7 +190,7 @@ extension BrokerSuites {
                     devices: [DeviceConfiguration(id: "hybrid", type: "deye", interval: .milliseconds(300), options: .deye(DeyeOptions(host: "127.0.0.1", port: port)))]
                 )
                 configuration.http.enabled = false
-                configuration.mqtt = MQTTConfiguration(host: "127.0.0.1", port: try await freePort(), clientID: "heliograph-away")
+                configuration.mqtt = MQTTConfiguration(host: "127.0.0.1", port: try freePort(), clientID: "heliograph-away")
                 let daemon = try await buildDaemon(configuration: configuration, logger: Logger(label: "daemon-mqtt-away"))
                 let daemonTask = Task { try await daemon.group.run() }
                 resources.onCleanup {

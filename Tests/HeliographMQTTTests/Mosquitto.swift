@@ -1,7 +1,5 @@
 import Foundation
 import HeliographTesting
-import NIOCore
-import NIOPosix
 import Synchronization
 
 /// A real mosquitto broker on 127.0.0.1 with a generated configuration, for one test.
@@ -22,7 +20,7 @@ final class Mosquitto: Sendable {
     let port: Int
     let directory: URL
     private let configFile: URL
-    private let process: Mutex<LineProcess?>
+    private let process: Mutex<ChildProcess?>
 
     private init(port: Int, directory: URL, configFile: URL) {
         self.port = port
@@ -33,12 +31,11 @@ final class Mosquitto: Sendable {
 
     /// Writes the configuration and starts the broker on a free port, returning once it accepts connections.
     static func start(_ options: Options = Options()) async throws -> Mosquitto {
-        guard let executable else {
+        guard executable != nil else {
             throw TestFailure("mosquitto is not installed; run scripts/test-deps.d/mqtt.sh (apt-get install mosquitto)")
         }
-        _ = executable
         let directory = try makeTemporaryDirectory("mosquitto")
-        let port = try await freePort()
+        let port = try freePort()
         var lines = [
             "listener \(port) 127.0.0.1",
             "user root",
@@ -54,7 +51,7 @@ final class Mosquitto: Sendable {
             guard let passwordTool else { throw TestFailure("mosquitto_passwd is not installed") }
             let passwordFile = directory.appendingPathComponent("passwords")
             for (index, (user, password)) in options.users.sorted(by: { $0.key < $1.key }).enumerated() {
-                try await LineProcess.run(passwordTool, (index == 0 ? ["-c"] : []) + ["-b", passwordFile.path, user, password])
+                try await runToSuccess(passwordTool, (index == 0 ? ["-c"] : []) + ["-b", passwordFile.path, user, password])
             }
             lines += ["allow_anonymous false", "password_file \(passwordFile.path)"]
         }
@@ -70,15 +67,16 @@ final class Mosquitto: Sendable {
 
     /// Starts the process and waits until the port accepts TCP connections.
     func launch() async throws {
-        let process = try LineProcess(Self.executable!, ["-c", configFile.path], resetSignals: true)
+        guard let executable = Self.executable else { throw TestFailure("mosquitto is not installed") }
+        let process = try ChildProcess(executable, ["-c", configFile.path])
         self.process.withLock { $0 = process }
         let port = self.port
         try await eventually(timeout: .seconds(10), "mosquitto listens on \(port)") {
             guard process.isRunning else {
                 let log = (try? String(contentsOf: self.directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
-                throw TestFailure("mosquitto exited: \(process.standardError) \(log)")
+                throw TestFailure("mosquitto exited: \(process.combinedOutput) \(log)")
             }
-            return await canConnect(port: port)
+            return accepts(port: port)
         }
     }
 
@@ -107,24 +105,12 @@ final class Mosquitto: Sendable {
     var log: String { (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? "" }
 }
 
-/// A port on 127.0.0.1 that was free a moment ago.
-func freePort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        .bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress!.port!
-    try await channel.close()
-    return port
-}
-
-/// True when a TCP connection to 127.0.0.1:`port` succeeds.
-func canConnect(port: Int) async -> Bool {
-    guard let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .connectTimeout(.milliseconds(200))
-        .connect(host: "127.0.0.1", port: port).get()
-    else { return false }
-    try? await channel.close()
-    return true
+/// Runs a tool to the end, throwing with its output when it fails.
+func runToSuccess(_ executable: String, _ arguments: [String]) async throws {
+    let result = try await ChildProcess.run(executable, arguments, timeout: .seconds(30))
+    guard result.status == 0 else {
+        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.output)")
+    }
 }
 
 /// A CA and a server certificate for 127.0.0.1, generated with openssl into a temporary directory.
@@ -139,11 +125,11 @@ struct TestCertificates: Sendable {
         let directory = try makeTemporaryDirectory("mqtt-tls")
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try await LineProcess.run(openssl, ["req", "-x509"] + ec + ["-keyout", path("ca.key"), "-out", path("ca.crt"), "-days", "2", "-subj", "/CN=Heliograph Test CA"])
-        try await LineProcess.run(openssl, ["req"] + ec + ["-keyout", path("server.key"), "-out", path("server.csr"), "-subj", "/CN=127.0.0.1"])
+        try await runToSuccess(openssl, ["req", "-x509"] + ec + ["-keyout", path("ca.key"), "-out", path("ca.crt"), "-days", "2", "-subj", "/CN=Heliograph Test CA"])
+        try await runToSuccess(openssl, ["req"] + ec + ["-keyout", path("server.key"), "-out", path("server.csr"), "-subj", "/CN=127.0.0.1"])
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
             .write(toFile: path("server.ext"), atomically: true, encoding: .utf8)
-        try await LineProcess.run(openssl, [
+        try await runToSuccess(openssl, [
             "x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"), "-CAcreateserial",
             "-out", path("server.crt"), "-days", "2", "-extfile", path("server.ext"),
         ])

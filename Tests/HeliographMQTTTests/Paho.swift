@@ -8,16 +8,7 @@ import Synchronization
 enum Paho {
     static let python = findExecutable("python3")
     /// True when python3 can import paho.mqtt.
-    static let isInstalled: Bool = {
-        guard let python else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import paho.mqtt.client"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
+    static let isInstalled = pythonHas("paho.mqtt.client")
     static let isUsable = isInstalled || isCI
 
     static let script = #"""
@@ -85,16 +76,16 @@ enum Paho {
 
     /// A paho subscriber process; `ready()` returns after its SUBACK.
     final class Subscriber: Sendable {
-        let process: LineProcess
+        let process: ChildProcess
 
         init(port: Int, filter: String, clientID: String = "paho-\(UInt32.random(in: 0...UInt32.max))", cleanSession: Bool = true,
              user: String? = nil, password: String? = nil, caFile: String? = nil) throws {
             guard let python = Paho.python, Paho.isInstalled else {
                 throw TestFailure("paho-mqtt is not installed; run scripts/test-deps.d/mqtt.sh (pip install paho-mqtt)")
             }
-            process = try LineProcess(
+            process = try ChildProcess(
                 python, [try Paho.scriptFile(), "subscribe", "127.0.0.1", "\(port)", filter, clientID, cleanSession ? "clean" : "keep"],
-                environment: Paho.environment(user: user, password: password, caFile: caFile), resetSignals: true)
+                environment: Paho.environment(user: user, password: password, caFile: caFile).merging(["PYTHONUNBUFFERED": "1"]) { $1 })
         }
 
         /// Received messages, in arrival order; waits for the first SUBACK before yielding any.
@@ -131,12 +122,12 @@ enum Paho {
     static func publish(port: Int, topic: String, payload: String, qos: Int = 1, retain: Bool = false,
                         user: String? = nil, password: String? = nil, caFile: String? = nil) async throws {
         guard let python, isInstalled else { throw TestFailure("paho-mqtt is not installed") }
-        let process = try LineProcess(
+        let process = try ChildProcess(
             python, [try scriptFile(), "publish", "127.0.0.1", "\(port)", topic, payload, "\(qos)", retain ? "1" : "0"],
             environment: environment(user: user, password: password, caFile: caFile))
         var published = false
         for await line in process.lines where line == "PUBLISHED" { published = true }
-        guard published else { throw TestFailure("paho publish failed: \(process.standardError)") }
+        guard published else { throw TestFailure("paho publish failed: \(process.stderr)") }
     }
 }
 

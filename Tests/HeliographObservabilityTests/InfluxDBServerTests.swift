@@ -10,11 +10,11 @@ import Testing
 /// A real InfluxDB 1.x (Debian's `influxdb`, installed by scripts/test-deps.d/observability.sh),
 /// started on 127.0.0.1 with its own config and data directory.
 final class InfluxDBServer: Sendable {
-    static let executable = ExternalTool.which("influxd")
+    static let executable = findExecutable("influxd")
     let directory: URL
     let port: Int
     private let config: URL
-    private let server: Mutex<ServerProcess?> = Mutex(nil)
+    private let server: Mutex<ChildProcess?> = Mutex(nil)
 
     init() throws {
         directory = try makeTemporaryDirectory("influxd")
@@ -49,17 +49,17 @@ final class InfluxDBServer: Sendable {
     /// Starts influxd and waits until `/ping` answers 204.
     func start() async throws {
         guard let executable = Self.executable else { throw TestFailure("influxd missing: run scripts/test-deps.d/observability.sh") }
-        let process = try ServerProcess(executable, ["run", "-config", config.path])
+        let process = try ChildProcess(executable, ["run", "-config", config.path])
         server.withLock { $0 = process }
         try await eventually(timeout: .seconds(60), "influxd answers /ping") {
-            if !process.process.isRunning { throw TestFailure("influxd exited:\n\(process.log)") }
+            if !process.isRunning { throw TestFailure("influxd exited:\n\(process.combinedOutput)") }
             return await httpRequest("\(self.url)/ping")?.status == 204
         }
     }
 
     func stop() async throws {
         let process = server.withLock { $0 }
-        try await process?.stop()
+        try await process?.stop(grace: .seconds(30))
     }
 
     func query(_ text: String, database: String = "heliograph") async throws -> [[Any]] {
@@ -78,7 +78,6 @@ final class InfluxDBServer: Sendable {
 }
 
 @Suite(.serialized) struct InfluxDBServerTests {
-    static let inCI = ExternalTool.inCI
 
     static func sink(_ server: InfluxDBServer, spool: URL) throws -> InfluxDBSink {
         let endpoint = InfluxDBEndpoint(url: URL(string: server.url)!, api: .v1(database: "heliograph", retentionPolicy: nil, username: nil, password: nil))
@@ -100,7 +99,7 @@ final class InfluxDBServer: Sendable {
         }
     }
 
-    @Test(.enabled(if: InfluxDBServer.executable != nil || inCI, "needs influxd (Debian influxdb; scripts/test-deps.d/observability.sh)"))
+    @Test(.enabled(if: InfluxDBServer.executable != nil || isCI, "needs influxd (Debian influxdb; scripts/test-deps.d/observability.sh)"))
     func everyPointArrivesThroughAnOutage() async throws {
         let server = try InfluxDBServer()
         try await server.start()

@@ -90,7 +90,7 @@ import Testing
     }
 
     /// A full exposition as `/metrics` serves it, checked by Prometheus's own linter.
-    @Test(.enabled(if: Promtool.path != nil || Promtool.inCI, "needs promtool (Debian prometheus; scripts/test-deps.d/observability.sh)"))
+    @Test(.enabled(if: Promtool.path != nil || isCI, "needs promtool (Debian prometheus; scripts/test-deps.d/observability.sh)"))
     func promtoolAcceptsTheExposition() async throws {
         let promtool = try #require(Promtool.path, "promtool missing: run scripts/test-deps.d/observability.sh")
         let exporter = try await Self.exporter()

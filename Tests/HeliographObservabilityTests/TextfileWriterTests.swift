@@ -22,7 +22,7 @@ import Testing
                 try await eventually(timeout: .seconds(60), "rewritten with a newer uptime") { (try? String(contentsOf: writer.file, encoding: .utf8)) != first }
                 #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["heliograph.prom"], "no temporary files left")
                 if let promtool = Promtool.path {
-                    let (status, output) = try await ExternalTool.run(promtool, ["check", "metrics"], stdin: writer.file)
+                    let (status, output) = try await Promtool.check(writer.file, promtool: promtool)
                     #expect(status == 0, "\(output)")
                 }
                 trigger.triggerGracefulShutdown()

@@ -20,8 +20,9 @@ public final class PipeReader: Sendable {
 
     private let state = Mutex(State())
 
-    /// Starts reading `handle` at once; `onData` gets every chunk in order, on the reader thread.
-    public init(_ handle: FileHandle, onData: @escaping @Sendable (Data) -> Void) {
+    /// Starts reading `handle` at once; `onData` gets every chunk in order, and `onEnd` the end of
+    /// file, on the reader thread.
+    public init(_ handle: FileHandle, onData: @escaping @Sendable (Data) -> Void, onEnd: @escaping @Sendable () -> Void = {}) {
         let descriptor = handle.fileDescriptor
         let thread = Thread { [self] in
             // The handle is captured so its descriptor stays open until the last read returns.
@@ -38,6 +39,7 @@ public final class PipeReader: Sendable {
                     }
                 }
             }
+            onEnd()
             let waiters = state.withLock { state in
                 state.finished = true
                 defer { state.waiters.removeAll() }
@@ -47,11 +49,6 @@ public final class PipeReader: Sendable {
         }
         thread.name = "PipeReader fd \(descriptor)"
         thread.start()
-    }
-
-    /// Convenience for a `Pipe` used as a child's stdout or stderr.
-    public convenience init(_ pipe: Pipe, onData: @escaping @Sendable (Data) -> Void) {
-        self.init(pipe.fileHandleForReading, onData: onData)
     }
 
     /// True once end of file was reached (the writer and all its copies are closed).
@@ -74,7 +71,8 @@ public final class PipeReader: Sendable {
 ///
 /// `Foundation.Pipe` descriptors are inherited by every child that any concurrently running test
 /// spawns; such a grandchild keeps the write end open and the reader never sees end of file.
-/// Here only the child that gets the descriptor through `dup2` (which clears the flag) inherits it.
+/// Here only the child that gets the descriptor through `dup2` (which clears the flag) inherits it
+/// (`ChildProcess` also closes everything above stderr in its children).
 public struct ChildPipe: Sendable {
     public let reading: FileHandle
     public let writing: FileHandle
@@ -87,24 +85,6 @@ public struct ChildPipe: Sendable {
         reading = FileHandle(fileDescriptor: descriptors[0], closeOnDealloc: true)
         writing = FileHandle(fileDescriptor: descriptors[1], closeOnDealloc: true)
     }
-}
-
-/// Starts `process` with stdout and stderr collected by `PipeReader`s on close-on-exec pipes, and
-/// closes the parent's write ends so end of file arrives when the child (and only it) exits.
-public func launch(
-    _ process: Process,
-    stdout: @escaping @Sendable (Data) -> Void,
-    stderr: @escaping @Sendable (Data) -> Void
-) throws -> (stdout: PipeReader, stderr: PipeReader) {
-    let out = try ChildPipe()
-    let err = try ChildPipe()
-    process.standardOutput = out.writing
-    process.standardError = err.writing
-    if process.standardInput == nil { process.standardInput = FileHandle.nullDevice }
-    try process.run()
-    try out.writing.close()
-    try err.writing.close()
-    return (PipeReader(out.reading, onData: stdout), PipeReader(err.reading, onData: stderr))
 }
 
 #if os(Linux)

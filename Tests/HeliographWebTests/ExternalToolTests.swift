@@ -4,7 +4,6 @@ import HeliographTesting
 import HeliographWeb
 import Hummingbird
 import HummingbirdTesting
-import Synchronization
 import Testing
 
 /// Checks that need tools outside Swift: the dashboard in real headless Chromium (selenium driving
@@ -12,13 +11,12 @@ import Testing
 /// scripts/test-deps.d/web.sh; missing tools fail under CI and skip elsewhere.
 @Suite(.serialized) struct ExternalToolTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
     static let hasBrowser = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") && pythonHas("selenium")
     static let schemathesis = ["/usr/local/bin/schemathesis", "/root/.pyenv/shims/schemathesis", "/usr/bin/schemathesis"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) } ?? which("schemathesis")
+        .first { FileManager.default.isExecutableFile(atPath: $0) } ?? findExecutable("schemathesis")
 
-    @Test(.enabled(if: hasBrowser || inCI, "needs chromium, chromium-driver and selenium (scripts/test-deps.d/web.sh)"))
+    @Test(.enabled(if: hasBrowser || isCI, "needs chromium, chromium-driver and selenium (scripts/test-deps.d/web.sh)"))
     func dashboardWorksInHeadlessChromium() async throws {
         try #require(Self.hasBrowser, "chromium, chromium-driver or selenium missing: run scripts/test-deps.d/web.sh")
         let fixture = try await WebFixture()
@@ -39,7 +37,7 @@ import Testing
 
     /// The same browser checks against the real thing: `heliograph demo` (simulated PI30s on ptys,
     /// real drivers, the SQLite store, the web front end), commands going to a simulated inverter.
-    @Test(.enabled(if: hasBrowser || inCI, "needs chromium, chromium-driver and selenium (scripts/test-deps.d/web.sh)"))
+    @Test(.enabled(if: hasBrowser || isCI, "needs chromium, chromium-driver and selenium (scripts/test-deps.d/web.sh)"))
     func dashboardWorksAgainstTheDemo() async throws {
         try #require(Self.hasBrowser, "chromium, chromium-driver or selenium missing: run scripts/test-deps.d/web.sh")
         let binary = Self.packageRoot.appendingPathComponent(".build/debug/heliograph").path
@@ -56,7 +54,7 @@ import Testing
         #expect(status == 0, "browser test against the demo failed:\n\(output)")
     }
 
-    @Test(.enabled(if: schemathesis != nil || inCI, "needs schemathesis (scripts/test-deps.d/web.sh)"))
+    @Test(.enabled(if: schemathesis != nil || isCI, "needs schemathesis (scripts/test-deps.d/web.sh)"))
     func schemathesisFindsNoServerErrors() async throws {
         let tool = try #require(Self.schemathesis, "schemathesis missing: run scripts/test-deps.d/web.sh")
         let fixture = try await WebFixture()
@@ -88,50 +86,10 @@ import Testing
         }
     }
 
+    /// Runs a tool (looked up on PATH) to the end; its status and output, which is also printed.
     static func run(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:]) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = OutputCollector()
-        let collect: @Sendable (Data) -> Void = { output.append($0) }
-        var readers: (stdout: PipeReader, stderr: PipeReader)?
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { readers = try launch(process, stdout: collect, stderr: collect) } catch { continuation.resume(throwing: error) }
-        }
-        await readers?.stdout.finished()
-        await readers?.stderr.finished()
-        let text = output.text
-        print(text)
-        return (status, text)
+        let result = try await ChildProcess.run(arguments[0], Array(arguments.dropFirst()), environment: environment, directory: directory, timeout: .seconds(600))
+        print(result.output)
+        return (result.status, result.output)
     }
-
-    static func pythonHas(_ module: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import \(module)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
-
-    static func which(_ tool: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let path = "\(directory)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
-}
-
-/// Collects a child process's output from the pipe's handler thread.
-final class OutputCollector: Sendable {
-    private let data = Mutex(Data())
-
-    func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
-    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
 }
