@@ -9,17 +9,15 @@ import ServiceLifecycle
 
 /// Plugs the web server (dashboard, REST API, WebSocket) into the daemon as a front end.
 public enum WebFrontEnd {
-    /// A front end serving `http` over the daemon's store and live feed. Commands go through a
-    /// `CommandGate` over every polled driver that can change settings, audited in the store; with no
-    /// audit log (a store that cannot keep one) control stays off.
+    /// A front end serving `http` over the daemon's store and live feed. Commands go through the
+    /// daemon's `CommandGate` over every polled driver that can change settings, audited in the store.
     public static func factory(
         _ http: HTTPConfiguration,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> FrontEndFactory {
         { parts in
             guard http.enabled else { return [] }
-            let audit = parts.store as? any AuditLog
-            // The daemon's one gate (nil when the store keeps no audit log: control stays off).
+            // The daemon's one gate.
             let gate = parts.gate
             let poller = parts.poller
             let server = try WebServer(
@@ -34,7 +32,7 @@ public enum WebFrontEnd {
                     store: parts.store,
                     feed: parts.liveFeed,
                     gate: gate,
-                    audit: audit,
+                    audit: parts.store,
                     refresh: { poller.requestPoll() },
                     health: { device in
                         poller.status(of: device).flatMap { $0.availability == .unknown ? nil : DeviceHealth(online: $0.availability == .online, lastError: $0.lastError) }

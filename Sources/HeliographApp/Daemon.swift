@@ -15,7 +15,8 @@ public struct Daemon: Sendable {
     /// Every service in dependency order; run it, and SIGTERM/SIGINT drain and close cleanly.
     public let group: ServiceGroup
     public let configuration: HeliographConfiguration
-    public let store: any SampleStore
+    /// The history store, which also keeps the audit log of setting changes.
+    public let store: any SampleStore & AuditLog
     /// Fan-out to the sinks, and the live feed for WebSocket clients.
     public let bus: SampleBus
     /// Device availability and poll counters.
@@ -36,7 +37,8 @@ public typealias FrontEndFactory = @Sendable (DaemonParts) throws -> [any Servic
 /// What a `FrontEndFactory` may use.
 public struct DaemonParts: Sendable {
     public let configuration: HeliographConfiguration
-    public let store: any SampleStore
+    /// The history store, which also keeps the audit log of setting changes.
+    public let store: any SampleStore & AuditLog
     public let liveFeed: any LiveFeed
     public let bus: SampleBus
     public let poller: Poller
@@ -45,7 +47,7 @@ public struct DaemonParts: Sendable {
     public var mqtt: DaemonMQTT? = nil
     /// Load switching and alerts, for the web page; nil when none are configured.
     public var automation: (any AutomationReport)? = nil
-    /// The one door for setting changes (web, MQTT, rules); nil when the store keeps no audit log.
+    /// The one door for setting changes (web, MQTT, rules); the daemon always sets it.
     public var gate: CommandGate? = nil
     /// Renders `/metrics`; nil when `metrics.enabled` is false.
     public var metrics: PrometheusExporter? = nil
@@ -82,7 +84,7 @@ public func buildDaemon(
     var devices = try configuration.devices.map {
         try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, mqtt: client, logger: logger)
     }
-    let gate = DaemonControl.makeGate(devices: devices, store: storage.store, commandsPerMinute: configuration.http.commandsPerMinute, logger: logger)
+    let gate = DaemonControl.makeGate(devices: devices, audit: storage.store, commandsPerMinute: configuration.http.commandsPerMinute, logger: logger)
     let mqtt = try configuration.mqtt.flatMap { mqtt in
         try client.map { try DaemonMQTT.make(mqtt, client: $0, store: storage.store, devices: configuration.devices, gate: gate, logger: logger) }
     }
@@ -110,7 +112,7 @@ public func buildDaemon(
     let automation = try AutomationFactory.make(
         configuration: configuration,
         feed: bus,
-        audit: storage.store as? any AuditLog,
+        audit: storage.store,
         publisher: mqtt.map { MQTTMessagePublisher(client: $0.client, qos: qos) },
         logger: logger
     )

@@ -6,10 +6,8 @@ import Logging
 /// The daemon's one `CommandGate`, shared by every front end that changes settings (web, MQTT),
 /// so they share the per-device serialisation, the rate limits and the audit log.
 enum DaemonControl {
-    /// A gate over every polled driver that can change settings, audited in the store; nil when
-    /// the store keeps no audit log (control then stays off).
-    static func makeGate(devices: [PolledDevice], store: any SampleStore, commandsPerMinute: Int, logger: Logger) -> CommandGate? {
-        guard let audit = store as? any AuditLog else { return nil }
+    /// A gate over every polled driver that can change settings, audited in the store.
+    static func makeGate(devices: [PolledDevice], audit: any AuditLog, commandsPerMinute: Int, logger: Logger) -> CommandGate {
         var drivers: [DeviceID: any SettingsDriver] = [:]
         for device in devices {
             if let driver = device.driver as? any SettingsDriver { drivers[device.device] = driver }

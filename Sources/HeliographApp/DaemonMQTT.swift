@@ -45,25 +45,22 @@ public struct DaemonMQTT: Sendable {
         client: MQTTClient,
         store: any SampleStore,
         devices: [DeviceConfiguration],
-        gate: CommandGate?,
+        gate: CommandGate,
         softwareVersion: String? = nil,
         logger: Logger
     ) throws -> DaemonMQTT {
         let topics = topics(mqtt)
-        if mqtt.commands && gate == nil {
-            logger.warning("mqtt.commands is on, but the store keeps no audit log; MQTT commands stay off")
-        }
-        let controllable = mqtt.commands ? gate?.allowList ?? [:] : [:]
+        let controllable = mqtt.commands ? gate.allowList : [:]
         var compatibility: CompatibilityTopics?
         if mqtt.compatibilityTopics, let device = mqtt.compatibilityDevice ?? devices.first?.id {
             compatibility = CompatibilityTopics(
                 root: "\(mqtt.discoveryPrefix)/inverter",
                 device: device,
-                modeSetting: CompatibilityTopics.modeSetting(in: gate?.allowList[device] ?? [])
+                modeSetting: CompatibilityTopics.modeSetting(in: gate.allowList[device] ?? [])
             )
         }
         var commands: MQTTCommands?
-        if let gate, mqtt.commands {
+        if mqtt.commands {
             commands = MQTTCommands(
                 publisher: client,
                 configuration: .init(topics: topics, settings: controllable, compatibility: compatibility),

@@ -9,7 +9,8 @@ import struct Foundation.TimeZone
 /// Names the concrete store for a configuration. Only the composition root does this.
 enum StoreFactory {
     struct Storage {
-        var store: any SampleStore
+        /// Every store keeps the audit log of setting changes beside the samples.
+        var store: any SampleStore & AuditLog
         /// The store's own service (maintenance, clean close), run before every other service.
         var service: (any Service)?
     }

@@ -1,5 +1,4 @@
 import Logging
-import ServiceLifecycle
 
 /// A device that is asked for readings on a schedule (PI30, Solarman, Modbus).
 ///
@@ -14,12 +13,6 @@ public protocol PolledDriver: Sendable {
 
     /// Asks the device once. Usually one sample; a gateway (a DTU with many inverters) may return several.
     func poll(logger: Logger) async throws -> [Sample]
-}
-
-/// A device that pushes readings by itself (MQTT sources, weather): a `Service` that hands each
-/// sample to `emit` while it runs.
-public protocol StreamingDriver: Service {
-    var device: DeviceID { get }
 }
 
 /// A driver that can change settings on its device. Only `CommandGate` calls it.

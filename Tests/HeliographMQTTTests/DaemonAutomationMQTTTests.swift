@@ -87,7 +87,7 @@ extension BrokerSuites {
                     #expect(retained.first?.retain == true && retained.first?.payload == "12.5")
 
                     // The decision is stored in the audit log with its reason.
-                    let audit = try #require(daemon.store as? any AuditLog)
+                    let audit: any AuditLog = daemon.store
                     try await eventually("the switching decision is stored") { try await !audit.entries(device: "heater", limit: 5).isEmpty }
                     let entry = try #require(try await audit.entries(device: "heater", limit: 5).first)
                     #expect(entry.actor == "rule:heater" && entry.result == "applied" && entry.message == "weather.temperature_c 12.5 < 15")

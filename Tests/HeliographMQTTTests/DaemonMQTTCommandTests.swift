@@ -100,7 +100,7 @@ extension BrokerSuites {
                 try await log.first(after: mark, "actual_mode after set_mode") { $0.topic == "homeassistant/inverter/actual_mode" && $0.payload == "utility" }
 
                 // Every attempt is audited as the MQTT caller.
-                let audit = try #require(daemon.store as? any AuditLog)
+                let audit: any AuditLog = daemon.store
                 let entries = try await audit.entries(device: "inverter", limit: 10)
                 #expect(entries.map(\.actor) == ["mqtt", "mqtt", "mqtt"])
                 #expect(entries.map(\.result) == ["applied", "rejected", "applied"])
