@@ -35,10 +35,16 @@ final class HeliographProcess: Sendable {
         }
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// - Parameter openFileLimit: runs the binary under `prlimit --nofile=N:N`, as a unit's `LimitNOFILE=N` would.
+    init(_ arguments: [String], environment: [String: String] = [:], openFileLimit: Int? = nil) throws {
         process = Process()
-        process.executableURL = try Self.executable
-        process.arguments = arguments
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--nofile=\(openFileLimit):\(openFileLimit)", "--", try Self.executable.path] + arguments
+        } else {
+            process.executableURL = try Self.executable
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
         process.environment = env
