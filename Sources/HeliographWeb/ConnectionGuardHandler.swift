@@ -43,6 +43,17 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
     }
 
+    /// Sent through the pipeline by `GuardedChildChannel` to close a connection chosen to make room.
+    struct CloseRequest {}
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is CloseRequest {
+            closeQuietly(context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
         headerTimer?.cancel()
         headerTimer = nil
@@ -107,19 +118,30 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         guard firstHeadBytes != nil, context.channel.isActive else { return }
         registry.countHeaderTimeout()
         logger.debug("closing a web connection that sent no request head in time", metadata: ["http.header_timeout": "\(limits.headerTimeout)"])
+        closeQuietly(context: context)
+    }
+
+    /// Closes the connection. Before its first request head the HTTP upgrade handler is still
+    /// waiting for one and would report a plain close as an error (one log line per connection, which
+    /// a flood turns into thousands); an end of input first makes it give up the way it does when a
+    /// client leaves.
+    private func closeQuietly(context: ChannelHandlerContext) {
+        if firstHeadBytes != nil {
+            firstHeadBytes = nil
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        }
         context.close(promise: nil)
     }
 
     private func reject(context: ChannelHandlerContext, reason: String, answer: String?) {
         registry.countRejected()
-        firstHeadBytes = nil
         headerTimer?.cancel()
         headerTimer = nil
         logger.debug("closing a web connection", metadata: ["reason": "\(reason)"])
         if let answer {
             context.writeAndFlush(wrapOutboundOut(.byteBuffer(ByteBuffer(string: answer))), promise: nil)
         }
-        context.close(promise: nil)
+        closeQuietly(context: context)
     }
 }
 

@@ -25,7 +25,8 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
             channel.close(promise: nil)
             return channel.eventLoop.makeFailedFuture(ConnectionRefused())
         case .admittedClosing(let victim):
-            victim.close(promise: nil)
+            // Its own guard closes it, on its event loop, the quiet way (see `closeQuietly`).
+            victim.pipeline.fireUserInboundEventTriggered(ConnectionGuardHandler.CloseRequest())
         case .admitted:
             break
         }

@@ -108,6 +108,8 @@ struct WebFloodTests {
         let limitLines = daemon.stderr.split(separator: "\n").filter { $0.contains("web connection limit reached") }
         #expect(limitLines.count == 1, "logged once per burst: \(limitLines)")
         #expect(!daemon.stderr.contains("Too many open files") && !daemon.stderr.contains("unable to open database"), "\(daemon.stderr.suffix(2_000))")
+        let errorLines = daemon.stderr.split(separator: "\n").filter { $0.contains("Z error ") }
+        #expect(errorLines.isEmpty, "no error lines, let alone one per closed socket: \(errorLines.prefix(5))")
 
         idle.removeAll()
         daemon.signal(SIGTERM)
