@@ -104,7 +104,8 @@ import Testing
                 slowest = max(slowest, ContinuousClock.now - started)
                 #expect(RawConnection.status(of: answer) == 200, "round \(round): \(answer.prefix(80))")
             }
-            #expect(slowest < .seconds(1), "slowest /health took \(slowest)")
+            // Without eviction a new connection waits for the 60 s header timeout; slack for a loaded 2-core CI machine.
+            #expect(slowest < .seconds(3), "slowest /health took \(slowest)")
             let statistics = fixture.server.connectionStatistics
             #expect(statistics.peak <= 32, "\(statistics)")
             #expect(statistics.evicted >= 200 - 32, "\(statistics)")
