@@ -157,7 +157,7 @@ let package = Package(
             name: "HeliographWeb",
             dependencies: [
                 "HeliographCore", "HeliographControl", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), logging, serviceLifecycle,
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             exclude: ["Resources/README.md"],

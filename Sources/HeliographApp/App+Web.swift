@@ -26,7 +26,9 @@ public enum WebFrontEnd {
                     port: http.port,
                     openReading: http.openReading,
                     sessionLifetime: .seconds(http.sessionHours * 3_600),
-                    credentials: Credentials(tokens: http.tokens, users: http.users)
+                    credentials: Credentials(tokens: http.tokens, users: http.users),
+                    limits: ConnectionLimits(maxConnections: http.maxConnections, idleTimeout: http.idleTimeout, headerTimeout: http.headerTimeout),
+                    allowedOrigins: http.allowedOrigins
                 ),
                 dependencies: WebDependencies(
                     store: parts.store,

@@ -64,6 +64,14 @@ public actor CommandGate {
             try await record(change, caller, dryRun: dryRun, result: "rejected", error.message, at: started)
             throw error
         }
+        if case .number(let number) = change.value, !number.isFinite {
+            // NaN and ±infinity are never a setting, and JSON (the audit log) cannot hold them: the
+            // refusal is audited with the value as text.
+            let error = HeliographError(.settingRejected, "\(change.setting) must be a finite number; got \(number)", device: change.device)
+            let asText = SettingChange(device: change.device, setting: change.setting, value: .choice("\(number)"))
+            try await record(asText, caller, dryRun: dryRun, result: "rejected", error.message, at: started)
+            throw error
+        }
         let normalised: SettingValue
         do {
             normalised = try check(change)

@@ -75,7 +75,7 @@ enum OpenAPIDocument {
                 Parameter(name: "device", schema: deviceSchema, description: "Only this device"),
                 Parameter(name: "limit", schema: ["type": "integer", "minimum": 1, "maximum": 10_000], description: "At most this many (default 100)"),
             ],
-            response: array(ref("AuditEntry"))
+            response: array(ref("AuditEntry")), secured: true, errors: ["400", "401"]
         ),
         Operation(
             method: "GET", path: "/api/v1/switches", summary: "Load switches: state, rule, and the newest switching decisions with their reasons", tag: "automation",
@@ -102,7 +102,7 @@ enum OpenAPIDocument {
             response: ref("Historical")
         ),
         Operation(method: "POST", path: "/api/command", summary: "Same as POST /api/v1/commands", tag: "compatibility", body: "Command", response: ref("CommandResult"), secured: true, errors: ["400", "401", "404", "422", "429", "502", "504"]),
-        Operation(method: "POST", path: "/api/refresh", summary: "Ask for an immediate poll round", tag: "compatibility", response: ref("Accepted"), successStatus: "200", errors: []),
+        Operation(method: "POST", path: "/api/refresh", summary: "Ask for an immediate poll round", tag: "compatibility", response: ref("Accepted"), successStatus: "200", secured: true, errors: ["401"]),
         Operation(method: "GET", path: "/api/house", summary: "House sensors and weather", tag: "compatibility", response: ref("House"), errors: []),
         Operation(method: "GET", path: "/api/inverters", summary: "PV inverters with their newest values", tag: "compatibility", response: array(ref("Inverter")), errors: []),
         Operation(method: "GET", path: "/api/inverters/{serial}", summary: "One inverter", tag: "compatibility", parameters: [serial], response: ref("Inverter"), errors: ["404"]),
@@ -164,7 +164,9 @@ enum OpenAPIDocument {
                 "description": """
                     Monitoring and safe control of home solar inverters and batteries. Reading is open on the LAN unless \
                     the server is configured otherwise; every setting change needs a token (Authorization: Bearer) or a \
-                    session from /api/v1/login. Live samples: WebSocket at /api/v1/live (messages `hello`, then `sample`).
+                    session from /api/v1/login, and so do the audit log and /api/refresh. A token in the query string \
+                    (`?token=`) is accepted on GET only (browsers cannot set headers on a WebSocket). Live samples: \
+                    WebSocket at /api/v1/live (messages `hello`, then `sample`); a browser page from another origin is refused.
                     """,
             ],
             "paths": paths,
@@ -297,8 +299,13 @@ enum OpenAPIDocument {
                 [
                     "uptimeSeconds": number, "requests": integer, "liveClients": integer, "devices": integer, "series": integer, "points": integer,
                     "bytesOnDisk": integer, "oldest": time, "newest": time, "pollers": array(ref("PollerStats")), "sinks": array(ref("SinkStats")),
+                    "connections": ref("ConnectionStats"),
                 ],
-                required: ["uptimeSeconds", "requests", "liveClients", "devices", "series", "points", "bytesOnDisk", "pollers", "sinks"]
+                required: ["uptimeSeconds", "requests", "liveClients", "devices", "series", "points", "bytesOnDisk", "pollers", "sinks", "connections"]
+            ),
+            "ConnectionStats": object(
+                ["open": integer, "peak": integer, "limit": integer, "evicted": integer, "refused": integer, "headerTimeouts": integer, "rejected": integer],
+                required: ["open", "peak", "limit", "evicted", "refused", "headerTimeouts", "rejected"]
             ),
             "PollerStats": object(
                 [

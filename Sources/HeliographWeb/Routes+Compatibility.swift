@@ -84,7 +84,9 @@ extension WebAPI {
             let command = try await request.decode(as: CommandRequest.self, context: context)
             return Self.json(try await self.submit(command, caller: caller))
         }
-        router.post("/api/refresh") { _, _ -> Response in
+        router.post("/api/refresh") { _, context -> Response in
+            // Polling out of schedule loads the devices' links: the same credentials as a command.
+            _ = try context.requireCaller(for: "asking for a poll")
             guard let refresh = self.dependencies.refresh else {
                 return Self.json(AcceptedResource(status: "ignored", message: "this server polls on its own schedule only"))
             }

@@ -22,7 +22,9 @@ extension WebAPI {
             let command = try await request.decode(as: CommandRequest.self, context: context)
             return Self.json(try await self.submit(command, caller: caller))
         }
-        router.get("/api/v1/audit") { request, _ in
+        router.get("/api/v1/audit") { request, context in
+            // Who changed what is for the people allowed to change things, even with open reading.
+            _ = try context.requireCaller(for: "reading the audit log")
             let query = QueryParameters(request)
             let limit = try query.int("limit", default: 100, range: 1...10_000)
             let device = try query.string("device").map { text throws(HeliographError) in try QueryParameters.validDevice(text) }

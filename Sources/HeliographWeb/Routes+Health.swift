@@ -31,6 +31,8 @@ struct StatsResource: ResponseEncodable {
     /// Poll record of every configured device.
     var pollers: [DeviceStatistics]
     var sinks: [SinkStatistics]
+    /// The web server's connections: open, limit, and what the connection guard closed.
+    var connections: ConnectionStatistics
 }
 
 /// Probes and counters: `/health` (liveness, always 200 while the server answers, with the state of
@@ -94,7 +96,8 @@ extension WebAPI {
             oldest: statistics.oldest,
             newest: statistics.newest,
             pollers: dependencies.status?.devices() ?? [],
-            sinks: dependencies.status?.sinks() ?? []
+            sinks: dependencies.status?.sinks() ?? [],
+            connections: connections.statistics
         )
     }
 }

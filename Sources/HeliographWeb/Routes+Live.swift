@@ -19,8 +19,15 @@ extension WebAPI {
     static let livePath = "/api/v1/live"
 
     func addLiveRoutes(to router: Router<WebRequestContext>) {
-        router.ws(RouterPath(Self.livePath)) { _, _ in
-            .upgrade([:])
+        router.ws(RouterPath(Self.livePath)) { request, context in
+            // A page from another site must not read the feed with the visitor's session: browsers
+            // always send Origin on a WebSocket, so a foreign one is refused. No Origin, or one that no
+            // browser page can have (`ws://…`, which WebSocket libraries send), is not a browser.
+            if let origin = request.headers[.origin], !self.acceptsOrigin(origin, host: request.head.authority) {
+                context.logger.info("live WebSocket refused: foreign origin", metadata: ["http.origin": "\(origin.prefix(200))"])
+                throw HTTPError(.forbidden, message: "WebSocket connections from \(origin.prefix(200)) are not allowed; add the origin to http.allowed_origins")
+            }
+            return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             self.liveClients.add(1, ordering: .relaxed)
             defer { self.liveClients.subtract(1, ordering: .relaxed) }
@@ -54,5 +61,18 @@ extension WebAPI {
             }
             context.logger.debug("live client left")
         }
+    }
+}
+
+extension WebAPI {
+    /// Same origin (the `Origin` names the host and port the request was sent to) or listed in
+    /// `http.allowed_origins`; compared without case, as browsers normalise both.
+    func acceptsOrigin(_ origin: String, host: String?) -> Bool {
+        let origin = origin.lowercased()
+        // A browser page's origin is http(s)://host[:port], or "null" for sandboxed and file pages.
+        guard origin == "null" || origin.hasPrefix("http://") || origin.hasPrefix("https://") else { return true }
+        if configuration.allowedOrigins.contains(where: { $0.lowercased() == origin }) { return true }
+        guard let host = host?.lowercased(), !host.isEmpty else { return false }
+        return origin == "http://\(host)" || origin == "https://\(host)"
     }
 }

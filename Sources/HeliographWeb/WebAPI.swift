@@ -16,12 +16,15 @@ final class WebAPI: Sendable {
     let started = Date()
     let requests = Atomic<Int>(0)
     let liveClients = Atomic<Int>(0)
+    /// Every open connection, held under `configuration.limits.maxConnections`.
+    let connections: ConnectionRegistry
     /// Login attempts per user name, so a password cannot be guessed at bcrypt speed.
     let loginLimiter = Mutex(RateLimiter(limit: .init(burst: 5, interval: 12)))
 
-    init(configuration: WebConfiguration, dependencies: WebDependencies) throws(HeliographError) {
+    init(configuration: WebConfiguration, dependencies: WebDependencies, logger: Logger = Logger(label: "heliograph.web")) throws(HeliographError) {
         self.configuration = configuration
         self.dependencies = dependencies
+        self.connections = ConnectionRegistry(limit: configuration.limits.maxConnections, logger: logger)
         do {
             self.authenticator = try Authenticator(credentials: configuration.credentials)
         } catch {
@@ -32,9 +35,11 @@ final class WebAPI: Sendable {
 
     var store: any SampleStore { dependencies.store }
 
-    /// Builds the router: error middleware first so it wraps everything, then caller resolution, then routes.
+    /// Builds the router: security headers outermost so every answer carries them, then the error
+    /// middleware so it wraps everything else, then caller resolution, then routes.
     func makeRouter() -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: CountingMiddleware(requests: self))
         router.add(middleware: CallerMiddleware(authenticator: authenticator, sessions: sessions, openReading: configuration.openReading))

@@ -4,7 +4,8 @@ import HeliographControl
 ///
 /// Config keys (under `http`): `host` (String, default `0.0.0.0`: the LAN), `port` (Int, default 8080;
 /// 0 picks a free port), `open_reading` (Bool, default true: pages and read-only API need no login),
-/// `session_hours` (Int, default 12), `auth.tokens` (name → secret), `auth.users` (name → bcrypt hash).
+/// `session_hours` (Int, default 12), `auth.tokens` (name → secret), `auth.users` (name → bcrypt hash),
+/// `max_connections`, `idle_timeout`, `header_timeout` (see `ConnectionLimits`), `allowed_origins`.
 public struct WebConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -14,6 +15,11 @@ public struct WebConfiguration: Sendable {
     public var credentials: Credentials
     /// How often the page polls `/api/v1/latest` when its WebSocket is down.
     public var fallbackPollSeconds: Int
+    /// Connection count and timeouts that keep idle or slow clients from starving the daemon.
+    public var limits: ConnectionLimits
+    /// Origins (`https://ha.example.net`) besides the server's own whose pages may open the live
+    /// WebSocket; a browser sends `Origin`, and a foreign one is refused.
+    public var allowedOrigins: [String]
 
     public init(
         host: String = "0.0.0.0",
@@ -21,7 +27,9 @@ public struct WebConfiguration: Sendable {
         openReading: Bool = true,
         sessionLifetime: Duration = .seconds(12 * 3_600),
         credentials: Credentials = Credentials(),
-        fallbackPollSeconds: Int = 5
+        fallbackPollSeconds: Int = 5,
+        limits: ConnectionLimits = ConnectionLimits(),
+        allowedOrigins: [String] = []
     ) {
         self.host = host
         self.port = port
@@ -29,5 +37,7 @@ public struct WebConfiguration: Sendable {
         self.sessionLifetime = sessionLifetime
         self.credentials = credentials
         self.fallbackPollSeconds = fallbackPollSeconds
+        self.limits = limits
+        self.allowedOrigins = allowedOrigins
     }
 }

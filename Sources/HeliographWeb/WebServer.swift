@@ -1,8 +1,16 @@
 import HeliographCore
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The web dashboard, REST API and live WebSocket as one `Service`.
 public struct WebServer: Service {
@@ -17,7 +25,7 @@ public struct WebServer: Service {
         logger: Logger = Logger(label: "heliograph.web"),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws(HeliographError) {
-        self.api = try WebAPI(configuration: configuration, dependencies: dependencies)
+        self.api = try WebAPI(configuration: configuration, dependencies: dependencies, logger: logger)
         self.logger = logger
         self.onServerRunning = onServerRunning
     }
@@ -29,7 +37,7 @@ public struct WebServer: Service {
         let logger = logger
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            server: Self.guardedServer(webSocketRouter: router, limits: api.configuration.limits, registry: api.connections),
             configuration: .init(address: .hostname(api.configuration.host, port: api.configuration.port), serverName: "heliograph"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -40,12 +48,52 @@ public struct WebServer: Service {
         )
     }
 
+    /// HTTP/1 with WebSocket upgrade, each connection counted and guarded (`GuardedChildChannel`);
+    /// keep-alive connections close after the idle timeout and request heads are size-limited.
+    static func guardedServer(webSocketRouter: Router<WebRequestContext>, limits: ConnectionLimits, registry: ConnectionRegistry) -> HTTPServerBuilder {
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let headLimit = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes)
+        let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout), httpDecoderConfiguration: headLimit)
+        return HTTPServerBuilder { responder in
+            GuardedChildChannel(
+                inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: .init(http1: http1)),
+                limits: limits,
+                registry: registry
+            )
+        }
+    }
+
     /// Every route the router serves, as `METHOD /path` (for the OpenAPI consistency test).
     public func routeList() -> [String] {
         api.makeRouter().routes.map { "\($0.method) \($0.path)" }
     }
 
+    /// Counts of the connection guard, for tests and `/stats`.
+    public var connectionStatistics: ConnectionStatistics { api.connections.statistics }
+
+    /// Serves until shutdown. A failure to listen (the port in use, an address this machine does
+    /// not have) is reported as one `HeliographError` naming `http.host`/`http.port`, not NIO's text.
     public func run() async throws {
-        try await makeApplication().run()
+        do {
+            try await makeApplication().run()
+        } catch let error as IOError {
+            throw Self.listenError(error, host: api.configuration.host, port: api.configuration.port)
+        } catch let error as SocketAddressError {
+            throw HeliographError(.invalidConfiguration, "cannot listen on \(api.configuration.host):\(api.configuration.port): \(error); check http.host", device: "http")
+        }
+    }
+
+    static func listenError(_ error: IOError, host: String, port: Int) -> HeliographError {
+        let address = "\(host):\(port)"
+        switch error.errnoCode {
+        case EADDRINUSE:
+            return HeliographError(.connectionFailed, "cannot listen on \(address): the port is already in use (another heliograph, or another program); stop it or change http.port", device: "http")
+        case EADDRNOTAVAIL:
+            return HeliographError(.connectionFailed, "cannot listen on \(address): this machine has no such address; check http.host", device: "http")
+        case EACCES:
+            return HeliographError(.connectionFailed, "cannot listen on \(address): permission denied (ports below 1024 need privileges); change http.port", device: "http")
+        default:
+            return HeliographError(.connectionFailed, "cannot listen on \(address): \(error.description)", device: "http")
+        }
     }
 }

@@ -46,4 +46,42 @@ import Testing
         #expect(keys.contains("http.colour"))
         #expect(problems.first { $0.key == "http.users.admin" }?.message.contains("bcrypt") == true)
     }
+
+    @Test func connectionLimitsAndOriginsAreReadAndChecked() throws {
+        let (configuration, problems) = HeliographConfiguration.parse(yaml: """
+            http:
+              host: "::1"
+              max_connections: 100
+              idle_timeout: 30s
+              header_timeout: 500ms
+              allowed_origins:
+                - https://ha.example.net/
+                - http://192.168.1.9:8123
+            """)
+        #expect(problems.isEmpty, "\(problems)")
+        let http = try #require(configuration?.http)
+        #expect(http.host == "::1")
+        #expect(http.maxConnections == 100)
+        #expect(http.idleTimeout == .seconds(30))
+        #expect(http.headerTimeout == .milliseconds(500))
+        #expect(http.allowedOrigins == ["https://ha.example.net", "http://192.168.1.9:8123"])
+        let defaults = HTTPConfiguration()
+        #expect(defaults.maxConnections == 512 && defaults.idleTimeout == .seconds(60) && defaults.headerTimeout == .seconds(10))
+
+        let (_, bad) = HeliographConfiguration.parse(yaml: """
+            http:
+              host: 10.0.0.256
+              max_connections: 0
+              idle_timeout: forever
+              allowed_origins: [ha.example.net]
+            """)
+        #expect(bad.map(\.key).sorted() == ["http.allowed_origins", "http.host", "http.idle_timeout", "http.max_connections"], "\(bad)")
+        #expect(bad.first { $0.key == "http.host" }?.line == 2)
+        for host in ["0.0.0.0", "127.0.0.1", "localhost", "pi.local", "fe80::1", "inverter-pi"] {
+            #expect(HeliographConfiguration.parse(yaml: "http:\n  host: \(host)\n").problems.isEmpty, "\(host)")
+        }
+        for host in ["my server", "300.1.1.1", "-pi", "http://pi", "pi_1"] {
+            #expect(!HeliographConfiguration.parse(yaml: "http:\n  host: \"\(host)\"\n").problems.isEmpty, "\(host)")
+        }
+    }
 }

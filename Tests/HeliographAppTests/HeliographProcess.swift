@@ -26,8 +26,13 @@ final class HeliographProcess: Sendable {
         }
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process = try ChildProcess(try Self.executable.path, arguments, environment: environment)
+    /// - Parameter openFileLimit: runs the binary under `prlimit --nofile=N:N`, as a unit's `LimitNOFILE=N` would.
+    init(_ arguments: [String], environment: [String: String] = [:], openFileLimit: Int? = nil) throws {
+        if let openFileLimit {
+            process = try ChildProcess("/usr/bin/prlimit", ["--nofile=\(openFileLimit):\(openFileLimit)", "--", try Self.executable.path] + arguments, environment: environment)
+        } else {
+            process = try ChildProcess(try Self.executable.path, arguments, environment: environment)
+        }
     }
 
     var stdout: String { process.stdout }

@@ -88,7 +88,8 @@ import Testing
     func badQueriesAreJSON400s(_ uri: String) async throws {
         let fixture = try await WebFixture()
         try await fixture.server.makeApplication().test(.router) { client in
-            let answer = try await client.json(uri)
+            // With a token, so the audit log's own check (a signed-in caller) is passed and the query is what fails.
+            let answer = try await client.json(uri, headers: bearer)
             #expect(answer.status == .badRequest, "\(uri): \(answer.text)")
             let error = try #require((answer.json as? [String: [String: Any]])?["error"])
             #expect(error["status"] as? Int == 400)
@@ -140,7 +141,7 @@ import Testing
             #expect(try await client.json("/ready").status == .ok)
             let stats = try #require(try await client.json("/stats").json as? [String: Any])
             #expect(stats["devices"] as? Int == 2)
-            #expect(try await client.json("/api/refresh", method: .post).status == .ok)
+            #expect(try await client.json("/api/refresh", method: .post, headers: bearer).status == .ok)
         }
     }
 
@@ -151,7 +152,9 @@ import Testing
             return 2
         })
         try await fixture.server.makeApplication().test(.router) { client in
-            let answer = try await client.json("/api/refresh", method: .post)
+            // Polling out of schedule takes the same credentials as a command.
+            #expect(try await client.json("/api/refresh", method: .post).status == .unauthorized)
+            let answer = try await client.json("/api/refresh", method: .post, headers: bearer)
             #expect(answer.status == .ok)
             let body = try #require(answer.json as? [String: Any])
             #expect(body["status"] as? String == "accepted")
@@ -160,7 +163,7 @@ import Testing
         #expect(requests.withLock { $0 } == 1)
         // Without a poller behind it the endpoint says so rather than pretending.
         try await WebFixture().server.makeApplication().test(.router) { client in
-            let body = try #require(try await client.json("/api/refresh", method: .post).json as? [String: Any])
+            let body = try #require(try await client.json("/api/refresh", method: .post, headers: bearer).json as? [String: Any])
             #expect(body["status"] as? String == "ignored")
         }
     }

@@ -30,7 +30,7 @@ import Testing
             #expect(result["result"] as? String == "applied")
             #expect(result["readBack"] as? String == "60")
             #expect(fixture.driver.applied == [SettingChange(device: "inv1", setting: "max_charge_current", value: .number(60))])
-            let audit = try #require(try await client.json("/api/v1/audit").json as? [[String: Any]])
+            let audit = try #require(try await client.json("/api/v1/audit", headers: bearer).json as? [[String: Any]])
             #expect(audit.first?["actor"] as? String == "token:ci")
             #expect(audit.first?["result"] as? String == "applied")
         }
@@ -52,7 +52,7 @@ import Testing
             let timeout = try await client.json("/api/v1/commands", method: .post, headers: bearer, body: #"{"device": "inv1", "setting": "buzzer", "value": "on"}"#)
             #expect(timeout.status == .gatewayTimeout)
             #expect(fixture.driver.applied == [SettingChange(device: "inv1", setting: "buzzer", value: .toggle(true))])
-            let audit = try #require(try await client.json("/api/v1/audit?device=inv1&limit=10").json as? [[String: Any]])
+            let audit = try #require(try await client.json("/api/v1/audit?device=inv1&limit=10", headers: bearer).json as? [[String: Any]])
             #expect(audit.map { $0["result"] as? String } == ["failed", "dry-run", "rejected", "rejected"])
         }
     }

@@ -52,7 +52,7 @@ import Testing
                 "/api/v1/commands", method: .post, headers: bearer, body: #"{"device": "inv1", "setting": "buzzer", "value": true}"#
             )
             #expect(command.status == .ok)
-            let audit = try #require(try await client.json("/api/v1/audit?device=inv1").json as? [[String: Any]])
+            let audit = try #require(try await client.json("/api/v1/audit?device=inv1", headers: bearer).json as? [[String: Any]])
             #expect(audit.map { $0["result"] as? String } == ["applied"])
             #expect(audit.first?["actor"] as? String == "token:ci")
         }

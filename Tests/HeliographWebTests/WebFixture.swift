@@ -3,6 +3,7 @@ import HeliographControl
 import HeliographCore
 import HeliographTesting
 import HeliographWeb
+import Logging
 
 import Hummingbird
 import HummingbirdTesting
@@ -21,7 +22,14 @@ struct WebFixture {
     let driver = RecordingSettingsDriver()
     let server: WebServer
 
-    init(openReading: Bool = true, port: Int = 0, refresh: (@Sendable () async -> Int)? = nil) async throws {
+    init(
+        openReading: Bool = true,
+        port: Int = 0,
+        refresh: (@Sendable () async -> Int)? = nil,
+        limits: ConnectionLimits = ConnectionLimits(),
+        allowedOrigins: [String] = [],
+        logger: Logger = Logger(label: "heliograph.web")
+    ) async throws {
         let inverter = DeviceDescriptor(
             kind: "pi30", id: "inv1", name: "Garage inverter", manufacturer: "Voltronic", model: "Axpert", serial: "9231",
             fields: [CommonFields.pvPower, CommonFields.batterySOC, CommonFields.batteryPower, CommonFields.gridPower, CommonFields.loadPower,
@@ -47,9 +55,11 @@ struct WebFixture {
         server = try WebServer(
             configuration: WebConfiguration(
                 host: "127.0.0.1", port: port, openReading: openReading,
-                credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": Self.passwordHash])
+                credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": Self.passwordHash]),
+                limits: limits, allowedOrigins: allowedOrigins
             ),
-            dependencies: WebDependencies(store: store, feed: feed, gate: gate, audit: audit, refresh: refresh)
+            dependencies: WebDependencies(store: store, feed: feed, gate: gate, audit: audit, refresh: refresh),
+            logger: logger
         )
     }
 }

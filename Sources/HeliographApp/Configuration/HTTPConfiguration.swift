@@ -15,6 +15,11 @@ import HeliographControl
 ///     home-assistant: change-me-to-a-long-random-string
 ///   users:                 # bcrypt hashes, never passwords (htpasswd -nbBC 12 NAME PASSWORD)
 ///     admin: $2b$12$…
+///   max_connections: 512   # sockets held at once; at the limit the least recently active idle one makes room
+///   idle_timeout: 60s      # a kept-alive connection with no request is closed after this
+///   header_timeout: 10s    # a new connection must send its request head within this
+///   allowed_origins:       # other sites whose pages may open the live WebSocket (own origin always may)
+///     - https://ha.example.net
 /// ```
 public struct HTTPConfiguration: Sendable, Hashable {
     public var enabled: Bool
@@ -25,6 +30,10 @@ public struct HTTPConfiguration: Sendable, Hashable {
     public var commandsPerMinute: Int
     public var tokens: [String: String]
     public var users: [String: String]
+    public var maxConnections: Int
+    public var idleTimeout: Duration
+    public var headerTimeout: Duration
+    public var allowedOrigins: [String]
 
     public init(
         enabled: Bool = true,
@@ -34,7 +43,11 @@ public struct HTTPConfiguration: Sendable, Hashable {
         sessionHours: Int = 12,
         commandsPerMinute: Int = 10,
         tokens: [String: String] = [:],
-        users: [String: String] = [:]
+        users: [String: String] = [:],
+        maxConnections: Int = 512,
+        idleTimeout: Duration = .seconds(60),
+        headerTimeout: Duration = .seconds(10),
+        allowedOrigins: [String] = []
     ) {
         self.enabled = enabled
         self.host = host
@@ -44,19 +57,43 @@ public struct HTTPConfiguration: Sendable, Hashable {
         self.commandsPerMinute = commandsPerMinute
         self.tokens = tokens
         self.users = users
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.headerTimeout = headerTimeout
+        self.allowedOrigins = allowedOrigins
     }
 
-    static let keys = ["enabled", "host", "port", "open_reading", "session_hours", "commands_per_minute", "tokens", "users"]
+    static let keys = [
+        "enabled", "host", "port", "open_reading", "session_hours", "commands_per_minute", "tokens", "users", "max_connections", "idle_timeout",
+        "header_timeout", "allowed_origins",
+    ]
 
     /// Reads the section, reporting each bad key as a problem.
     static func parse(_ section: ConfigurationSection) -> HTTPConfiguration {
         var http = HTTPConfiguration()
         http.enabled = section.bool("enabled") ?? http.enabled
-        http.host = section.string("host") ?? http.host
+        if let host = section.string("host") {
+            if let reason = ListenAddress.problem(with: host) {
+                section.problem("host", reason)
+            } else {
+                http.host = host
+            }
+        }
         http.port = section.int("port", in: 0...65_535) ?? http.port
         http.openReading = section.bool("open_reading") ?? http.openReading
         http.sessionHours = section.int("session_hours", in: 1...8_760) ?? http.sessionHours
         http.commandsPerMinute = section.int("commands_per_minute", in: 1...600) ?? http.commandsPerMinute
+        http.maxConnections = section.int("max_connections", in: 8...100_000) ?? http.maxConnections
+        http.idleTimeout = section.duration("idle_timeout", in: .seconds(1) ... .seconds(3_600)) ?? http.idleTimeout
+        http.headerTimeout = section.duration("header_timeout", in: .milliseconds(100) ... .seconds(600)) ?? http.headerTimeout
+        for origin in section.stringList("allowed_origins") ?? [] {
+            let trimmed = origin.hasSuffix("/") ? String(origin.dropLast()) : origin
+            if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") {
+                http.allowedOrigins.append(trimmed)
+            } else {
+                section.problem("allowed_origins", "an origin is a scheme and host like https://ha.example.net; got '\(origin)'")
+            }
+        }
         let tokens = section.section("tokens")
         // `name: token` or `name_file: path` (see `ConfigurationSection.secret`).
         var tokenNames: [String] = []

@@ -366,7 +366,8 @@
     view.innerHTML = '<section class="card"><h2>Access</h2>' + login + '</section>' +
       settings.map((d) => '<section class="card"><h2>' + esc(d.device) + '</h2>' + d.settings.map((x) => settingForm(d.device, x)).join('') + '</section>').join('') +
       (settings.length ? '' : '<p class="muted">No controllable device.</p>') +
-      '<section class="card"><h2>Audit log</h2><div id="audit"></div></section>';
+      // The audit log names who changed what, so the server shows it to signed-in callers only.
+      '<section class="card"><h2>Audit log</h2>' + (s.authenticated ? '<div id="audit"></div>' : '<p class="muted">Sign in to see who changed what.</p>') + '</section>';
     const loginForm = $('#login');
     if (loginForm) loginForm.addEventListener('submit', async (e) => {
       e.preventDefault();

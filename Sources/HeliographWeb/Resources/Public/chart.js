@@ -206,10 +206,12 @@
         for (const p of s.points) if (!best || Math.abs(p[0] - t) < Math.abs(best[0] - t)) best = p;
         if (!best) continue;
         at = at == null ? best[0] : at;
-        lines.push('<span style="color:' + (s.color || '#f5b50a') + '">■</span> ' + escapeHTML(s.label) + ': ' + formatValue(best[1]) + ' ' + escapeHTML(s.unit || ''));
+        // The swatch colour is set through the DOM below: the Content-Security-Policy refuses inline style attributes.
+        lines.push('<span class="swatch" data-color="' + escapeHTML(s.color || '#f5b50a') + '">■</span> ' + escapeHTML(s.label) + ': ' + formatValue(best[1]) + ' ' + escapeHTML(s.unit || ''));
       }
       if (!lines.length) return hide();
       tip.innerHTML = '<strong>' + new Date(at).toLocaleString() + '</strong><br>' + lines.join('<br>');
+      for (const swatch of tip.querySelectorAll('.swatch')) swatch.style.color = swatch.dataset.color;
       tip.hidden = false;
       tip.style.left = Math.min(event.clientX - rect.left + canvas.offsetLeft + 12, canvas.offsetLeft + rect.width - 220) + 'px';
       tip.style.top = (event.clientY - rect.top + canvas.offsetTop + 12) + 'px';

@@ -1,0 +1,48 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// Wraps the server's child channel (HTTP/1 with WebSocket upgrade) so that every accepted
+/// connection is counted against `max_connections` and gets a `ConnectionGuardHandler` in front.
+///
+/// Hummingbird's own connection limit (`MaximumAvailableConnections`) stops accepting at the limit,
+/// which leaves new clients, `/health` probes included, waiting behind idle sockets; this closes the
+/// least recently active idle connection instead, so new requests keep being served.
+struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Inner.Value
+
+    let inner: Inner
+    let limits: ConnectionLimits
+    let registry: ConnectionRegistry
+
+    /// Thrown into the server's accept path for a connection refused at the limit.
+    struct ConnectionRefused: Error {}
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let activity = ConnectionActivity()
+        switch registry.admit(channel, activity: activity) {
+        case .refused:
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ConnectionRefused())
+        case .admittedClosing(let victim):
+            // Its own guard closes it, on its event loop, the quiet way (see `closeQuietly`).
+            victim.pipeline.fireUserInboundEventTriggered(ConnectionGuardHandler.CloseRequest())
+        case .admitted:
+            break
+        }
+        let registry = self.registry
+        channel.closeFuture.whenComplete { _ in registry.remove(channel) }
+        do {
+            let handler = ConnectionGuardHandler(limits: limits, activity: activity, registry: registry, logger: logger)
+            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+        } catch {
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return inner.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}
