@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import HeliographCore
 import Logging
@@ -7,14 +8,20 @@ extension SQLiteStore {
     /// damaged, so the daemon stops before it writes into a broken b-tree (which spreads the damage).
     ///
     /// quick_check reads every page once (the full `integrity_check` also cross-checks indexes and
-    /// takes several times longer); the time it took is logged with the open.
-    static func checkIntegrity(of database: any DatabaseWriter, path: String, logger: Logger) throws {
+    /// takes several times longer). It runs on a connection of its own that writes nothing; a file
+    /// that does not exist yet has nothing to check.
+    static func checkIntegrity(path: String, logger: Logger) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
         let clock = ContinuousClock()
         let started = clock.now
         let findings: [String]
         do {
+            var configuration = GRDB.Configuration()
+            configuration.busyMode = .timeout(10)
+            let connection = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? connection.close() }
             // At most 10 findings: enough to say what is wrong, bounded on a badly broken file.
-            findings = try database.read { try String.fetchAll($0, sql: "PRAGMA quick_check(10)") }
+            findings = try connection.read { try String.fetchAll($0, sql: "PRAGMA quick_check(10)") }
         } catch let error where isDamage(error) {
             throw damaged(path: path, findings: [describe(error)])
         }

@@ -46,8 +46,9 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
             case .file(let path):
                 let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                // Before the pool: opening one writes (GRDB creates and drops a table to start the WAL).
+                if configuration.checkIntegrityOnOpen { try Self.checkIntegrity(path: path, logger: logger) }
                 database = try Self.openPool(path: path, configuration: grdb)
-                if configuration.checkIntegrityOnOpen { try Self.checkIntegrity(of: database, path: path, logger: logger) }
             }
             do {
                 try Self.migrator.migrate(database)

@@ -35,9 +35,14 @@ struct SQLiteStoreIntegrityTests {
         #expect(try await healthy.latest(device: "inv")?.values.count == 20)
         try healthy.close()
 
-        let (pageSize, pages, free) = try await DatabaseQueue(path: path).read { db in
-            (try Int.fetchOne(db, sql: "PRAGMA page_size")!, try Int.fetchOne(db, sql: "PRAGMA page_count")!, try Int.fetchOne(db, sql: "PRAGMA freelist_count")!)
+        // VACUUM packs the file, so the page about to be damaged is one in use (a free one is never read).
+        let queue = try DatabaseQueue(path: path)
+        let (pageSize, pages, free) = try await queue.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM")
+            try db.checkpoint(.truncate)
+            return (try Int.fetchOne(db, sql: "PRAGMA page_size")!, try Int.fetchOne(db, sql: "PRAGMA page_count")!, try Int.fetchOne(db, sql: "PRAGMA freelist_count")!)
         }
+        try queue.close()
         try #require(pages >= 50 && free == 0, "a file with pages in use throughout: \(pages) pages, \(free) free")
         let handle = try #require(FileHandle(forWritingAtPath: path))
         var random = SplitMix64(seed: 99)
