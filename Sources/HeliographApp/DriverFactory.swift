@@ -82,7 +82,9 @@ enum DriverFactory {
         return MQTTSourceDriver(
             descriptor: descriptor,
             subscriber: subscriber,
-            configuration: .init(filters: mapping.subscriptions, staleAfter: options.staleAfter),
+            configuration: .init(
+                filters: mapping.subscriptions, staleAfter: options.staleAfter,
+                maximumFieldsPerMessage: options.maximumFieldsPerMessage, maximumSeries: options.maximumSeries),
             logger: logger
         ) { topic, payload in try mapping.decode(topic: topic, payload: payload) }
     }

@@ -12,6 +12,8 @@ import struct Foundation.Date
 /// Under journald (`journald: true`) the timestamp is left out (the journal stamps each line) and
 /// the line starts with the syslog priority `<N>`, which journald turns into the entry's level.
 /// Every secret value is replaced by `<redacted>` wherever it appears, message or metadata.
+/// Control characters (C0, DEL, C1) never reach the output raw, in any format: text read from the
+/// network (an MQTT topic or payload in an error) cannot start a fake line or drive the terminal.
 public struct LogLineFormatter: Sendable {
     public var format: HeliographConfiguration.Logging.Format
     public var journald: Bool
@@ -34,6 +36,7 @@ public struct LogLineFormatter: Sendable {
         let prefix = journald ? "<\(Self.syslogPriority(level))>" : ""
         switch format {
         case .text:
+            let message = Self.escapingControls(message)
             var line = journald ? "\(prefix)\(label): \(message)" : "\(time) \(level.rawValue) \(label): \(message)"
             for field in fields { line += " \(field.key)=\(Self.logfmtValue(field.value))" }
             return line
@@ -72,26 +75,48 @@ public struct LogLineFormatter: Sendable {
 
     /// Keys are written bare; characters logfmt cannot hold become `_`.
     static func logfmtKey(_ key: String) -> String {
-        let cleaned = String(key.map { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline ? "_" : $0 })
+        let cleaned = String(key.unicodeScalars.map { $0 == " " || $0 == "=" || $0 == "\"" || isControl($0) ? "_" : Character($0) })
         return cleaned.isEmpty ? "_" : cleaned
     }
 
-    /// Bare when safe, else double-quoted with `\"`, `\\` and `\n` escaped.
+    /// Bare when safe, else double-quoted with `\"`, `\\`, `\n` and other control characters escaped.
     static func logfmtValue(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.isNewline || $0 == "\t" }
+        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || isControl($0) }
         guard needsQuotes else { return value }
         var quoted = "\""
-        for character in value {
-            switch character {
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "\"": quoted += "\\\""
             case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\r": quoted += "\\r"
-            case "\t": quoted += "\\t"
-            default: quoted.append(character)
+            default: appendEscapingControl(scalar, to: &quoted)
             }
         }
         return quoted + "\""
+    }
+
+    /// `text` with every control character written as an escape (`\n`, `\u001b`); the rest as is.
+    static func escapingControls(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var escaped = ""
+        for scalar in text.unicodeScalars { appendEscapingControl(scalar, to: &escaped) }
+        return escaped
+    }
+
+    /// C0 controls, DEL and C1 controls (U+0080...U+009F, which some terminals obey too).
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    private static func appendEscapingControl(_ scalar: Unicode.Scalar, to output: inout String) {
+        switch scalar {
+        case "\n": output += "\\n"
+        case "\r": output += "\\r"
+        case "\t": output += "\\t"
+        case _ where isControl(scalar):
+            let hex = String(scalar.value, radix: 16)
+            output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: output.unicodeScalars.append(scalar)
+        }
     }
 
     static func jsonString(_ value: String) -> String {
@@ -100,13 +125,7 @@ public struct LogLineFormatter: Sendable {
             switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
+            default: appendEscapingControl(scalar, to: &result)
             }
         }
         return result + "\""

@@ -23,8 +23,14 @@ struct PipelineStatus: DaemonStatusProvider {
     var firstPollsDone: Bool { poller.status.allSatisfy { $0.polls > 0 } }
 
     func devices() -> [DeviceStatistics] {
-        poller.status.map { status in
-            DeviceStatistics(
+        let drivers = Dictionary(poller.devices.map { ($0.device, $0.driver) }, uniquingKeysWith: { first, _ in first })
+        return poller.status.map { status in
+            // The validator's rejections, plus what a driver dropped itself (an MQTT source's caps).
+            var discarded = Dictionary(uniqueKeysWithValues: status.discarded.map { ($0.key.rawValue, $0.value) })
+            if let counting = drivers[status.device] as? any DiscardCountingDriver {
+                discarded.merge(counting.discardedValues, uniquingKeysWith: +)
+            }
+            return DeviceStatistics(
                 device: status.device.rawValue,
                 availability: status.availability.rawValue,
                 lastPoll: status.lastAttempt,
@@ -32,7 +38,7 @@ struct PipelineStatus: DaemonStatusProvider {
                 polls: status.polls,
                 errors: status.failures,
                 consecutiveErrors: status.consecutiveFailures,
-                discarded: Dictionary(uniqueKeysWithValues: status.discarded.map { ($0.key.rawValue, $0.value) }),
+                discarded: discarded,
                 lastError: status.lastError
             )
         }

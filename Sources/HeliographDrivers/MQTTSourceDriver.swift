@@ -3,6 +3,7 @@ import HeliographCore
 import HeliographMQTT
 import HeliographMQTTCodec
 import Logging
+import Metrics
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -15,7 +16,11 @@ import Synchronization
 /// new arrived, so validation, registration, availability and metrics work as for any other
 /// device. A message that cannot be read is counted and skipped; values not refreshed within
 /// `staleAfter` are dropped, and a device silent for that long is reported unavailable.
-public final class MQTTSourceDriver: PolledDriver, Service {
+///
+/// Whoever can publish to the topics decides how many fields arrive, so two caps bound what one
+/// device can cost: values per message and distinct fields (series) per device. What is over a cap
+/// is dropped, counted (`discardedValues`, in `/stats` and metrics) and logged once.
+public final class MQTTSourceDriver: PolledDriver, DiscardCountingDriver, ArrivalSignallingDriver, Service {
     public typealias Decode = @Sendable (_ topic: String, _ payload: ByteBuffer) throws -> [FieldID: FieldValue]
 
     public struct Configuration: Sendable {
@@ -27,12 +32,24 @@ public final class MQTTSourceDriver: PolledDriver, Service {
         public var firstMessageWait: Duration
         /// Messages waiting to be folded in; the oldest are dropped beyond this.
         public var queueLimit: Int
+        /// Most values taken from one message (the first by field id); the rest are dropped.
+        public var maximumFieldsPerMessage: Int
+        /// Most distinct fields the device may have, declared ones included; new fields beyond are dropped.
+        public var maximumSeries: Int
 
-        public init(filters: [String], staleAfter: Duration = .seconds(300), firstMessageWait: Duration = .seconds(2), queueLimit: Int = 1_000) {
+        public static let defaultMaximumFieldsPerMessage = 200
+        public static let defaultMaximumSeries = 500
+
+        public init(
+            filters: [String], staleAfter: Duration = .seconds(300), firstMessageWait: Duration = .seconds(2), queueLimit: Int = 1_000,
+            maximumFieldsPerMessage: Int = defaultMaximumFieldsPerMessage, maximumSeries: Int = defaultMaximumSeries
+        ) {
             self.filters = filters
             self.staleAfter = staleAfter
             self.firstMessageWait = firstMessageWait
             self.queueLimit = max(1, queueLimit)
+            self.maximumFieldsPerMessage = max(1, maximumFieldsPerMessage)
+            self.maximumSeries = max(1, maximumSeries)
         }
     }
 
@@ -41,8 +58,16 @@ public final class MQTTSourceDriver: PolledDriver, Service {
         public var received = 0
         /// Messages that could not be read; skipped.
         public var malformed = 0
+        /// Values dropped because their message had more than `maximumFieldsPerMessage`.
+        public var overFieldsPerMessage = 0
+        /// Values dropped because they would have been a field beyond `maximumSeries`.
+        public var overSeries = 0
         public var lastProblem: String?
     }
+
+    /// Reasons under which capped values are counted, in `/stats` and `heliograph.samples.discarded`.
+    public static let fieldsPerMessageReason = "fields_per_message_cap"
+    public static let seriesReason = "series_cap"
 
     public let device: DeviceID
     public let configuration: Configuration
@@ -50,13 +75,18 @@ public final class MQTTSourceDriver: PolledDriver, Service {
     private let subscriber: any MQTTPublisher
     private let decode: Decode
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    private let discardCounters: (fieldsPerMessage: Counter, series: Counter)
 
     private struct State {
         var values: [FieldID: (value: FieldValue, at: ContinuousClock.Instant)] = [:]
+        /// Every field the device has had: what `maximumSeries` counts.
+        var series: Set<FieldID>
         var lastMessage: ContinuousClock.Instant?
         var fresh = false
         var statistics = Statistics()
+        /// Told when a message arrives after none or after `staleAfter` of silence.
+        var onArrival: (@Sendable () -> Void)?
     }
 
     /// - Parameters:
@@ -71,9 +101,23 @@ public final class MQTTSourceDriver: PolledDriver, Service {
         var logger = logger
         logger[metadataKey: "device.id"] = "\(descriptor.id)"
         self.logger = logger
+        state = Mutex(State(series: Set(descriptor.fields.map(\.id))))
+        let counter = { (reason: String) in
+            Counter(label: "heliograph.samples.discarded", dimensions: [("device", descriptor.id.rawValue), ("reason", reason)])
+        }
+        discardCounters = (counter(Self.fieldsPerMessageReason), counter(Self.seriesReason))
     }
 
     public var statistics: Statistics { state.withLock { $0.statistics } }
+
+    public var discardedValues: [String: Int] {
+        let statistics = self.statistics
+        return [Self.fieldsPerMessageReason: statistics.overFieldsPerMessage, Self.seriesReason: statistics.overSeries].filter { $0.value > 0 }
+    }
+
+    public func onArrival(_ handler: @escaping @Sendable () -> Void) {
+        state.withLock { $0.onArrival = handler }
+    }
 
     // MARK: Service
 
@@ -101,12 +145,51 @@ public final class MQTTSourceDriver: PolledDriver, Service {
             return
         }
         let now = ContinuousClock.now
-        state.withLock { state in
+        let (kept, overMessage) = capped(values)
+        let (overSeries, firstOverflow, wake) = state.withLock { state -> (Int, (fieldsPerMessage: Bool, series: Bool), (@Sendable () -> Void)?) in
+            let before = (state.statistics.overFieldsPerMessage, state.statistics.overSeries)
+            let wasSilent = state.lastMessage.map { now - $0 > configuration.staleAfter } ?? true
             state.statistics.received += 1
             state.lastMessage = now
-            for (field, value) in values { state.values[field] = (value, now) }
-            if !values.isEmpty { state.fresh = true }
+            var overSeries = 0
+            // In field order, so which new fields still fit under the cap does not depend on hashing.
+            for (field, value) in kept.sorted(by: { $0.key < $1.key }) {
+                guard state.series.contains(field) || state.series.count < configuration.maximumSeries else {
+                    overSeries += 1
+                    continue
+                }
+                state.series.insert(field)
+                state.values[field] = (value, now)
+                state.fresh = true
+            }
+            state.statistics.overFieldsPerMessage += overMessage
+            state.statistics.overSeries += overSeries
+            let firstOverflow = (fieldsPerMessage: before.0 == 0 && overMessage > 0, series: before.1 == 0 && overSeries > 0)
+            return (overSeries, firstOverflow, wasSilent && state.fresh ? state.onArrival : nil)
         }
+        if overMessage > 0 { discardCounters.fieldsPerMessage.increment(by: overMessage) }
+        if overSeries > 0 { discardCounters.series.increment(by: overSeries) }
+        // Once per cap: whoever floods the topic would otherwise flood the log too.
+        if firstOverflow.fieldsPerMessage {
+            logger.warning("MQTT message has more fields than max_fields_per_message; the rest are dropped (counted in /stats)", metadata: [
+                "mqtt.topic": "\(message.topic)", "mqtt.fields": "\(values.count)", "limit": "\(configuration.maximumFieldsPerMessage)",
+            ])
+        }
+        if firstOverflow.series {
+            logger.warning("Device reached max_series; values of further new fields are dropped (counted in /stats)", metadata: [
+                "mqtt.topic": "\(message.topic)", "limit": "\(configuration.maximumSeries)",
+            ])
+        }
+        wake?()
+    }
+
+    /// At most `maximumFieldsPerMessage` values, the first by field id, and how many were dropped.
+    private func capped(_ values: [FieldID: FieldValue]) -> (kept: [FieldID: FieldValue], dropped: Int) {
+        let limit = configuration.maximumFieldsPerMessage
+        guard values.count > limit else { return (values, 0) }
+        var kept: [FieldID: FieldValue] = [:]
+        for field in values.keys.sorted().prefix(limit) { kept[field] = values[field] }
+        return (kept, values.count - limit)
     }
 
     // MARK: PolledDriver

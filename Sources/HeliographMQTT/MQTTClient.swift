@@ -84,6 +84,9 @@ public final class MQTTClient: Service, Sendable {
         try await call { .waitUntilDelivered(id: $0) }
     }
 
+    /// Received messages skipped since start because they were over `maximumPacketSize`.
+    public var oversizedMessagesDiscarded: Int { metrics.oversizedCount.load(ordering: .relaxed) }
+
     /// The current connection state.
     public var connectionState: MQTTConnectionState { observers.withLock { $0.state } }
 
@@ -158,6 +161,7 @@ public final class MQTTClient: Service, Sendable {
         case waitUntilDelivered(id: UInt64)
         case channelUp(connection: UInt64, Connection)
         case packet(connection: UInt64, MQTTPacket)
+        case discarded(connection: UInt64, MQTTDiscardedPublish)
         case channelDown(connection: UInt64, reason: String?)
         case tick
         case shutdown
@@ -223,6 +227,15 @@ public final class MQTTClient: Service, Sendable {
         case .packet(let connection, let packet):
             guard loop.connection?.id == connection else { return }
             await perform(loop.session.received(packet, now: now), &loop)
+        case .discarded(let connection, let publish):
+            guard loop.connection?.id == connection else { return }
+            metrics.discardedOversized()
+            // One line per message: the connection stays up, so a retained one is seen once per subscribe.
+            logger.warning("MQTT message over the size limit discarded; the connection stays up", metadata: [
+                "mqtt.topic": "\(publish.topic)", "mqtt.bytes": "\(publish.length)", "mqtt.limit": "\(configuration.maximumPacketSize)",
+                "mqtt.qos": "\(publish.qos.rawValue)", "mqtt.retain": "\(publish.retain)",
+            ])
+            await perform(loop.session.discarded(publish, now: now), &loop)
         case .channelDown(let connection, let reason):
             if loop.connection?.id == connection {
                 loop.connection = nil
@@ -322,9 +335,14 @@ public final class MQTTClient: Service, Sendable {
                 established = try await channel.executeThenClose { inbound, outbound in
                     eventSink.yield(.channelUp(connection: id, Connection(outbound: outbound, channel: channel.channel)))
                     var accepted = false
-                    for try await packet in inbound {
-                        if case .connAck(let ack) = packet, ack.returnCode == .accepted { accepted = true }
-                        eventSink.yield(.packet(connection: id, packet))
+                    for try await message in inbound {
+                        switch message {
+                        case .packet(let packet):
+                            if case .connAck(let ack) = packet, ack.returnCode == .accepted { accepted = true }
+                            eventSink.yield(.packet(connection: id, packet))
+                        case .discarded(let publish):
+                            eventSink.yield(.discarded(connection: id, publish))
+                        }
                     }
                     return accepted
                 }
@@ -340,7 +358,7 @@ public final class MQTTClient: Service, Sendable {
         }
     }
 
-    private func openChannel(sslContext: NIOSSLContext?) async throws -> NIOAsyncChannel<MQTTPacket, MQTTPacket> {
+    private func openChannel(sslContext: NIOSSLContext?) async throws -> NIOAsyncChannel<MQTTInbound, MQTTPacket> {
         let serverName = configuration.tls.flatMap { $0.serverName } ?? (isIPAddress(configuration.host) ? nil : configuration.host)
         let maximumPacketSize = configuration.maximumPacketSize
         let timeout = TimeAmount.milliseconds(Int64(configuration.responseTimeout / .milliseconds(1)))
@@ -352,9 +370,9 @@ public final class MQTTClient: Service, Sendable {
                     if let sslContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
                     }
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTPacketDecoder(maximumPacketSize: maximumPacketSize)))
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTInboundDecoder(maximumPacketSize: maximumPacketSize)))
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MQTTPacketEncoder()))
-                    return try NIOAsyncChannel<MQTTPacket, MQTTPacket>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<MQTTInbound, MQTTPacket>(wrappingChannelSynchronously: channel)
                 }
             }
     }
@@ -468,14 +486,23 @@ extension Array {
 /// The client's swift-metrics instruments, built once: `heliograph.mqtt.published` (messages
 /// accepted), `heliograph.mqtt.dropped` (refused: QoS 0 while offline, outbox full),
 /// `heliograph.mqtt.received`, `heliograph.mqtt.inbound_dropped` (a subscriber's buffer was full;
-/// the oldest message went) and `heliograph.mqtt.reconnects` (connections after the first).
+/// the oldest message went), `heliograph.mqtt.oversized_discarded` (received messages over
+/// `maximumPacketSize`, skipped) and `heliograph.mqtt.reconnects` (connections after the first).
 private final class ClientMetrics: Sendable {
     let published = Counter(label: "heliograph.mqtt.published")
     let dropped = Counter(label: "heliograph.mqtt.dropped")
     let received = Counter(label: "heliograph.mqtt.received")
     let inboundDropped = Counter(label: "heliograph.mqtt.inbound_dropped")
     let reconnects = Counter(label: "heliograph.mqtt.reconnects")
+    private let oversized = Counter(label: "heliograph.mqtt.oversized_discarded")
     private let connections = Atomic<Int>(0)
+    /// Mirrors `oversized`, readable without a metrics backend.
+    let oversizedCount = Atomic<Int>(0)
+
+    func discardedOversized() {
+        oversized.increment()
+        oversizedCount.add(1, ordering: .relaxed)
+    }
 
     func connected() {
         if connections.wrappingAdd(1, ordering: .relaxed).oldValue > 0 { reconnects.increment() }

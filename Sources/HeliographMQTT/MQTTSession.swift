@@ -167,6 +167,21 @@ public struct MQTTSession: Sendable {
         }
     }
 
+    /// A PUBLISH over the size limit was skipped: acknowledge it like a delivered one, so the
+    /// broker forgets it instead of resending it after every reconnect. Nothing is delivered.
+    public mutating func discarded(_ publish: MQTTDiscardedPublish, now: ContinuousClock.Instant) -> [Action] {
+        guard phase == .connected, let id = publish.packetID else { return [] }
+        switch publish.qos {
+        case .atMostOnce:
+            return []
+        case .atLeastOnce:
+            return sendActions([.pubAck(packetID: id)], now: now)
+        case .exactlyOnce:
+            incomingExactlyOnce.insert(id)
+            return sendActions([.pubRec(packetID: id)], now: now)
+        }
+    }
+
     /// The clock moved: check CONNACK and PINGRESP deadlines, keep-alive and retransmission.
     public mutating func tick(now: ContinuousClock.Instant) -> [Action] {
         switch phase {

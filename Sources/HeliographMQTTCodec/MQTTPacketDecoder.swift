@@ -18,18 +18,7 @@ public struct MQTTPacketDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     public mutating func decode(buffer: inout ByteBuffer) throws -> MQTTPacket? {
-        guard let header = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return nil }
-        var length = 0
-        var headerSize = 1
-        while true {
-            guard headerSize <= 4 else {
-                throw HeliographError(.malformedFrame, "remaining length is longer than 4 bytes", bytes: buffer.getBytes(at: buffer.readerIndex, length: 5))
-            }
-            guard let byte = buffer.getInteger(at: buffer.readerIndex + headerSize, as: UInt8.self) else { return nil }
-            length |= Int(byte & 0x7F) << (7 * (headerSize - 1))
-            headerSize += 1
-            if byte & 0x80 == 0 { break }
-        }
+        guard let (header, headerSize, length) = try Self.fixedHeader(in: buffer) else { return nil }
         guard length <= maximumPacketSize else {
             throw HeliographError(
                 .malformedFrame, "packet announces \(length) bytes, above the limit of \(maximumPacketSize)",
@@ -53,6 +42,24 @@ public struct MQTTPacketDecoder: NIOSingleStepByteToMessageDecoder {
 
     public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> MQTTPacket? {
         try decode(buffer: &buffer)
+    }
+
+    /// The fixed header at the reader index, without consuming it: the first byte (type and flags),
+    /// the header's size and the remaining length it announces; nil while it is incomplete.
+    static func fixedHeader(in buffer: ByteBuffer) throws -> (header: UInt8, size: Int, length: Int)? {
+        guard let header = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return nil }
+        var length = 0
+        var headerSize = 1
+        while true {
+            guard headerSize <= 4 else {
+                throw HeliographError(.malformedFrame, "remaining length is longer than 4 bytes", bytes: buffer.getBytes(at: buffer.readerIndex, length: 5))
+            }
+            guard let byte = buffer.getInteger(at: buffer.readerIndex + headerSize, as: UInt8.self) else { return nil }
+            length |= Int(byte & 0x7F) << (7 * (headerSize - 1))
+            headerSize += 1
+            if byte & 0x80 == 0 { break }
+        }
+        return (header, headerSize, length)
     }
 
     // MARK: - Packet bodies
@@ -118,7 +125,7 @@ public struct MQTTPacketDecoder: NIOSingleStepByteToMessageDecoder {
         return id
     }
 
-    private static func readQoS(_ raw: UInt8, _ what: String) throws -> QoS {
+    static func readQoS(_ raw: UInt8, _ what: String) throws -> QoS {
         guard let qos = QoS(rawValue: raw) else { throw HeliographError(.malformedFrame, "\(what) has QoS \(raw)") }
         return qos
     }
@@ -182,7 +189,7 @@ public struct MQTTPacketDecoder: NIOSingleStepByteToMessageDecoder {
         return .init(topic: topic, payload: payload, qos: qos, retain: flags & 0x01 != 0, duplicate: duplicate, packetID: packetID)
     }
 
-    private static func validatedTopicName(_ topic: String) throws {
+    static func validatedTopicName(_ topic: String) throws {
         do { try TopicFilter.validateTopicName(topic) } catch let error as HeliographError {
             throw HeliographError(.malformedFrame, error.message)
         }

@@ -10,7 +10,8 @@ import struct Foundation.Date
 ///
 /// One child task per device, so a hanging device delays nobody else. Each poll is bounded by the
 /// device's timeout. After a failure the next attempt waits `interval × 2^(failures-1)` (capped at
-/// `maximumBackoff`, with ±25 % jitter); a success returns to the normal interval. On the first
+/// `maximumBackoff`, with ±25 % jitter); a success returns to the normal interval. A driver whose
+/// data arrives by itself (`ArrivalSignallingDriver`) cuts that wait short when data turns up. On the first
 /// success the poller calls `describe`, hands the descriptor to the validator and registers it with
 /// the store. Availability and counters are readable at any time through `status`.
 public final class Poller: Service, Sendable {
@@ -62,6 +63,14 @@ public final class Poller: Service, Sendable {
         for device in devices { initial[device.device] = DeviceStatus(device: device.device) }
         self.statuses = Mutex(initial)
         self.pollRequests = Dictionary(devices.map { ($0.device, WakeSignal()) }, uniquingKeysWith: { first, _ in first })
+        for device in devices {
+            guard let driver = device.driver as? any ArrivalSignallingDriver, let signal = pollRequests[device.device] else { continue }
+            let id = device.device
+            // Data after silence: a device backing off after failed polls is polled now, not minutes later.
+            driver.onArrival { [weak self] in
+                if let status = self?.status(of: id), status.consecutiveFailures > 0 { signal.signal() }
+            }
+        }
     }
 
     /// Asks for a poll now rather than at the next scheduled time, of one device or of all, and
@@ -139,8 +148,11 @@ public final class Poller: Service, Sendable {
                 try await cancelWhenGracefulShutdown { [next, lastStarted] in
                     await pollRequest.wait(until: next)
                     try Task.checkCancellation()
-                    if let lastStarted, clock.now < lastStarted + minimumRequestedGap {
-                        try await Task.sleep(until: lastStarted + minimumRequestedGap, clock: .continuous)
+                    // Only a requested poll (woken before `next`) keeps the gap; a scheduled one follows
+                    // the device's interval, sub-second ones included.
+                    if let lastStarted, clock.now < next {
+                        let earliest = min(lastStarted + minimumRequestedGap, next)
+                        if clock.now < earliest { try await Task.sleep(until: earliest, clock: .continuous) }
                     }
                 }
             } catch {

@@ -33,6 +33,8 @@ public enum MetricCatalogue {
         "heliograph.mqtt.dropped": Entry(name: "heliograph_mqtt_dropped_messages_total", help: "Outgoing MQTT messages dropped (QoS 0 while disconnected, or the outbox full)"),
         "heliograph.mqtt.received": Entry(name: "heliograph_mqtt_received_messages_total", help: "MQTT messages received on subscriptions"),
         "heliograph.mqtt.inbound_dropped": Entry(name: "heliograph_mqtt_inbound_dropped_messages_total", help: "Received MQTT messages dropped because a subscriber lagged"),
+        "heliograph.mqtt.oversized_discarded": Entry(
+            name: "heliograph_mqtt_oversized_discarded_messages_total", help: "Received MQTT messages over the packet size limit, skipped (the connection stays up)"),
         "heliograph.mqtt.reconnects": Entry(name: "heliograph_mqtt_reconnects_total", help: "Connections to the MQTT broker after the first"),
         "heliograph.influxdb.points": Entry(name: "heliograph_influxdb_points_total", help: "Points accepted by InfluxDB"),
         "heliograph.influxdb.requests": Entry(name: "heliograph_influxdb_requests_total", help: "Write requests sent to InfluxDB, by result"),

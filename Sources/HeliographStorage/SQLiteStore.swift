@@ -25,9 +25,10 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
     let seriesIDs = Mutex<[SeriesKey: Int64]>([:])
     private let running = Mutex(false)
 
-    /// Opens (creating when missing) and migrates the database.
+    /// Opens (creating when missing), checks (`PRAGMA quick_check`, see `checkIntegrity`) and migrates the database.
     /// - Throws: `HeliographError` `.invalidConfiguration` for bad settings, `.storageFailure` when the
-    ///   file cannot be created, opened or migrated (missing permissions, not a database).
+    ///   file cannot be created, opened or migrated (missing permissions, not a database) or is damaged;
+    ///   a damaged file is left as it was.
     public init(configuration: Configuration, logger: Logger = Logger(label: "heliograph.storage")) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -45,6 +46,8 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
             case .file(let path):
                 let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                // Before the pool: opening one writes (GRDB creates and drops a table to start the WAL).
+                if configuration.checkIntegrityOnOpen { try Self.checkIntegrity(path: path, logger: logger) }
                 database = try Self.openPool(path: path, configuration: grdb)
             }
             do {
@@ -55,7 +58,12 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
                 // migrations are skipped now, and the busy timeout waits for the other writer.
                 try Self.migrator.migrate(database)
             }
+        } catch let error as HeliographError {
+            throw error
         } catch {
+            if Self.isDamage(error), case .file(let path) = configuration.location {
+                throw Self.damaged(path: path, findings: [Self.describe(error)])
+            }
             throw HeliographError(
                 .storageFailure,
                 "cannot open the history database at \(configuration.location.displayName): \(Self.describe(error))",

@@ -147,6 +147,32 @@ import Testing
         #expect(devices[1].interval == .seconds(30))
     }
 
+    @Test("caps and sub-second intervals: parsed, defaulted, and checked against their floors")
+    func capsAndIntervals() throws {
+        let (configuration, problems) = HeliographConfiguration.parse(yaml: """
+            devices:
+              house: { type: mqtt-sensors, topics: [house/+], max_fields_per_message: 50, max_series: 80, interval: 250ms }
+              garden: { type: mqtt-sensors, topics: [garden/+], interval: 100ms }
+            mqtt: { host: broker }
+            """)
+        #expect(problems.isEmpty, "\(problems)")
+        let devices = try #require(configuration?.devices)
+        let houseDevice = try #require(devices.first { $0.id == "house" }), gardenDevice = try #require(devices.first { $0.id == "garden" })
+        guard case .mqttSensors(let house) = houseDevice.options, case .mqttSensors(let garden) = gardenDevice.options else {
+            Issue.record("not mqtt-sensors")
+            return
+        }
+        #expect(house.maximumFieldsPerMessage == 50 && house.maximumSeries == 80 && houseDevice.interval == .milliseconds(250))
+        #expect(garden.maximumFieldsPerMessage == 200 && garden.maximumSeries == 500 && gardenDevice.interval == .milliseconds(100))
+
+        let (_, bad) = HeliographConfiguration.parse(yaml: """
+            devices:
+              house: { type: mqtt-sensors, topics: [house/+], max_fields_per_message: 0, max_series: many, interval: 50ms }
+            mqtt: { host: broker }
+            """)
+        #expect(Set(bad.map(\.key)) == ["devices.house.max_fields_per_message", "devices.house.max_series", "devices.house.interval"], "\(bad)")
+    }
+
     @Test func mistakesAreProblems() {
         let (_, problems) = HeliographConfiguration.parse(yaml: """
             devices:

@@ -170,6 +170,19 @@ struct SessionTests {
         #expect(session.received(.pubRel(packetID: 6), now: start) == [.send([.pubComp(packetID: 6)])])
     }
 
+    @Test("a discarded oversized PUBLISH is acknowledged (QoS 1 PUBACK, QoS 2 PUBREC) but never delivered")
+    func discardedIsAcknowledged() {
+        var session = makeSession()
+        let qos1 = MQTTDiscardedPublish(topic: "big", qos: .atLeastOnce, retain: true, packetID: 9, length: 2_000_000)
+        #expect(session.discarded(qos1, now: start) == [], "nothing to answer before CONNACK")
+        _ = connect(&session)
+        #expect(session.discarded(qos1, now: start) == [.send([.pubAck(packetID: 9)])])
+        #expect(session.discarded(.init(topic: "big", qos: .atMostOnce, retain: false, packetID: nil, length: 2_000_000), now: start) == [])
+        let qos2 = MQTTDiscardedPublish(topic: "big", qos: .exactlyOnce, retain: false, packetID: 10, length: 2_000_000)
+        #expect(session.discarded(qos2, now: start) == [.send([.pubRec(packetID: 10)])])
+        #expect(session.received(.pubRel(packetID: 10), now: start) == [.send([.pubComp(packetID: 10)])])
+    }
+
     @Test("a broker sending client-only packets is disconnected; QoS 0 needs a connection")
     func protocolViolations() throws {
         var session = makeSession()

@@ -163,6 +163,43 @@ struct PollerTests {
         }
     }
 
+    @Test("a sub-second interval is honoured, not raised to the requested-poll gap")
+    func subSecondInterval() async throws {
+        let store = RecordingStore()
+        let driver = ScriptedDriver(device: "fast", script: [.reading(["pv_power_w": 1])])
+        let bus = makeBus(store)
+        let poller = Poller(
+            devices: [PolledDevice(driver: driver, interval: .milliseconds(200), timeout: .seconds(1))], bus: bus, store: store,
+            configuration: .init(minimumRequestedGap: .seconds(1)), logger: quietLogger)
+        try await withRunning(bus, poller) {
+            try await eventually(timeout: patience, "the first poll") { driver.polls >= 1 }
+            let clock = ContinuousClock()
+            let started = clock.now
+            // Ten more polls take 2 s at 200 ms; held to the 1 s gap they would take 10 s.
+            try await eventually(timeout: .seconds(8), "ten more polls") { driver.polls >= 11 }
+            #expect(clock.now - started < .seconds(6), "polled every 200 ms, not every second: \(clock.now - started)")
+        }
+    }
+
+    @Test("a push device backing off is polled as soon as data arrives, not at its next back-off slot")
+    func arrivalEndsTheBackoff() async throws {
+        let store = RecordingStore()
+        let driver = ArrivingDriver(device: "push")
+        let bus = makeBus(store)
+        let poller = Poller(
+            devices: [PolledDevice(driver: driver, interval: .milliseconds(50), timeout: .seconds(1))], bus: bus, store: store,
+            configuration: .init(maximumBackoff: .seconds(600), minimumRequestedGap: .milliseconds(100)), logger: quietLogger)
+        try await withRunning(bus, poller) {
+            try await eventually(timeout: .seconds(20), "backing off") { (poller.status(of: "push")?.consecutiveFailures ?? 0) >= 8 }
+            // After 8 failures the next slot is 50 ms × 2^7 × (0.75...1.25) ≥ 4.8 s after the last attempt.
+            let lastAttempt = try #require(poller.status(of: "push")?.lastAttempt)
+            driver.arrive(["pv_power_w": 7])
+            try await eventually(timeout: .seconds(20), "the reading is stored") { !store.samples.isEmpty }
+            let success = try #require(poller.status(of: "push")?.lastSuccess)
+            #expect(success.timeIntervalSince(lastAttempt) < 4.8, "polled on arrival: \(success.timeIntervalSince(lastAttempt)) s after the last failure")
+        }
+    }
+
     @Test("backoff doubles from the interval up to the cap, with jitter")
     func backoff() {
         for failures in 1...12 {

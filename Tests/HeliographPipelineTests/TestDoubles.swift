@@ -141,3 +141,31 @@ func withRunningServices(_ services: [any Service], _ body: () async throws -> V
 /// How long to wait for an expected event. Generous: the suite shares 2 cores with CPU-heavy suites
 /// (fuzzing, storage), which can starve the cooperative pool for seconds; passing tests never wait this long.
 let patience: Duration = .seconds(45)
+
+/// A push device (like an MQTT source): polls fail until `arrive` hands it a reading, which it
+/// announces through the poller's arrival handler.
+final class ArrivingDriver: ArrivalSignallingDriver, Sendable {
+    let device: DeviceID
+    private let state = Mutex<(reading: [FieldID: FieldValue]?, handler: (@Sendable () -> Void)?)>((nil, nil))
+
+    init(device: DeviceID) { self.device = device }
+
+    func onArrival(_ handler: @escaping @Sendable () -> Void) { state.withLock { $0.handler = handler } }
+
+    func arrive(_ values: [FieldID: FieldValue]) {
+        let handler = state.withLock { state in
+            state.reading = values
+            return state.handler
+        }
+        handler?()
+    }
+
+    func describe(logger: Logger) async throws -> DeviceDescriptor {
+        DeviceDescriptor(kind: "test", id: device, manufacturer: "Test", model: "Arriving", fields: [CommonFields.pvPower])
+    }
+
+    func poll(logger: Logger) async throws -> [Sample] {
+        guard let values = state.withLock({ $0.reading }) else { throw HeliographError(.deviceUnavailable, "nothing arrived yet", device: device) }
+        return [Sample(device: device, time: Date(), values: values)]
+    }
+}

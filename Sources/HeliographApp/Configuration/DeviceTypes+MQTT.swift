@@ -1,4 +1,5 @@
 import HeliographCore
+import HeliographDrivers
 
 /// Options of a Powervault P3 read from its M4 controller's MQTT topics (`type: powervault`).
 /// The P3 publishes to its own Mosquitto broker: point `mqtt:` at it (or bridge it).
@@ -51,13 +52,23 @@ public struct MQTTSensorOptions: Sendable, Hashable {
     public var jsonKey: String?
     public var fields: [Field]
     public var staleAfter: Duration
+    /// `max_fields_per_message`: values taken from one message; the rest are dropped and counted.
+    public var maximumFieldsPerMessage: Int
+    /// `max_series`: distinct fields the device may have; values of further new fields are dropped and counted.
+    public var maximumSeries: Int
 
-    public init(topics: [String], kind: String = "sensor", jsonKey: String? = nil, fields: [Field] = [], staleAfter: Duration = .seconds(3_600)) {
+    public init(
+        topics: [String], kind: String = "sensor", jsonKey: String? = nil, fields: [Field] = [], staleAfter: Duration = .seconds(3_600),
+        maximumFieldsPerMessage: Int = MQTTSourceDriver.Configuration.defaultMaximumFieldsPerMessage,
+        maximumSeries: Int = MQTTSourceDriver.Configuration.defaultMaximumSeries
+    ) {
         self.topics = topics
         self.kind = kind
         self.jsonKey = jsonKey
         self.fields = fields
         self.staleAfter = staleAfter
+        self.maximumFieldsPerMessage = maximumFieldsPerMessage
+        self.maximumSeries = maximumSeries
     }
 }
 
@@ -91,6 +102,8 @@ extension DeviceTypes {
         let kind = section.string("kind", oneOf: sensorKinds)
         let jsonKey = section.string("json_key")
         let staleAfter = section.duration("stale_after", in: .seconds(5)...(.seconds(7 * 86_400)))
+        let maximumFieldsPerMessage = section.int("max_fields_per_message", in: 1...10_000)
+        let maximumSeries = section.int("max_series", in: 1...100_000)
         var valid = true
         for topic in topics where !isTopicFilter(topic) {
             section.problem("topics", "'\(topic)' is not a topic filter ('+' and '#' only as whole levels, '#' last)")
@@ -140,6 +153,12 @@ extension DeviceTypes {
         guard valid else { return nil }
         var options = MQTTSensorOptions(topics: topics, kind: kind ?? "sensor", jsonKey: jsonKey, fields: fields)
         if let staleAfter { options.staleAfter = staleAfter }
+        if let maximumFieldsPerMessage { options.maximumFieldsPerMessage = maximumFieldsPerMessage }
+        if let maximumSeries { options.maximumSeries = maximumSeries }
+        if fields.count > options.maximumSeries {
+            section.problem("max_series", "is \(options.maximumSeries) but \(fields.count) fields are mapped; raise it")
+            return nil
+        }
         return .mqttSensors(options)
     }
 

@@ -31,7 +31,7 @@ enum DeviceTypes {
             keys: ["device_id", "grid_channel", "house_channel", "aux_channel", "stale_after"],
             parse: parsePowervault
         ),
-        DeviceType(name: "mqtt-sensors", keys: ["topics", "kind", "json_key", "fields", "stale_after"], parse: parseMQTTSensors, defaultInterval: .seconds(30)),
+        DeviceType(name: "mqtt-sensors", keys: ["topics", "kind", "json_key", "fields", "stale_after", "max_fields_per_message", "max_series"], parse: parseMQTTSensors, defaultInterval: .seconds(30)),
     ]
 
     /// Types read through the `mqtt:` broker connection.
