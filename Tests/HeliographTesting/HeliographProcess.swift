@@ -1,10 +1,10 @@
 import Foundation
-import HeliographTesting
 import Synchronization
 
-/// The built `heliograph` executable, run as a subprocess the way a user runs it.
-final class HeliographProcess: Sendable {
-    let process: Process
+/// The built `heliograph` executable, run as a subprocess the way a user runs it (the end-to-end
+/// tests of HeliographAppTests and the crash and outage drills).
+public final class HeliographProcess: Sendable {
+    public let process: Process
     private final class Output: Sendable {
         let state = Mutex<(stdout: String, stderr: String)>(("", ""))
         func withLock<R>(_ body: (inout (stdout: String, stderr: String)) -> R) -> R { state.withLock { body(&$0) } }
@@ -15,7 +15,7 @@ final class HeliographProcess: Sendable {
     private let readers: (stdout: PipeReader, stderr: PipeReader)
 
     /// Where the build put the executable: beside the test bundle, or in the package's .build/debug.
-    static var executable: URL {
+    public static var executable: URL {
         get throws {
             var candidates: [URL] = []
             if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() { candidates.append(bundle.appendingPathComponent("heliograph")) }
@@ -35,7 +35,7 @@ final class HeliographProcess: Sendable {
         }
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = try Self.executable
         process.arguments = arguments
@@ -51,18 +51,18 @@ final class HeliographProcess: Sendable {
         )
     }
 
-    var stdout: String { output.withLock { $0.stdout } }
-    var stderr: String { output.withLock { $0.stderr } }
+    public var stdout: String { output.withLock { $0.stdout } }
+    public var stderr: String { output.withLock { $0.stderr } }
 
     /// Waits for the process to exit and returns its status.
-    func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
+    public func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
         try await eventually(timeout: timeout, "heliograph \(process.arguments ?? []) exits") { !self.process.isRunning }
         // Both pipes reach end of file once the process and its output are gone.
         try await eventually(timeout: .seconds(20), "output pipes closed") { self.readers.stdout.isFinished && self.readers.stderr.isFinished }
         return process.terminationStatus
     }
 
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         if process.isRunning { kill(process.processIdentifier, signal) }
     }
 
@@ -71,7 +71,7 @@ final class HeliographProcess: Sendable {
     }
 
     /// Runs to completion and returns status, stdout and stderr.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = try HeliographProcess(arguments, environment: environment)
         let status = try await process.exitStatus(timeout: timeout)
         return (status, process.stdout, process.stderr)
