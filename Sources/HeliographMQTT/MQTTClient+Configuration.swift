@@ -58,6 +58,8 @@ extension MQTTClient {
         /// QoS 1 messages awaiting PUBACK at once.
         public var maximumInflight: Int
         /// Reconnect delay: starts at `reconnectMinimumDelay`, doubles up to `reconnectMaximumDelay`, with jitter.
+        /// The cap bounds how long after a broker comes back the outbox starts draining, however
+        /// long the outage was (10 s: one cheap connection attempt every ~10 s while it is away).
         public var reconnectMinimumDelay: Duration
         public var reconnectMaximumDelay: Duration
         /// Largest packet accepted from the broker.
@@ -81,7 +83,7 @@ extension MQTTClient {
             retransmitInterval: Duration = .seconds(20),
             maximumInflight: Int = 32,
             reconnectMinimumDelay: Duration = .milliseconds(500),
-            reconnectMaximumDelay: Duration = .seconds(30),
+            reconnectMaximumDelay: Duration = .seconds(10),
             maximumPacketSize: Int = 1 << 20
         ) {
             self.host = host

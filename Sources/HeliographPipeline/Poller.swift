@@ -198,6 +198,11 @@ public final class Poller: Service, Sendable {
                     metrics.discarded(reason).increment(by: count)
                     logger.debug("Validation rejected values", metadata: ["validation.reason": "\(reason)", "validation.count": "\(count)"])
                 }
+                // Per poll, for the crash and outage drills (and anyone tracing data flow): what went to the sinks.
+                logger.trace(
+                    "Polled",
+                    metadata: ["poll.samples": "\(accepted.count)", "sample.times_ms": "\(accepted.map { Self.milliseconds($0.time) })"]
+                )
                 bus.publish(accepted)
                 failures = 0
                 let wasAvailable = status(of: device.device)?.availability
@@ -248,6 +253,9 @@ public final class Poller: Service, Sendable {
             statuses[device] = status
         }
     }
+
+    /// A sample time in whole milliseconds since 1970, the resolution every store keeps.
+    static func milliseconds(_ time: Date) -> Int64 { Int64((time.timeIntervalSince1970 * 1_000).rounded()) }
 
     /// Delay before the next attempt after `failures` consecutive failures.
     static func backoff(failures: Int, interval: Duration, maximum: Duration) -> Duration {

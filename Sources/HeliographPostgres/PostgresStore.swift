@@ -18,12 +18,15 @@ import Synchronization
 /// The store is a `Service`: its `run()` runs the connection pool and the maintenance job, and must
 /// be running for any operation to proceed (put it first in the `ServiceGroup`, or use `withRunning`).
 /// A database that is down makes operations fail after `operationTimeout` with a `storageFailure`;
-/// the pool reconnects on its own once the server is back.
+/// once the server is back the first failing operation notices and a fresh pool takes over
+/// (`PoolRotation`), so recovery does not wait out the old pool's back-off.
 public final class PostgresStore: SampleStore, AuditLog, Service {
     public let name = "postgres"
     public let configuration: Configuration
     let logger: Logger
-    let client: PostgresClient
+    /// The connection pool, replaced by a fresh one when the server answers again after an outage.
+    let pools: PoolRotation
+    var client: PostgresClient { pools.client }
     /// Qualified, already validated schema name, spliced into SQL.
     let schema: String
     let setup = SchemaSetup()
@@ -54,7 +57,39 @@ public final class PostgresStore: SampleStore, AuditLog, Service {
         // logging goes to trace so a down database does not flood the log.
         var poolLogger = logger
         poolLogger.logLevel = .critical
-        self.client = PostgresClient(configuration: clientConfiguration, backgroundLogger: poolLogger)
+        self.pools = PoolRotation { [clientConfiguration, poolLogger] in PostgresClient(configuration: clientConfiguration, backgroundLogger: poolLogger) }
+    }
+
+    /// True when a new connection to the server succeeds right now (the probe `PoolRotation` makes
+    /// before replacing a pool that is still backing off).
+    func serverAnswers() async -> Bool {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch configuration.tls {
+            case .disable: tls = .disable
+            case .prefer, .require, .verifyFull:
+                // Whether the server answers is all that matters here; the pool checks certificates.
+                var unverified = TLSConfiguration.makeClientConfiguration()
+                unverified.certificateVerification = .none
+                tls = .prefer(try NIOSSLContext(configuration: unverified))
+            }
+        } catch {
+            return false
+        }
+        var probe = PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: tls
+        )
+        probe.options.connectTimeout = .seconds(2)
+        var quiet = logger
+        quiet.logLevel = .critical
+        do {
+            let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: quiet)
+            try? await connection.close()
+            return true
+        } catch {
+            return false
+        }
     }
 
     private static func tls(_ mode: Configuration.TLSMode) -> PostgresClient.Configuration.TLS {
@@ -80,7 +115,7 @@ public final class PostgresStore: SampleStore, AuditLog, Service {
         guard !alreadyRunning else { throw HeliographError(.invalidRequest, "the PostgreSQL store service is already running") }
         logger.info("PostgreSQL history store starting", metadata: ["storage.database": "\(configuration.displayName)"])
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
+            group.addTask { await self.pools.run() }
             await cancelWhenGracefulShutdown {
                 var interval = Duration.zero
                 while !Task.isCancelled {
@@ -119,7 +154,23 @@ public final class PostgresStore: SampleStore, AuditLog, Service {
 
     /// Runs one store operation once the schema is ready, bounded by `operationTimeout`, turning every
     /// failure into `HeliographError(.storageFailure)` that names the database and what went wrong.
+    /// When it fails for want of a connection and a fresh pool was put in place (the server is back
+    /// after an outage), it is tried once more at once on the new pool.
     func operation<T: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            let result = try await attempt(what, body)
+            pools.succeeded()
+            return result
+        } catch {
+            guard !Task.isCancelled, await pools.failed(error, logger: logger, probe: { await self.serverAnswers() }) else { throw error }
+            let result = try await attempt(what, body)
+            pools.succeeded()
+            return result
+        }
+    }
+
+    /// One try of `operation`.
+    private func attempt<T: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let timeout = configuration.operationTimeout
         do {
             return try await withTimeout(timeout, what) {

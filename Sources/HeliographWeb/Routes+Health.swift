@@ -55,9 +55,19 @@ extension WebAPI {
         }
     }
 
+    /// How long the probes wait for the store. A database that is down can take its own operation
+    /// timeout (30 s for PostgreSQL) to fail, longer than health checkers wait; past this the store
+    /// is reported as not answering and the rest of the answer still comes at once.
+    static let storageProbeTimeout: Duration = .seconds(3)
+
+    /// The store's figures, or a timeout error once `storageProbeTimeout` passed.
+    func storageStatistics() async throws -> StoreStatistics {
+        try await withTimeout(Self.storageProbeTimeout, "reading storage statistics") { [store] in try await store.statistics() }
+    }
+
     func storageHealth() async -> ComponentHealth {
         do {
-            let statistics = try await store.statistics()
+            let statistics = try await storageStatistics()
             return ComponentHealth(name: "storage", kind: "storage", status: .ok, detail: "\(statistics.points) points in \(statistics.series) series")
         } catch {
             return ComponentHealth(name: "storage", kind: "storage", status: .failing, detail: "\(error)")
@@ -84,7 +94,7 @@ extension WebAPI {
     }
 
     func stats() async throws -> StatsResource {
-        let statistics = try await store.statistics()
+        let statistics = try await storageStatistics()
         return StatsResource(
             uptimeSeconds: Date().timeIntervalSince(started),
             requests: requests.load(ordering: .relaxed),

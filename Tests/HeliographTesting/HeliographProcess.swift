@@ -1,12 +1,12 @@
 import Foundation
-import HeliographTesting
 
-/// The built `heliograph` executable, run as a subprocess the way a user runs it.
-final class HeliographProcess: Sendable {
-    let process: ChildProcess
+/// The built `heliograph` executable, run as a subprocess the way a user runs it (the end-to-end
+/// tests of HeliographAppTests and the crash and outage drills).
+public final class HeliographProcess: Sendable {
+    public let process: ChildProcess
 
     /// Where the build put the executable: beside the test bundle, or in the package's .build/debug.
-    static var executable: URL {
+    public static var executable: URL {
         get throws {
             var candidates: [URL] = []
             if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() { candidates.append(bundle.appendingPathComponent("heliograph")) }
@@ -27,7 +27,7 @@ final class HeliographProcess: Sendable {
     }
 
     /// - Parameter openFileLimit: runs the binary under `prlimit --nofile=N:N`, as a unit's `LimitNOFILE=N` would.
-    init(_ arguments: [String], environment: [String: String] = [:], openFileLimit: Int? = nil) throws {
+    public init(_ arguments: [String], environment: [String: String] = [:], openFileLimit: Int? = nil) throws {
         if let openFileLimit {
             process = try ChildProcess("/usr/bin/prlimit", ["--nofile=\(openFileLimit):\(openFileLimit)", "--", try Self.executable.path] + arguments, environment: environment)
         } else {
@@ -35,20 +35,20 @@ final class HeliographProcess: Sendable {
         }
     }
 
-    var stdout: String { process.stdout }
-    var stderr: String { process.stderr }
+    public var stdout: String { process.stdout }
+    public var stderr: String { process.stderr }
 
     /// Waits for the process to exit (and its output to end) and returns its status.
-    func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
+    public func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
         try await process.exitStatus(timeout: timeout)
     }
 
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         process.signal(signal)
     }
 
     /// Runs to completion and returns status, stdout and stderr.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = try HeliographProcess(arguments, environment: environment)
         let status = try await process.exitStatus(timeout: timeout)
         return (status, process.stdout, process.stderr)
