@@ -48,13 +48,13 @@ fi
 
 step "Running tests"
 # With no arguments: in-process suites first, then the end-to-end tests of the binary, so the
-# subprocesses those start (and the web's headless Chromium and schemathesis runs) do not compete for
-# the 2 cores with timing-sensitive driver tests.
+# subprocesses those start (and the web's headless Chromium and schemathesis runs, and the short soak
+# of the whole daemon) do not compete for the 2 cores with timing-sensitive driver tests.
 set +e
 : > .build/test-output.txt
 status=0
 if [ "$#" -eq 0 ]; then
-    timeout 1200 swift test --skip-build --skip "HeliographAppTests|ExternalToolTests|HeliographPostgresTests|HeliographFleetTests" 2>&1 | tee -a .build/test-output.txt
+    timeout 1200 swift test --skip-build --skip "HeliographAppTests|ExternalToolTests|HeliographPostgresTests|HeliographFleetTests|HeliographBenchmarksTests" 2>&1 | tee -a .build/test-output.txt
     status=${PIPESTATUS[0]}
     # The PostgreSQL tests run their own server and its tools as child processes; alone, so their
     # children and the other suites' never share one test process.
@@ -64,8 +64,8 @@ if [ "$#" -eq 0 ]; then
         phase=${PIPESTATUS[0]}
         [ "$status" -eq 0 ] && status=$phase
     done
-    step "Running end-to-end tests (HeliographAppTests, web ExternalToolTests)"
-    timeout 600 swift test --skip-build --filter "HeliographAppTests|ExternalToolTests" 2>&1 | tee -a .build/test-output.txt
+    step "Running end-to-end tests (HeliographAppTests, web ExternalToolTests, the short soak)"
+    timeout 600 swift test --skip-build --filter "HeliographAppTests|ExternalToolTests|HeliographBenchmarksTests" 2>&1 | tee -a .build/test-output.txt
     second=${PIPESTATUS[0]}
     [ "$status" -eq 0 ] && status=$second
 else

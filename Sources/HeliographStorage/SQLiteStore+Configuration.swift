@@ -57,6 +57,9 @@ extension SQLiteStore {
         public var timeZone: TimeZone
         /// Energy rules for `dailyEnergy`.
         public var energy: EnergyRules
+        /// The time of day for retention cutoffs, maintenance passes and device registration. The wall
+        /// clock, except in the soak benchmark, whose simulated day runs many times faster.
+        public var now: @Sendable () -> Date
 
         public init(
             location: Location,
@@ -66,7 +69,8 @@ extension SQLiteStore {
             compactionDelay: Duration = .seconds(300),
             maintenanceInterval: Duration = .seconds(300),
             timeZone: TimeZone = .current,
-            energy: EnergyRules = EnergyRules()
+            energy: EnergyRules = EnergyRules(),
+            now: @escaping @Sendable () -> Date = { Date() }
         ) {
             self.location = location
             self.retention = retention
@@ -76,6 +80,7 @@ extension SQLiteStore {
             self.maintenanceInterval = maintenanceInterval
             self.timeZone = timeZone
             self.energy = energy
+            self.now = now
         }
 
         /// A file database at `path` with default settings.
