@@ -193,9 +193,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Benchmarks that run the whole daemon (`heliograph bench soak`); kept out of the library targets.
+        .target(
+            name: "HeliographBenchmarks",
+            dependencies: [
+                "HeliographApp", "HeliographCore", "HeliographPipeline", "HeliographSimulators", "HeliographMQTT", "HeliographMQTTCodec",
+                nioCore, nioPosix, logging, serviceLifecycle,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         .executableTarget(
             name: "heliograph",
-            dependencies: ["HeliographApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["HeliographApp", "HeliographBenchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
 
@@ -305,6 +317,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

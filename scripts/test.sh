@@ -49,11 +49,11 @@ fi
 step "Running tests"
 # With no arguments, two runs: the in-process unit suites first, then the integration suites, which
 # start real servers and programs as child processes (mosquitto, PostgreSQL, InfluxDB, Prometheus,
-# pymodbus, paho, headless Chromium, schemathesis and the heliograph binary itself), so those do not
+# pymodbus, paho, headless Chromium, schemathesis, the heliograph binary itself and the short soak), so those do not
 # compete for the 2 cores with the timing-sensitive driver tests. Any suite may share a process
 # with any other: children are started by HeliographTesting's ChildProcess (see its doc comment
 # for the hang that happened when they were not).
-integration="HeliographAppTests|HeliographPostgresTests|HeliographFleetTests|HeliographMQTTTests|HeliographObservabilityTests|ExternalToolTests|PymodbusPeerTests"
+integration="HeliographAppTests|HeliographBenchmarksTests|HeliographPostgresTests|HeliographFleetTests|HeliographMQTTTests|HeliographObservabilityTests|ExternalToolTests|PymodbusPeerTests"
 set +e
 : > .build/test-output.txt
 if [ "$#" -eq 0 ]; then

@@ -70,19 +70,21 @@ public func buildServices(
 
 /// Like `buildServices`, but also hands back the parts for callers that inspect them.
 /// `leadingServices` run before storage and stop after it (the demo's simulated devices).
+/// `clock` is the wall clock except in the soak benchmark (simulated time, see `DaemonClock`).
 public func buildDaemon(
     configuration: HeliographConfiguration,
     logger: Logger,
     sinkConfiguration: SinkRunner.Configuration = SinkRunner.Configuration(),
     leadingServices: [any Service] = [],
+    clock: DaemonClock = .wall,
     frontEnds: FrontEndFactory? = nil
 ) async throws -> Daemon {
     _ = Observability.instruments  // bootstraps swift-metrics before any instrument is made
-    let storage = try StoreFactory.makeStore(configuration: configuration, logger: logger)
+    let storage = try StoreFactory.makeStore(configuration: configuration, clock: clock, logger: logger)
     let siteTimeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
     let client = try configuration.mqtt.map { try DaemonMQTT.makeClient($0, storagePath: configuration.storage.path, logger: logger) }
     var devices = try configuration.devices.map {
-        try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, mqtt: client, logger: logger)
+        try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, mqtt: client, clock: clock, logger: logger)
     }
     let gate = DaemonControl.makeGate(devices: devices, audit: storage.store, commandsPerMinute: configuration.http.commandsPerMinute, logger: logger)
     let mqtt = try configuration.mqtt.flatMap { mqtt in

@@ -16,6 +16,7 @@ enum DriverFactory {
         timeZone: TimeZone = .current,
         site: HeliographConfiguration.Site = .init(),
         mqtt: MQTTClient? = nil,
+        clock: DaemonClock = .wall,
         logger: Logger
     ) throws -> PolledDevice {
         switch device.options {
@@ -42,7 +43,7 @@ enum DriverFactory {
             let driver = WeatherDriver(device: device.id, client: OpenMeteoClient(request: request, timeout: device.timeout))
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         case .pi30(let options):
-            let driver = makePI30Driver(device: device.id, options: options, timeout: device.timeout)
+            let driver = makePI30Driver(device: device.id, options: options, timeout: device.timeout, now: clock.now)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         case .deye(let options):
             let configuration = DeyeDriver.Configuration(
@@ -63,7 +64,8 @@ enum DriverFactory {
                     unit: UInt8(options.unit),
                     dailyReset: HoymilesDailyReset(hour: options.dailyResetHour, timeZone: timeZone),
                     requestTimeout: min(device.timeout, .seconds(3))
-                )
+                ),
+                now: clock.now
             )
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout, service: driver)
         }
@@ -89,7 +91,7 @@ enum DriverFactory {
         ) { topic, payload in try mapping.decode(topic: topic, payload: payload) }
     }
 
-    static func makePI30Driver(device: DeviceID, options: PI30Options, timeout: Duration) -> PI30Driver {
+    static func makePI30Driver(device: DeviceID, options: PI30Options, timeout: Duration, now: @escaping @Sendable () -> Date = { Date() }) -> PI30Driver {
         let transport: any ByteTransport =
             options.hid ? HIDTransport(path: options.port) : SerialTransport(path: options.port, baudRate: options.baud)
         let configuration = PI30Driver.Configuration(
@@ -97,7 +99,7 @@ enum DriverFactory {
             pollQueries: options.queries.map { PI30Command($0) },
             framing: options.hid ? .hid : .serial
         )
-        return PI30Driver(device: device, transport: transport, configuration: configuration)
+        return PI30Driver(device: device, transport: transport, configuration: configuration, now: now)
     }
 
     /// The expected-output estimate as a polled device, fed by the live feed and the weather source's cloud cover.

@@ -15,13 +15,16 @@ enum StoreFactory {
         var service: (any Service)?
     }
 
-    static func makeStore(configuration: HeliographConfiguration, logger: Logger) throws -> Storage {
+    /// `clock` stamps the SQLite store's registrations and cutoffs and paces its maintenance.
+    static func makeStore(configuration: HeliographConfiguration, clock: DaemonClock = .wall, logger: Logger) throws -> Storage {
         let timeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
         switch configuration.storage.backend {
         case .sqlite:
             var storeConfiguration = SQLiteStore.Configuration(path: configuration.storage.path)
             storeConfiguration.retention.rawDays = configuration.storage.retentionDays ?? 0
             storeConfiguration.timeZone = timeZone
+            storeConfiguration.now = clock.now
+            storeConfiguration.maintenanceInterval = clock.real(storeConfiguration.maintenanceInterval)
             let store = try SQLiteStore(configuration: storeConfiguration, logger: logger)
             return Storage(store: store, service: store)
         case .postgres:

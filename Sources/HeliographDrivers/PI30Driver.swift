@@ -16,11 +16,19 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
     private let transport: any ByteTransport
     /// Shared by copies of the driver: polls and setting changes take turns on the line.
     private let link = LinkLock()
+    /// Stamps samples; the wall clock, or simulated time in the soak benchmark.
+    private let now: @Sendable () -> Date
 
-    public init(device: DeviceID, transport: any ByteTransport, configuration: Configuration = Configuration()) {
+    public init(
+        device: DeviceID,
+        transport: any ByteTransport,
+        configuration: Configuration = Configuration(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.device = device
         self.transport = transport
         self.configuration = configuration
+        self.now = now
     }
 
     /// Reads serial number (QID), firmware (QVFW) and rated values (QPIRI).
@@ -53,7 +61,7 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
     public func poll(logger: Logger) async throws -> [Sample] {
         let queries = configuration.pollQueries
         return try await session(logger: logger) { session in
-            var sample = Sample(device: device, time: Date(), values: [:])
+            var sample = Sample(device: device, time: now(), values: [:])
             for command in queries {
                 let response = try await session.ask(command)
                 if response == .nak {
@@ -62,7 +70,7 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
                 sample.merge(PI30Fields.values(from: response))
             }
             PI30Fields.combinePV(&sample.values)
-            sample.time = Date()
+            sample.time = now()
             return [sample]
         }
     }

@@ -60,6 +60,9 @@ extension SQLiteStore {
         /// Run `PRAGMA quick_check` when a file is opened and refuse a damaged one (about 1 s per
         /// 100 MB on an SSD; see the README). Off only for tools that open the file repeatedly.
         public var checkIntegrityOnOpen: Bool
+        /// The time of day for retention cutoffs, maintenance passes and device registration. The wall
+        /// clock, except in the soak benchmark, whose simulated day runs many times faster.
+        public var now: @Sendable () -> Date
 
         public init(
             location: Location,
@@ -70,7 +73,8 @@ extension SQLiteStore {
             maintenanceInterval: Duration = .seconds(300),
             timeZone: TimeZone = .current,
             energy: EnergyRules = EnergyRules(),
-            checkIntegrityOnOpen: Bool = true
+            checkIntegrityOnOpen: Bool = true,
+            now: @escaping @Sendable () -> Date = { Date() }
         ) {
             self.location = location
             self.retention = retention
@@ -81,6 +85,7 @@ extension SQLiteStore {
             self.timeZone = timeZone
             self.energy = energy
             self.checkIntegrityOnOpen = checkIntegrityOnOpen
+            self.now = now
         }
 
         /// A file database at `path` with default settings.

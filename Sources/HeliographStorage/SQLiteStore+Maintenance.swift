@@ -20,15 +20,15 @@ public struct MaintenanceReport: Sendable, Hashable {
 }
 
 extension SQLiteStore {
-    /// Compacts every closed window and applies retention, as of `now`.
+    /// Compacts every closed window and applies retention, as of `now` (default: the configured clock).
     ///
     /// A window (`chunkSpan` wide, aligned to 1970) is closed once it ended `compactionDelay` before
     /// `now`. Each series is compacted in its own short transaction so writers wait briefly at most.
     /// Retention removes only rows entirely older than each tier's cutoff.
     @discardableResult
-    public func runMaintenance(now: Date = Date()) async throws -> MaintenanceReport {
+    public func runMaintenance(now: Date? = nil) async throws -> MaintenanceReport {
         var report = MaintenanceReport()
-        let nowMilliseconds = now.storageMilliseconds
+        let nowMilliseconds = (now ?? configuration.now()).storageMilliseconds
         let span = configuration.chunkSpan.milliseconds
         let closedBefore = Self.windowStart(nowMilliseconds - configuration.compactionDelay.milliseconds, span: span)
         let maximumPoints = configuration.maximumPointsPerChunk

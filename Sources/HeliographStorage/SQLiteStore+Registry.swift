@@ -7,7 +7,7 @@ extension SQLiteStore {
     /// widen that span to the times of its samples.
     public func register(_ descriptor: DeviceDescriptor) async throws {
         let json = try Self.encodeJSON(descriptor)
-        let now = Date().storageMilliseconds
+        let now = configuration.now().storageMilliseconds
         try await storageOperation("registering \(descriptor.id)") {
             try await database.write { db in
                 try db.execute(

@@ -111,7 +111,7 @@ extension SQLiteStore {
         let start = step.bucketStart(from.storageMilliseconds)
         let end = to.storageMilliseconds
         guard end > start else { return [] }
-        let tierCutoff = cutoff(days: configuration.retention.days(for: step), now: Date()).map { step.bucketStart($0) + step.milliseconds }
+        let tierCutoff = cutoff(days: configuration.retention.days(for: step), now: configuration.now()).map { step.bucketStart($0) + step.milliseconds }
         return try await storageOperation("reading aggregates of \(series)") {
             try await database.read { db in
                 guard let id = try Self.existingSeriesID(db, series) else { return [] }

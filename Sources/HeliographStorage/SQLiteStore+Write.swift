@@ -8,10 +8,10 @@ extension SQLiteStore {
     /// Times are kept to the millisecond. Points older than the raw retention are dropped.
     public func write(_ samples: [Sample]) async throws {
         guard !samples.isEmpty else { return }
-        let batch = WriteBatch(samples, rawCutoff: cutoff(days: configuration.retention.rawDays, now: Date()))
+        let batch = WriteBatch(samples, rawCutoff: cutoff(days: configuration.retention.rawDays, now: configuration.now()))
         let known = seriesIDs.withLock { $0 }
         let retention = configuration.retention
-        let now = Date().storageMilliseconds
+        let now = configuration.now().storageMilliseconds
         let created = try await storageOperation("writing \(samples.count) samples") {
             try await database.write { db in
                 var created: [SeriesKey: Int64] = [:]

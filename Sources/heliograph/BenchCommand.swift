@@ -1,15 +1,20 @@
 import ArgumentParser
 import Foundation
 import HeliographApp
+import HeliographBenchmarks
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed and size. Build with -c release for figures worth quoting.",
-        discussion: "Example: swift run -c release heliograph bench all"
+        discussion: """
+            Example: swift run -c release heliograph bench all
+            'soak' is not part of 'all': it runs the whole daemon for a simulated day (minutes of real time) and \
+            exits 1 when memory, file descriptors or threads grow: heliograph bench soak --simulated-hours 24 --devices 3
+            """
     )
 
-    @Argument(help: "What to measure: \(Benchmarks.suites.joined(separator: ", ")), or all.")
+    @Argument(help: "What to measure: \(Benchmarks.suites.joined(separator: ", ")), all, or soak.")
     var suite = "all"
 
     @Option(name: .long, help: "Scale the number of iterations (1 = default).")
@@ -21,14 +26,24 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "PostgreSQL for 'ingest' (postgres://user:password@host:5432/db); default $HELIOGRAPH_BENCH_POSTGRES_URL. A schema of its own is created and dropped.")
     var postgresURL: String?
 
+    @Option(name: .long, help: "soak: hours of simulated time.")
+    var simulatedHours = SoakBenchmark.Options().simulatedHours
+
+    @Option(name: .long, help: "soak: simulated devices (PI30 inverters on ptys, every third a Hoymiles DTU on TCP).")
+    var devices = SoakBenchmark.Options().devices
+
+    @Option(name: .long, help: "soak: simulated seconds per real second (polls every 10 s of simulated time).")
+    var speed = SoakBenchmark.Options().speed
+
     func validate() throws {
-        guard suite == "all" || Benchmarks.suites.contains(suite) else {
-            throw ValidationError("unknown benchmark '\(suite)'; one of \(Benchmarks.suites.joined(separator: ", ")), all")
+        guard suite == "all" || suite == "soak" || Benchmarks.suites.contains(suite) else {
+            throw ValidationError("unknown benchmark '\(suite)'; one of \(Benchmarks.suites.joined(separator: ", ")), all, soak")
         }
     }
 
     func run() async throws {
         try await CommandLine.reportingErrors {
+            if suite == "soak" { return try await soak() }
             let names = suite == "all" ? Benchmarks.suites : [suite]
             for name in names {
                 let postgres = postgresURL ?? ProcessInfo.processInfo.environment["HELIOGRAPH_BENCH_POSTGRES_URL"]
@@ -37,5 +52,29 @@ struct BenchCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+
+    /// Runs the soak, prints its table (or JSON lines) and fails when it saw growth.
+    private func soak() async throws {
+        let options = SoakBenchmark.Options(simulatedHours: simulatedHours, devices: devices, speed: speed)
+        if !json {
+            say("soak: \(options.simulatedHours) simulated hours, \(options.devices) devices, speed \(options.speed)×, about \(Int(options.simulatedHours * 3_600 / options.speed)) s")
+        }
+        let result = try await SoakBenchmark.run(options) { measurement in
+            // Progress on standard error, so the table on standard output stays clean.
+            guard !json, Int((measurement.progress * Double(options.measurements)).rounded()) % 8 == 0 else { return }
+            printError(
+                String(
+                    format: "  %5.1f h: RSS %.1f MB, %d fds, %d threads, %d polls", measurement.simulatedHours, measurement.resources.residentMegabytes,
+                    measurement.resources.openFiles, measurement.resources.threads, measurement.polls
+                )
+            )
+        }
+        if json {
+            result.jsonLines().forEach { say($0) }
+        } else {
+            say(result.text())
+        }
+        if !result.verdict.isFlat { throw ExitCode.failure }
     }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import HeliographCore
+
+/// What this process holds right now, read from `/proc/self` (Linux): resident memory, open file
+/// descriptors and threads. The soak benchmark samples it to tell a steady state from a leak.
+public struct ProcessResources: Sendable, Hashable, Codable {
+    /// Resident set size (`VmRSS`), in kB.
+    public var residentKilobytes: Int
+    /// Entries of `/proc/self/fd` (the listing's own descriptor included, the same every time).
+    public var openFiles: Int
+    /// Threads (`Threads:` in `/proc/self/status`).
+    public var threads: Int
+
+    public init(residentKilobytes: Int, openFiles: Int, threads: Int) {
+        self.residentKilobytes = residentKilobytes
+        self.openFiles = openFiles
+        self.threads = threads
+    }
+
+    public var residentMegabytes: Double { Double(residentKilobytes) / 1_024 }
+
+    /// Reads the figures of the running process.
+    /// - Throws: `HeliographError` `.notFound` when `/proc` is not mounted or does not look like Linux's.
+    public static func current() throws -> ProcessResources {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let parsed = try parse(status: status)
+        let openFiles = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        return ProcessResources(residentKilobytes: parsed.residentKilobytes, openFiles: openFiles, threads: parsed.threads)
+    }
+
+    /// `VmRSS` (kB) and `Threads` from the text of `/proc/<pid>/status`.
+    static func parse(status: String) throws -> (residentKilobytes: Int, threads: Int) {
+        var resident: Int?
+        var threads: Int?
+        for line in status.split(separator: "\n") {
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard parts.count >= 2 else { continue }
+            switch parts[0] {
+            case "VmRSS:": resident = Int(parts[1])
+            case "Threads:": threads = Int(parts[1])
+            default: continue
+            }
+        }
+        guard let resident, let threads else {
+            throw HeliographError(.notFound, "/proc/self/status has no VmRSS or Threads line (the soak benchmark needs Linux)")
+        }
+        return (resident, threads)
+    }
+}

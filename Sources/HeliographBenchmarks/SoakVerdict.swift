@@ -1,0 +1,101 @@
+import Foundation
+
+/// Whether a soak run's resources stayed flat: the judgement is pure, so it is tested on made-up
+/// series as well as on real runs.
+///
+/// The run is split by simulated time. The first `warmUp` fraction is ignored (caches, the SQLite
+/// page cache, connection pools and thread pools fill up there). The **reference** window is the
+/// quarter after it, the **final** window the last quarter. Each window is summarised by its median,
+/// so a request or poll in flight at one sampling moment (an extra descriptor, a worker thread)
+/// does not count as growth while a leak, which moves every later sample, does.
+public struct SoakVerdict: Sendable, Hashable, Codable {
+    /// How much growth from the reference to the final window still counts as flat.
+    public struct Limits: Sendable, Hashable, Codable {
+        /// Resident memory, in percent of the reference median.
+        public var residentGrowthPercent: Double
+        /// Open file descriptors.
+        public var openFileGrowth: Int
+        /// Threads.
+        public var threadGrowth: Int
+        /// Fraction of the run (by simulated time) left out at the start.
+        public var warmUp: Double
+
+        public init(residentGrowthPercent: Double = 10, openFileGrowth: Int = 2, threadGrowth: Int = 2, warmUp: Double = 0.125) {
+            self.residentGrowthPercent = residentGrowthPercent
+            self.openFileGrowth = openFileGrowth
+            self.threadGrowth = threadGrowth
+            self.warmUp = warmUp
+        }
+    }
+
+    /// One measurement at a point of the run.
+    public struct Point: Sendable, Hashable, Codable {
+        /// Fraction of the run done, 0...1.
+        public var progress: Double
+        public var resources: ProcessResources
+
+        public init(progress: Double, resources: ProcessResources) {
+            self.progress = progress
+            self.resources = resources
+        }
+    }
+
+    public var limits: Limits
+    /// Medians of the reference and the last window; nil when a window held no measurement.
+    public var reference: ProcessResources?
+    public var last: ProcessResources?
+    /// Last minus reference median, in percent of the reference (memory) or in units.
+    public var residentGrowthPercent: Double
+    public var openFileGrowth: Int
+    public var threadGrowth: Int
+    /// One line for each limit exceeded; empty when the run was flat.
+    public var problems: [String]
+
+    /// True when nothing grew beyond its limit.
+    public var isFlat: Bool { problems.isEmpty }
+
+    /// Judges measurements taken over one run (in any order).
+    public static func judge(_ points: [Point], limits: Limits = Limits()) -> SoakVerdict {
+        let referenceEnd = limits.warmUp + 0.25
+        let referencePoints = points.filter { $0.progress > limits.warmUp && $0.progress <= referenceEnd }
+        let finalPoints = points.filter { $0.progress >= 0.75 && $0.progress > referenceEnd }
+        var verdict = SoakVerdict(
+            limits: limits, reference: median(referencePoints), last: median(finalPoints),
+            residentGrowthPercent: 0, openFileGrowth: 0, threadGrowth: 0, problems: []
+        )
+        guard let reference = verdict.reference, let latest = verdict.last else {
+            verdict.problems.append("too few measurements to judge: \(referencePoints.count) after warm-up, \(finalPoints.count) in the last quarter")
+            return verdict
+        }
+        verdict.residentGrowthPercent = Double(latest.residentKilobytes - reference.residentKilobytes) / Double(max(reference.residentKilobytes, 1)) * 100
+        verdict.openFileGrowth = latest.openFiles - reference.openFiles
+        verdict.threadGrowth = latest.threads - reference.threads
+        if verdict.residentGrowthPercent > limits.residentGrowthPercent {
+            verdict.problems.append(
+                "resident memory grew \(format(verdict.residentGrowthPercent)) % (\(reference.residentKilobytes / 1_024) → \(latest.residentKilobytes / 1_024) MB), more than \(format(limits.residentGrowthPercent)) %"
+            )
+        }
+        if verdict.openFileGrowth > limits.openFileGrowth {
+            verdict.problems.append("open file descriptors grew by \(verdict.openFileGrowth) (\(reference.openFiles) → \(latest.openFiles)), more than \(limits.openFileGrowth)")
+        }
+        if verdict.threadGrowth > limits.threadGrowth {
+            verdict.problems.append("threads grew by \(verdict.threadGrowth) (\(reference.threads) → \(latest.threads)), more than \(limits.threadGrowth)")
+        }
+        return verdict
+    }
+
+    /// The median of each figure on its own (the lower middle for an even count).
+    static func median(_ points: [Point]) -> ProcessResources? {
+        guard !points.isEmpty else { return nil }
+        func middle(_ values: [Int]) -> Int { values.sorted()[(values.count - 1) / 2] }
+        return ProcessResources(
+            residentKilobytes: middle(points.map(\.resources.residentKilobytes)),
+            openFiles: middle(points.map(\.resources.openFiles)),
+            threads: middle(points.map(\.resources.threads))
+        )
+    }
+
+    static func format(_ value: Double) -> String {
+        String(format: "%.1f", value)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@testable import HeliographBenchmarks
+
+/// A few simulated minutes of the soak, end to end: it completes and produces its measurements.
+/// Timing and flatness are not asserted (this machine is shared); the verdict's logic is tested on
+/// its own in `SoakVerdictTests`.
+@Suite(.serialized) struct SoakRunTests {
+    static let mosquittoExpected = LocalBroker.executable != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+
+    @Test(.timeLimit(.minutes(3))) func aShortSoakRunsTheWholeDaemonAndMeasuresIt() async throws {
+        // 12 simulated minutes at 120×: 6 real seconds, 72 polls per device.
+        let options = SoakBenchmark.Options(simulatedHours: 0.2, devices: 3, speed: 120, httpClients: 2, httpPause: .milliseconds(20), liveClients: 2, measurements: 8)
+        let result = try await SoakBenchmark.run(options)
+
+        #expect(result.measurements.count == 9)
+        for measurement in result.measurements {
+            #expect(measurement.resources.residentKilobytes > 0)
+            #expect(measurement.resources.openFiles > 0)
+            #expect(measurement.resources.threads > 0)
+        }
+        #expect(result.measurements.map(\.simulatedHours) == result.measurements.map(\.simulatedHours).sorted())
+        let last = try #require(result.measurements.last)
+        #expect(abs(last.simulatedHours - 0.2) < 1e-9)
+        #expect(last.polls > 0)
+        #expect(last.stored > 0)
+        #expect(last.httpRequests > 0)
+        #expect(last.httpErrors == 0, "\(result.firstErrors)")
+        #expect(last.liveMessages > 0)
+        #expect(result.pollsPerDevice.keys.sorted() == ["dtu-1", "pi30-1", "pi30-2"])
+        #expect(result.pollsPerDevice.values.allSatisfy { $0 > 0 })
+        #expect(try #require(result.store).points > 0)
+        #expect(result.sinks.allSatisfy { $0.writeErrors == 0 }, "\(result.sinks)")
+        if Self.mosquittoExpected {
+            #expect(last.mqttMessages > 0, "\(result.notes) \(result.firstErrors)")
+        } else {
+            #expect(result.notes.contains { $0.contains("MQTT skipped") })
+        }
+        // Judged on its measurements, whatever the outcome on a busy machine.
+        #expect(!result.verdict.problems.contains { $0.contains("too few measurements") })
+        #expect(result.verdict.reference != nil && result.verdict.last != nil)
+
+        let text = result.text()
+        #expect(text.contains("RSS MB"))
+        #expect(text.contains("polls per device (expected 72)"))
+        #expect(text.contains("flat:") || text.contains("GROWTH:"))
+        let lines = result.jsonLines()
+        #expect(lines.count == 10)
+        #expect(lines.last?.contains("\"verdict\"") == true)
+    }
+}

@@ -1,0 +1,64 @@
+import Testing
+
+@testable import HeliographBenchmarks
+
+/// The flatness judgement on made-up runs: a leak must fail it, noise must not.
+@Suite struct SoakVerdictTests {
+    /// `count + 1` evenly spaced points with figures from `figures(progress)`.
+    private func run(_ count: Int = 96, _ figures: (Double) -> (megabytes: Double, fds: Int, threads: Int)) -> [SoakVerdict.Point] {
+        (0...count).map { index in
+            let progress = Double(index) / Double(count)
+            let value = figures(progress)
+            return SoakVerdict.Point(progress: progress, resources: ProcessResources(residentKilobytes: Int(value.megabytes * 1_024), openFiles: value.fds, threads: value.threads))
+        }
+    }
+
+    @Test func aSteadyRunAfterWarmUpIsFlat() {
+        // Memory climbs during warm-up, then wobbles by ±1 MB around 60 MB.
+        let points = run { progress in (progress < 0.1 ? 30 + 300 * progress : 60 + (progress * 1_000).truncatingRemainder(dividingBy: 2) - 1, 40, 12) }
+        let verdict = SoakVerdict.judge(points)
+        #expect(verdict.isFlat, "\(verdict.problems)")
+        #expect(abs(verdict.residentGrowthPercent) < 3)
+        #expect(verdict.openFileGrowth == 0 && verdict.threadGrowth == 0)
+    }
+
+    @Test func memoryThatKeepsGrowingIsALeak() {
+        // +20 MB over the run: about 13 MB between the windows' medians, over 20 % of 60 MB.
+        let verdict = SoakVerdict.judge(run { progress in (60 + 20 * progress, 40, 12) })
+        #expect(!verdict.isFlat)
+        #expect(verdict.residentGrowthPercent > 10)
+        #expect(verdict.problems.count == 1)
+        #expect(verdict.problems.first?.contains("resident memory grew") == true)
+    }
+
+    @Test func descriptorsAndThreadsThatKeepGrowingAreLeaks() {
+        let verdict = SoakVerdict.judge(run { progress in (60, 40 + Int(progress * 50), 12 + Int(progress * 10)) })
+        #expect(!verdict.isFlat)
+        #expect(verdict.openFileGrowth > 2)
+        #expect(verdict.threadGrowth > 2)
+        #expect(verdict.problems.contains { $0.contains("open file descriptors grew") })
+        #expect(verdict.problems.contains { $0.contains("threads grew") })
+    }
+
+    @Test func aDescriptorOrThreadInFlightAtSomeMeasurementsIsNotGrowth() {
+        // Every third measurement catches a connection and a worker thread that come and go.
+        let points = run { progress in
+            let busy = Int((progress * 96).rounded()) % 3 == 0
+            return (60, busy ? 43 : 40, busy ? 14 : 12)
+        }
+        let verdict = SoakVerdict.judge(points)
+        #expect(verdict.isFlat, "\(verdict.problems)")
+    }
+
+    @Test func tooFewMeasurementsAreNotCalledFlat() {
+        let verdict = SoakVerdict.judge(run(2) { _ in (60, 40, 12) })
+        #expect(!verdict.isFlat)
+        #expect(verdict.problems.first?.contains("too few measurements") == true)
+    }
+
+    @Test func theLimitsAreTheCaller() {
+        let points = run { progress in (60 + 8 * progress, 40, 12) }
+        #expect(SoakVerdict.judge(points).isFlat)
+        #expect(!SoakVerdict.judge(points, limits: .init(residentGrowthPercent: 2)).isFlat)
+    }
+}
