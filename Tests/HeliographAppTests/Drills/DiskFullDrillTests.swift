@@ -21,7 +21,7 @@ struct DiskFullDrillTests {
         defer { filesystem.unmount() }
         let database = filesystem.mountPoint.appendingPathComponent("history.sqlite").path
         let inspector = SQLiteInspector(path: database)
-        let httpPort = try freeLocalPort()
+        let httpPort = try freePort()
         let base = "http://127.0.0.1:\(httpPort)"
 
         try await Drill.withDeyeSimulator { port in

@@ -16,7 +16,7 @@ struct PostgresOutageDrillTests {
         let outage = Drill.outage
         let server = try await PostgresServer.start()
         let directory = try makeTemporaryDirectory("drill-postgres")
-        let httpPort = try freeLocalPort()
+        let httpPort = try freePort()
         let base = "http://127.0.0.1:\(httpPort)"
         do {
             try await Drill.withDeyeSimulator { port in

@@ -16,7 +16,7 @@ struct SQLiteInspector {
         guard let executable = Self.executable else {
             throw TestFailure("sqlite3 is not installed; run scripts/test-deps.d/drills.sh (apt-get install sqlite3)")
         }
-        let result = try await runTool(executable, ["-bail", "-cmd", ".dbconfig no_ckpt_on_close on", path, sql])
+        let result = try await ChildProcess.run(executable, ["-bail", "-cmd", ".dbconfig no_ckpt_on_close on", path, sql])
         let lines = result.output.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("   no_ckpt_on_close") && !$0.hasPrefix("no_ckpt_on_close") }
         guard result.status == 0 else { throw TestFailure("sqlite3 \(sql) failed (\(result.status)): \(result.output)") }
         return lines
