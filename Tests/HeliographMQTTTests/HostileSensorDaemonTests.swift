@@ -106,8 +106,9 @@ extension BrokerSuites {
                         interval: 200ms
                     """, broker: broker, log: log, in: resources)
 
+                // Retained, so they reach the daemon however soon after its start they were sent.
                 for topic in ["house/a", "house/b", "house/c", "house/d"] {
-                    try await other.client.publish(topic: topic, payload: MQTTSourceBoundsTests.flood("m"))
+                    try await other.client.publish(topic: topic, payload: MQTTSourceBoundsTests.flood("m"), retain: true)
                 }
                 let status = PipelineStatus(poller: daemon.poller, bus: daemon.bus)
                 try await eventually(timeout: .seconds(30), "all four floods counted in /stats") {
