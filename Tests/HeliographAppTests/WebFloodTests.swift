@@ -37,6 +37,14 @@ struct WebFloodTests {
         return (simulator, daemon, port)
     }
 
+    /// SIGTERM to both; the daemon must stop cleanly.
+    func stop(_ daemon: HeliographProcess, _ simulator: HeliographProcess) async throws {
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.exitStatus() == 0, "\(daemon.stderr.suffix(2_000))")
+        simulator.signal(SIGTERM)
+        _ = try await simulator.exitStatus()
+    }
+
     /// `GET path` on a new connection: status, body, and how long it took.
     func get(_ path: String, port: Int) async throws -> (status: Int?, body: String, took: Duration) {
         let started = ContinuousClock.now
@@ -112,10 +120,7 @@ struct WebFloodTests {
         #expect(errorLines.isEmpty, "no error lines, let alone one per closed socket: \(errorLines.prefix(5))")
 
         idle.removeAll()
-        daemon.signal(SIGTERM)
-        #expect(try await daemon.exitStatus() == 0, "\(daemon.stderr.suffix(2_000))")
-        simulator.signal(SIGTERM)
-        _ = try await simulator.exitStatus()
+        try await stop(daemon, simulator)
     }
 
     @Test("slowloris and a 1 MB request head against the daemon are closed within the header timeout")
@@ -137,10 +142,7 @@ struct WebFloodTests {
 
         let health = try await get("/health", port: port)
         #expect(health.status == 200)
-        daemon.signal(SIGTERM)
-        #expect(try await daemon.exitStatus() == 0)
-        simulator.signal(SIGTERM)
-        _ = try await simulator.exitStatus()
+        try await stop(daemon, simulator)
     }
 
     @Test("a port in use fails start-up with one `error: http: …` line; a bad http.host is a config check problem with its line")

@@ -124,4 +124,19 @@ final class ManualTime: Sendable {
         #expect(gate.allowList["inv1"]?.map(\.id) == ["output_source_priority", "max_charge_current", "buzzer"])
         #expect(await audit.all.isEmpty)
     }
+
+    @Test(arguments: [Double.nan, .infinity, -.infinity])
+    func nonFiniteNumbersAreRejectedAndAuditedInAFormTheStoresCanWrite(value: Double) async throws {
+        // Web, MQTT and rules all come through the gate; the stores write each entry as JSON, which has no NaN.
+        await #expect {
+            try await gate().submit(SettingChange(device: "inv1", setting: "max_charge_current", value: .number(value)), by: caller)
+        } throws: { error in
+            (error as? HeliographError)?.code == .settingRejected && (error as? HeliographError)?.message.contains("must be a finite number") == true
+        }
+        #expect(driver.applied.isEmpty)
+        let entry = try #require(await audit.all.first)
+        #expect(entry.result == "rejected")
+        #expect(entry.change.value == .choice("\(value)"))
+        _ = try JSONEncoder().encode(entry)
+    }
 }
