@@ -63,7 +63,7 @@ final class LineProcess: Sendable {
     /// test process reaps children with waitpid(-1), Foundation never learns of the exit.
     var isRunning: Bool {
         process.withLock { process in
-            process.isRunning && kill(process.processIdentifier, 0) == 0 && !isZombie(process.processIdentifier)
+            process.isRunning && !hasExited(process.processIdentifier)
         }
     }
     var standardError: String { stderrText.text.withLock { $0 } }
@@ -139,12 +139,4 @@ func withTestResources<T: Sendable>(timeout: Duration = .seconds(90), _ body: @e
         await resources.cleanup()
         throw error
     }
-}
-
-/// True when `pid` has exited but was not reaped yet (state Z in /proc).
-private func isZombie(_ pid: Int32) -> Bool {
-    guard let status = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-        let close = status.lastIndex(of: ")")
-    else { return false }
-    return status[status.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
 }

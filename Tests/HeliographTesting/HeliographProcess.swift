@@ -62,6 +62,28 @@ public final class HeliographProcess: Sendable {
         return process.terminationStatus
     }
 
+    /// False once the process has exited (see `hasExited` for why not `Process.isRunning` alone).
+    public var isRunning: Bool { process.isRunning && !hasExited(process.processIdentifier) }
+
+    /// Waits until the process is gone and its output read to the end, without needing its exit
+    /// status (which another reaper in the test process may have taken).
+    public func waitUntilGone(timeout: Duration = .seconds(60)) async throws {
+        try await eventually(timeout: timeout, "heliograph \(process.arguments ?? []) exits") { !self.isRunning }
+        try await eventually(timeout: .seconds(20), "output pipes closed") { self.readers.stdout.isFinished && self.readers.stderr.isFinished }
+    }
+
+    /// Sends SIGTERM and waits until the daemon is gone; a daemon that does not stop in time fails
+    /// the test with the end of its log (and is killed when this object goes away). Whether it
+    /// stopped cleanly is in its log ("Stopped").
+    public func terminate(timeout: Duration = .seconds(60)) async throws {
+        signal(SIGTERM)
+        do {
+            try await waitUntilGone(timeout: timeout)
+        } catch {
+            throw TestFailure("heliograph did not stop within \(timeout) of SIGTERM; its log ends:\n\(stderr.suffix(4_000))")
+        }
+    }
+
     public func signal(_ signal: Int32) {
         if process.isRunning { kill(process.processIdentifier, signal) }
     }
