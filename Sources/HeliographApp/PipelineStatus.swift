@@ -11,6 +11,8 @@ struct PipelineStatus: DaemonStatusProvider {
     var extra: [@Sendable () async -> ComponentHealth] = []
     /// A sink whose last write failed and that has written nothing for this long is `failing`.
     var sinkStallAfter: TimeInterval = 60
+    /// A write still running after this long makes the sink `degraded` (its server stopped answering).
+    var sinkWriteSlowAfter: TimeInterval = 5
 
     func components() async -> [ComponentHealth] {
         var result = poller.status.map(Self.health)
@@ -66,6 +68,11 @@ struct PipelineStatus: DaemonStatusProvider {
     /// A sink is retrying while its last write failed and samples wait; failing when that lasts.
     func health(of sink: SinkRunner.Statistics, now: Date) -> ComponentHealth {
         let kind = "sink"
+        if let since = sink.writingSince, now.timeIntervalSince(since) > sinkWriteSlowAfter {
+            let seconds = Int(now.timeIntervalSince(since))
+            let detail = "\(sink.buffered) samples waiting; a write has been in progress for \(seconds) s" + (sink.lastError.map { "; last error: \($0)" } ?? "")
+            return ComponentHealth(name: sink.sink, kind: kind, status: .degraded, detail: detail, lastSuccess: sink.lastWrite)
+        }
         guard let error = sink.lastError, sink.buffered > 0 else {
             return ComponentHealth(name: sink.sink, kind: kind, status: .ok, detail: sink.dropped > 0 ? "\(sink.dropped) samples dropped since start" : nil, lastSuccess: sink.lastWrite)
         }

@@ -52,6 +52,9 @@ public final class SinkRunner: Sendable {
         public var writeErrors: Int
         public var lastError: String?
         public var lastWrite: Date?
+        /// When the write now in progress started; nil between writes. A sink whose server is gone
+        /// can hang in one write for its whole timeout without an error to show.
+        public var writingSince: Date? = nil
     }
 
     private struct State {
@@ -62,6 +65,7 @@ public final class SinkRunner: Sendable {
         var writeErrors = 0
         var lastError: String?
         var lastWrite: Date?
+        var writingSince: Date?
         var closing = false
     }
 
@@ -91,7 +95,8 @@ public final class SinkRunner: Sendable {
                 dropped: $0.dropped,
                 writeErrors: $0.writeErrors,
                 lastError: $0.lastError,
-                lastWrite: $0.lastWrite
+                lastWrite: $0.lastWrite,
+                writingSince: $0.writingSince
             )
         }
     }
@@ -114,8 +119,10 @@ public final class SinkRunner: Sendable {
         var failures = 0
         while true {
             guard let batch = await nextBatch() else { break }
+            state.withLock { $0.writingSince = Date() }
             do {
                 try await sink.write(batch)
+                state.withLock { $0.writingSince = nil }
                 if failures > 0 {
                     logger.notice("Sink write succeeded again", metadata: ["sink.name": "\(sink.name)", "sink.failures": "\(failures)"])
                 }
@@ -124,6 +131,7 @@ public final class SinkRunner: Sendable {
                 // What the sink took, for the crash drills: a kill -9 after this line never loses these.
                 logger.trace("Sink wrote batch", metadata: ["sink.name": "\(sink.name)", "batch.samples": "\(batch.count)"])
             } catch {
+                state.withLock { $0.writingSince = nil }
                 failures += 1
                 putBack(batch, error: error)
                 logger.warning(

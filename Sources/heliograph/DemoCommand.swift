@@ -35,6 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ShutdownSignals.restore()
         try await CommandLine.reportingErrors {
             let options = DemoOptions(
                 dataDirectory: dataDirectory,

@@ -14,6 +14,7 @@ struct RunCommand: AsyncParsableCommand {
     var config: String
 
     func run() async throws {
+        ShutdownSignals.restore()
         try await CommandLine.reportingErrors {
             let configuration = try HeliographConfiguration.load(path: config)
             let logger = LoggingSetup.bootstrap(configuration.logging, secrets: configuration.secrets)

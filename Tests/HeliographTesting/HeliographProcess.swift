@@ -43,6 +43,26 @@ public final class HeliographProcess: Sendable {
         try await process.exitStatus(timeout: timeout)
     }
 
+    /// True until the daemon has exited.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Waits until the process is gone and its output read to the end.
+    public func waitUntilGone(timeout: Duration = .seconds(60)) async throws {
+        _ = try await process.exitStatus(timeout: timeout)
+    }
+
+    /// Sends SIGTERM and waits until the daemon is gone; a daemon that does not stop in time fails
+    /// the test with the end of its log. Whether it stopped cleanly is in its log ("Stopped") and
+    /// its exit status.
+    public func terminate(timeout: Duration = .seconds(60)) async throws {
+        signal(SIGTERM)
+        do {
+            try await waitUntilGone(timeout: timeout)
+        } catch {
+            throw TestFailure("heliograph did not stop within \(timeout) of SIGTERM; its log ends:\n\(stderr.suffix(4_000))")
+        }
+    }
+
     public func signal(_ signal: Int32) {
         process.signal(signal)
     }

@@ -37,7 +37,7 @@ struct DiskFullDrillTests {
             defer { daemon.signal(SIGKILL) }
 
             try await eventually(timeout: .seconds(60), "the daemon stores samples and answers /health") {
-                guard daemon.process.isRunning else { throw TestFailure("the daemon exited: \(daemon.stderr)") }
+                guard daemon.isRunning else { throw TestFailure("the daemon exited: \(daemon.stderr)") }
                 guard DaemonTrace(daemon.stderr).written(sink: "sqlite") >= 4 else { return false }
                 return (try? await httpGet(base + "/health"))?.status == 200
             }
@@ -64,7 +64,7 @@ struct DiskFullDrillTests {
             let waiting = try await Drill.sink("sqlite", base: base)
             #expect((waiting["buffered"] as? Int ?? 0) > 0, "samples wait for space: \(waiting)")
             #expect(waiting["dropped"] as? Int == 0, "nothing dropped: the buffer holds 10 000 samples")
-            #expect(daemon.process.isRunning)
+            #expect(daemon.isRunning)
 
             // Space comes back: the waiting samples are written and writing goes on.
             try filesystem.free()
@@ -76,8 +76,8 @@ struct DiskFullDrillTests {
             }
             try await eventually(timeout: .seconds(30), "/health is ok again") { try await Drill.json(base + "/health")["status"] as? String == "ok" }
 
-            daemon.signal(SIGTERM)
-            #expect(try await daemon.exitStatus(timeout: .seconds(60)) == 0, "clean stop: \(daemon.stderr.suffix(2_000))")
+            try await daemon.terminate()
+                #expect(DaemonTrace(daemon.stderr).messages("Stopped").count == 1, "a clean stop after SIGTERM")
 
             // Every sample polled, before, during and after the full disk, is in the database, in order.
             let polled = DaemonTrace(daemon.stderr).polledTimes

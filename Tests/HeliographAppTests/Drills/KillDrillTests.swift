@@ -59,7 +59,7 @@ struct KillDrillTests {
                 // Steady state first: this instance has written at least one batch. Then a random
                 // moment within the next two flush intervals, which covers idle, mid-batch and mid-write.
                 try await eventually(timeout: .seconds(60), "kill \(kill): the daemon writes its first batch") {
-                    guard daemon.process.isRunning else { throw TestFailure("kill \(kill): the daemon exited: \(daemon.stderr)") }
+                    guard daemon.isRunning else { throw TestFailure("kill \(kill): the daemon exited: \(daemon.stderr)") }
                     return daemon.stderr.contains(#""message":"Sink wrote batch""#)
                 }
                 let pause = Duration.milliseconds(Int64(random.next(in: 0...(Self.flushInterval * 2 / .milliseconds(1)))))

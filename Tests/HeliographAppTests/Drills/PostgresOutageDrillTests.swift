@@ -31,7 +31,7 @@ struct PostgresOutageDrillTests {
                 let daemon = try HeliographProcess(["run", "--config", config.path])
                 defer { daemon.signal(SIGKILL) }
                 try await eventually(timeout: .seconds(60), "the daemon writes to PostgreSQL") {
-                    guard daemon.process.isRunning else { throw TestFailure("the daemon exited: \(daemon.stderr)") }
+                    guard daemon.isRunning else { throw TestFailure("the daemon exited: \(daemon.stderr)") }
                     return DaemonTrace(daemon.stderr).written(sink: "postgres") >= 3
                 }
 
@@ -47,7 +47,7 @@ struct PostgresOutageDrillTests {
                 #expect(health["status"] as? String == "failing", "\(health)")
                 let sink = Drill.healthComponent(kind: "sink", name: "postgres", in: health)
                 #expect((sink?["detail"] as? String)?.contains("samples waiting") == true, "\(health)")
-                #expect(daemon.process.isRunning)
+                #expect(daemon.isRunning)
 
                 let clock = ContinuousClock()
                 try await server.restart()
@@ -61,8 +61,8 @@ struct PostgresOutageDrillTests {
                 // backing off, whatever the outage's length.
                 #expect(recovery < .seconds(20), "recovered \(recovery) after the restart")
 
-                daemon.signal(SIGTERM)
-                #expect(try await daemon.exitStatus(timeout: .seconds(60)) == 0, "clean stop: \(daemon.stderr.suffix(2_000))")
+                try await daemon.terminate()
+                #expect(DaemonTrace(daemon.stderr).messages("Stopped").count == 1, "a clean stop after SIGTERM")
 
                 let polled = DaemonTrace(daemon.stderr).polledTimes["inverter1"] ?? []
                 let stored = try await server.psql("""
