@@ -28,7 +28,9 @@ public enum WebFrontEnd {
                     port: http.port,
                     openReading: http.openReading,
                     sessionLifetime: .seconds(http.sessionHours * 3_600),
-                    credentials: Credentials(tokens: http.tokens, users: http.users)
+                    credentials: Credentials(tokens: http.tokens, users: http.users),
+                    loginLimits: http.login.limits,
+                    passwordChecks: http.login.passwordChecks
                 ),
                 dependencies: WebDependencies(
                     store: parts.store,

@@ -16,8 +16,10 @@ final class WebAPI: Sendable {
     let started = Date()
     let requests = Atomic<Int>(0)
     let liveClients = Atomic<Int>(0)
-    /// Login attempts per user name, so a password cannot be guessed at bcrypt speed.
-    let loginLimiter = Mutex(RateLimiter(limit: .init(burst: 5, interval: 12)))
+    /// Login attempts per client address and per user name, so a password cannot be guessed at bcrypt speed.
+    let loginLimiter: Mutex<LoginLimiter>
+    /// Where bcrypt runs: threads of its own, never the concurrency pool the poller and store share.
+    let passwordChecks: PasswordCheckThreads
 
     init(configuration: WebConfiguration, dependencies: WebDependencies) throws(HeliographError) {
         self.configuration = configuration
@@ -28,6 +30,8 @@ final class WebAPI: Sendable {
             throw error.heliographError
         }
         self.sessions = SessionStore(lifetime: configuration.sessionLifetime)
+        self.loginLimiter = Mutex(LoginLimiter(limits: configuration.loginLimits))
+        self.passwordChecks = PasswordCheckThreads(limits: configuration.passwordChecks)
     }
 
     var store: any SampleStore { dependencies.store }

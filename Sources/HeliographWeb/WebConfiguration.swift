@@ -4,7 +4,8 @@ import HeliographControl
 ///
 /// Config keys (under `http`): `host` (String, default `0.0.0.0`: the LAN), `port` (Int, default 8080;
 /// 0 picks a free port), `open_reading` (Bool, default true: pages and read-only API need no login),
-/// `session_hours` (Int, default 12), `auth.tokens` (name → secret), `auth.users` (name → bcrypt hash).
+/// `session_hours` (Int, default 12), `auth.tokens` (name → secret), `auth.users` (name → bcrypt hash),
+/// `login.*` (how many password checks run and wait, and the per-client and per-user attempt limits).
 public struct WebConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -14,6 +15,10 @@ public struct WebConfiguration: Sendable {
     public var credentials: Credentials
     /// How often the page polls `/api/v1/latest` when its WebSocket is down.
     public var fallbackPollSeconds: Int
+    /// Attempts per client address and per user name (`LoginLimiter`).
+    public var loginLimits: LoginLimiter.Limits
+    /// Threads and queue for bcrypt checks (`PasswordCheckThreads`).
+    public var passwordChecks: PasswordCheckThreads.Limits
 
     public init(
         host: String = "0.0.0.0",
@@ -21,7 +26,9 @@ public struct WebConfiguration: Sendable {
         openReading: Bool = true,
         sessionLifetime: Duration = .seconds(12 * 3_600),
         credentials: Credentials = Credentials(),
-        fallbackPollSeconds: Int = 5
+        fallbackPollSeconds: Int = 5,
+        loginLimits: LoginLimiter.Limits = LoginLimiter.Limits(),
+        passwordChecks: PasswordCheckThreads.Limits = PasswordCheckThreads.Limits()
     ) {
         self.host = host
         self.port = port
@@ -29,5 +36,7 @@ public struct WebConfiguration: Sendable {
         self.sessionLifetime = sessionLifetime
         self.credentials = credentials
         self.fallbackPollSeconds = fallbackPollSeconds
+        self.loginLimits = loginLimits
+        self.passwordChecks = passwordChecks
     }
 }

@@ -21,7 +21,10 @@ struct WebFixture {
     let driver = RecordingSettingsDriver()
     let server: WebServer
 
-    init(openReading: Bool = true, port: Int = 0, refresh: (@Sendable () async -> Int)? = nil) async throws {
+    init(
+        openReading: Bool = true, port: Int = 0, refresh: (@Sendable () async -> Int)? = nil,
+        loginLimits: LoginLimiter.Limits = .init(), passwordChecks: PasswordCheckThreads.Limits = .init(), passwordHash: String = Self.passwordHash
+    ) async throws {
         let inverter = DeviceDescriptor(
             kind: "pi30", id: "inv1", name: "Garage inverter", manufacturer: "Voltronic", model: "Axpert", serial: "9231",
             fields: [CommonFields.pvPower, CommonFields.batterySOC, CommonFields.batteryPower, CommonFields.gridPower, CommonFields.loadPower,
@@ -47,7 +50,8 @@ struct WebFixture {
         server = try WebServer(
             configuration: WebConfiguration(
                 host: "127.0.0.1", port: port, openReading: openReading,
-                credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": Self.passwordHash])
+                credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": passwordHash]),
+                loginLimits: loginLimits, passwordChecks: passwordChecks
             ),
             dependencies: WebDependencies(store: store, feed: feed, gate: gate, audit: audit, refresh: refresh)
         )

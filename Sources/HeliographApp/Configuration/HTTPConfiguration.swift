@@ -14,7 +14,8 @@ import HeliographControl
 ///                          # `<name>_file: path-or-credential-name` reads it from a file (see Secret)
 ///     home-assistant: change-me-to-a-long-random-string
 ///   users:                 # bcrypt hashes, never passwords (htpasswd -nbBC 12 NAME PASSWORD)
-///     admin: $2b$12$…
+///     admin: $2y$12$…
+///   login: { … }           # limits on password logins, see `LoginConfiguration`
 /// ```
 public struct HTTPConfiguration: Sendable, Hashable {
     public var enabled: Bool
@@ -25,6 +26,7 @@ public struct HTTPConfiguration: Sendable, Hashable {
     public var commandsPerMinute: Int
     public var tokens: [String: String]
     public var users: [String: String]
+    public var login: LoginConfiguration
 
     public init(
         enabled: Bool = true,
@@ -34,7 +36,8 @@ public struct HTTPConfiguration: Sendable, Hashable {
         sessionHours: Int = 12,
         commandsPerMinute: Int = 10,
         tokens: [String: String] = [:],
-        users: [String: String] = [:]
+        users: [String: String] = [:],
+        login: LoginConfiguration = LoginConfiguration()
     ) {
         self.enabled = enabled
         self.host = host
@@ -44,9 +47,10 @@ public struct HTTPConfiguration: Sendable, Hashable {
         self.commandsPerMinute = commandsPerMinute
         self.tokens = tokens
         self.users = users
+        self.login = login
     }
 
-    static let keys = ["enabled", "host", "port", "open_reading", "session_hours", "commands_per_minute", "tokens", "users"]
+    static let keys = ["enabled", "host", "port", "open_reading", "session_hours", "commands_per_minute", "tokens", "users", "login"]
 
     /// Reads the section, reporting each bad key as a problem.
     static func parse(_ section: ConfigurationSection) -> HTTPConfiguration {
@@ -75,12 +79,14 @@ public struct HTTPConfiguration: Sendable, Hashable {
         let users = section.section("users")
         for name in users.keys {
             guard let hash = users.string(name) else { continue }
-            if PasswordHash.looksLikeBcrypt(hash) {
-                http.users[name] = hash
+            if let problem = PasswordHash.problem(with: hash) {
+                let advice = PasswordHash.prefixes.contains(where: hash.hasPrefix) ? "this hash cannot be used to log in (\(problem))" : "store a bcrypt hash ($2y$…), never the password"
+                users.problem(name, "\(advice); make one with htpasswd -nbBC 12 \(name) PASSWORD")
             } else {
-                users.problem(name, "store a bcrypt hash ($2b$…), never the password; make one with htpasswd -nbBC 12 \(name) PASSWORD")
+                http.users[name] = hash
             }
         }
+        http.login = LoginConfiguration.parse(section.section("login"))
         section.reportUnknownKeys(allowed: keys)
         return http
     }
