@@ -34,7 +34,7 @@ struct LoginFloodTests {
               inverter:
                 type: pi30
                 port: \(link)
-                interval: 250ms
+                interval: 1s
                 timeout: 3s
             logging:
               level: info
@@ -134,10 +134,10 @@ struct LoginFloodTests {
         let duringFlood = try await stored(floodStart, floodEnd)
         let statuses = tally.statuses.withLock { $0 }
 
-        // Polling keeps its rate: at least half the baseline rate, and at least one sample a second.
+        // Polling keeps its rate: at least half the baseline rate, and at least 7 of the 10 polls.
         let baselineRate = Double(baseline) / 4, floodRate = Double(duringFlood) / 10
         #expect(floodRate >= baselineRate / 2, "stored \(duringFlood) points in the 10 s flood vs \(baseline) in 4 s before")
-        #expect(duringFlood >= 10, "stored \(duringFlood) points in the 10 s flood (polling every 250 ms)")
+        #expect(duringFlood >= 7, "stored \(duringFlood) points in the 10 s flood (polling every second: 10 expected)")
         // /health keeps answering quickly.
         let slowest = health.max() ?? .zero
         #expect(health.count >= 10, "/health answered \(health.count) times")
