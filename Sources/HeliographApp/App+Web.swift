@@ -28,7 +28,9 @@ public enum WebFrontEnd {
                     sessionLifetime: .seconds(http.sessionHours * 3_600),
                     credentials: Credentials(tokens: http.tokens, users: http.users),
                     limits: ConnectionLimits(maxConnections: http.maxConnections, idleTimeout: http.idleTimeout, headerTimeout: http.headerTimeout),
-                    allowedOrigins: http.allowedOrigins
+                    allowedOrigins: http.allowedOrigins,
+                    loginLimits: http.login.limits,
+                    passwordChecks: http.login.passwordChecks
                 ),
                 dependencies: WebDependencies(
                     store: parts.store,

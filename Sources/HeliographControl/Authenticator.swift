@@ -1,5 +1,3 @@
-import HummingbirdBcrypt
-
 /// Checks API tokens and user passwords against the configured `Credentials`.
 public struct Authenticator: Sendable {
     public let credentials: Credentials
@@ -10,11 +8,17 @@ public struct Authenticator: Sendable {
         for (name, secret) in credentials.tokens where secret.utf8.count < 16 {
             throw HeliographControlError.weakToken(name: name)
         }
-        for (name, hash) in credentials.users where !PasswordHash.looksLikeBcrypt(hash) {
-            throw HeliographControlError.notABcryptHash(user: name)
+        for (name, hash) in credentials.users.sorted(by: { $0.key < $1.key }) {
+            if let problem = PasswordHash.problem(with: hash) {
+                throw PasswordHash.prefixes.contains(where: hash.hasPrefix)
+                    ? HeliographControlError.unusableBcryptHash(user: name, reason: problem)
+                    : HeliographControlError.notABcryptHash(user: name)
+            }
         }
         self.credentials = credentials
-        self.decoyHash = credentials.users.values.sorted().first ?? Bcrypt.hash("decoy", cost: 4)
+        // The dearest configured hash, so an unknown name never answers sooner than any real one.
+        self.decoyHash = credentials.users.values.max { (PasswordHash.cost(of: $0), $0) < (PasswordHash.cost(of: $1), $1) }
+            ?? PasswordHash.make("decoy", cost: 4)
     }
 
     /// The caller that owns this API token, if any. Compares in constant time.
@@ -26,25 +30,15 @@ public struct Authenticator: Sendable {
         return match
     }
 
-    /// The user, if the password matches the stored bcrypt hash.
+    /// The user, if the password matches the stored bcrypt hash. An unknown user name is checked against a
+    /// decoy hash of the highest configured cost, so the time taken does not tell which names exist.
+    /// Blocks for the hash's cost (about a quarter second at cost 12): run it on `PasswordCheckThreads`.
     public func caller(user: String, password: String) -> Caller? {
         guard let hash = credentials.users[user] else {
-            _ = Bcrypt.verify(password, hash: decoyHash)
+            _ = PasswordHash.verify(password, hash: decoyHash)
             return nil
         }
-        return Bcrypt.verify(password, hash: hash) ? .user(user) : nil
-    }
-}
-
-/// Making and recognising bcrypt password hashes for the `users` config key.
-public enum PasswordHash {
-    /// A new bcrypt hash of `password`; cost 12 is about a quarter second on a Raspberry Pi 4 class CPU.
-    public static func make(_ password: String, cost: UInt8 = 12) -> String { Bcrypt.hash(password, cost: cost) }
-
-    /// True for strings shaped like `$2a$`/`$2b$`/`$2y$` bcrypt hashes.
-    public static func looksLikeBcrypt(_ text: String) -> Bool {
-        let parts = text.split(separator: "$", omittingEmptySubsequences: true)
-        return parts.count == 3 && ["2a", "2b", "2y"].contains(parts[0]) && parts[1].count == 2 && parts[2].count == 53
+        return PasswordHash.verify(password, hash: hash) ? .user(user) : nil
     }
 }
 

@@ -5,7 +5,7 @@
 public struct Credentials: Sendable, Hashable {
     /// Token name → secret.
     public var tokens: [String: String]
-    /// User name → bcrypt hash (`$2b$…`).
+    /// User name → bcrypt hash (`$2y$…`, `$2b$…` or `$2a$…`).
     public var users: [String: String]
 
     public init(tokens: [String: String] = [:], users: [String: String] = [:]) {

@@ -91,7 +91,7 @@ enum OpenAPIDocument {
             parameters: [Parameter(name: "limit", schema: ["type": "integer", "minimum": 1, "maximum": 10_000], description: "History entries, newest first (default 100)")],
             response: ref("Alerts")
         ),
-        Operation(method: "POST", path: "/api/v1/login", summary: "Log in with user name and password; returns a session token", tag: "auth", body: "Login", response: ref("Session"), errors: ["400", "401", "429"]),
+        Operation(method: "POST", path: "/api/v1/login", summary: "Log in with user name and password; returns a session token", tag: "auth", body: "Login", response: ref("Session"), errors: ["400", "401", "429", "503"]),
         Operation(method: "POST", path: "/api/v1/logout", summary: "Close the presented session", tag: "auth", response: ref("Session"), errors: ["401"]),
         Operation(method: "GET", path: "/api/v1/session", summary: "Who is calling, and the server's access policy", tag: "auth", response: ref("Session"), errors: ["401"]),
         // Endpoints of the systems Heliograph replaces.

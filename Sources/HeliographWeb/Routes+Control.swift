@@ -32,15 +32,7 @@ extension WebAPI {
             return try await audit.entries(device: device, limit: limit).map(AuditResource.init)
         }
         router.post("/api/v1/login") { request, context -> Response in
-            let login = try await request.decode(as: LoginRequest.self, context: context)
-            if let wait = self.loginLimiter.withLock({ $0.take("login:\(login.user)", now: Date()) }) {
-                throw HeliographError(.rateLimited, "too many login attempts for \(login.user); retry in \(Int(wait.rounded(.up))) s")
-            }
-            guard let caller = self.authenticator.caller(user: login.user, password: login.password) else {
-                throw HeliographError(.unauthorized, "wrong user name or password")
-            }
-            let session = await self.sessions.open(for: caller)
-            return Self.json(self.sessionResource(caller: caller, token: session.token, expires: session.expires))
+            try await self.login(request, context: context)
         }
         router.post("/api/v1/logout") { request, context -> Response in
             if let token = CallerMiddleware.presentedToken(request) { await self.sessions.close(token) }

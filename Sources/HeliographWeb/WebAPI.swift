@@ -18,8 +18,10 @@ final class WebAPI: Sendable {
     let liveClients = Atomic<Int>(0)
     /// Every open connection, held under `configuration.limits.maxConnections`.
     let connections: ConnectionRegistry
-    /// Login attempts per user name, so a password cannot be guessed at bcrypt speed.
-    let loginLimiter = Mutex(RateLimiter(limit: .init(burst: 5, interval: 12)))
+    /// Login attempts per client address and per user name, so a password cannot be guessed at bcrypt speed.
+    let loginLimiter: Mutex<LoginLimiter>
+    /// Where bcrypt runs: threads of its own, never the concurrency pool the poller and store share.
+    let passwordChecks: PasswordCheckThreads
 
     init(configuration: WebConfiguration, dependencies: WebDependencies, logger: Logger = Logger(label: "heliograph.web")) throws(HeliographError) {
         self.configuration = configuration
@@ -31,6 +33,8 @@ final class WebAPI: Sendable {
             throw error.heliographError
         }
         self.sessions = SessionStore(lifetime: configuration.sessionLifetime)
+        self.loginLimiter = Mutex(LoginLimiter(limits: configuration.loginLimits))
+        self.passwordChecks = PasswordCheckThreads(limits: configuration.passwordChecks)
     }
 
     var store: any SampleStore { dependencies.store }

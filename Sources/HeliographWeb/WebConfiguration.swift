@@ -6,6 +6,7 @@ import HeliographControl
 /// 0 picks a free port), `open_reading` (Bool, default true: pages and read-only API need no login),
 /// `session_hours` (Int, default 12), `auth.tokens` (name → secret), `auth.users` (name → bcrypt hash),
 /// `max_connections`, `idle_timeout`, `header_timeout` (see `ConnectionLimits`), `allowed_origins`.
+/// `login.*` (how many password checks run and wait, and the per-client and per-user attempt limits).
 public struct WebConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -20,6 +21,10 @@ public struct WebConfiguration: Sendable {
     /// Origins (`https://ha.example.net`) besides the server's own whose pages may open the live
     /// WebSocket; a browser sends `Origin`, and a foreign one is refused.
     public var allowedOrigins: [String]
+    /// Attempts per client address and per user name (`LoginLimiter`).
+    public var loginLimits: LoginLimiter.Limits
+    /// Threads and queue for bcrypt checks (`PasswordCheckThreads`).
+    public var passwordChecks: PasswordCheckThreads.Limits
 
     public init(
         host: String = "0.0.0.0",
@@ -29,7 +34,9 @@ public struct WebConfiguration: Sendable {
         credentials: Credentials = Credentials(),
         fallbackPollSeconds: Int = 5,
         limits: ConnectionLimits = ConnectionLimits(),
-        allowedOrigins: [String] = []
+        allowedOrigins: [String] = [],
+        loginLimits: LoginLimiter.Limits = LoginLimiter.Limits(),
+        passwordChecks: PasswordCheckThreads.Limits = PasswordCheckThreads.Limits()
     ) {
         self.host = host
         self.port = port
@@ -39,5 +46,7 @@ public struct WebConfiguration: Sendable {
         self.fallbackPollSeconds = fallbackPollSeconds
         self.limits = limits
         self.allowedOrigins = allowedOrigins
+        self.loginLimits = loginLimits
+        self.passwordChecks = passwordChecks
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HeliographControl
 import Hummingbird
 import HummingbirdWebSocket
+import NIOCore
 
 /// Per-request state: who is calling (after `CallerMiddleware`) and the WebSocket handoff.
 public struct WebRequestContext: RequestContext, WebSocketRequestContext {
@@ -9,11 +10,14 @@ public struct WebRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<Self>
     /// The authenticated caller, if the request carried a valid token or session.
     public var caller: Caller?
+    /// The peer's IP address, for the per-client login limit (nil in router tests without a socket).
+    public let clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
         self.caller = nil
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var responseEncoder: JSONEncoder { APIJSON.encoder() }

@@ -14,7 +14,7 @@ import Darwin
 
 /// The web dashboard, REST API and live WebSocket as one `Service`.
 public struct WebServer: Service {
-    private let api: WebAPI
+    let api: WebAPI
     private let logger: Logger
     private let onServerRunning: @Sendable (Int) async -> Void
 

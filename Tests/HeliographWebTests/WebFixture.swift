@@ -28,7 +28,10 @@ struct WebFixture {
         refresh: (@Sendable () async -> Int)? = nil,
         limits: ConnectionLimits = ConnectionLimits(),
         allowedOrigins: [String] = [],
-        logger: Logger = Logger(label: "heliograph.web")
+        logger: Logger = Logger(label: "heliograph.web"),
+        loginLimits: LoginLimiter.Limits = .init(),
+        passwordChecks: PasswordCheckThreads.Limits = .init(),
+        passwordHash: String = Self.passwordHash
     ) async throws {
         let inverter = DeviceDescriptor(
             kind: "pi30", id: "inv1", name: "Garage inverter", manufacturer: "Voltronic", model: "Axpert", serial: "9231",
@@ -55,8 +58,9 @@ struct WebFixture {
         server = try WebServer(
             configuration: WebConfiguration(
                 host: "127.0.0.1", port: port, openReading: openReading,
-                credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": Self.passwordHash]),
-                limits: limits, allowedOrigins: allowedOrigins
+                credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": passwordHash]),
+                limits: limits, allowedOrigins: allowedOrigins,
+                loginLimits: loginLimits, passwordChecks: passwordChecks
             ),
             dependencies: WebDependencies(store: store, feed: feed, gate: gate, audit: audit, refresh: refresh),
             logger: logger

@@ -14,12 +14,13 @@ import HeliographControl
 ///                          # `<name>_file: path-or-credential-name` reads it from a file (see Secret)
 ///     home-assistant: change-me-to-a-long-random-string
 ///   users:                 # bcrypt hashes, never passwords (htpasswd -nbBC 12 NAME PASSWORD)
-///     admin: $2b$12$…
+///     admin: $2y$12$…
 ///   max_connections: 512   # sockets held at once; at the limit the least recently active idle one makes room
 ///   idle_timeout: 60s      # a kept-alive connection with no request is closed after this
 ///   header_timeout: 10s    # a new connection must send its request head within this
 ///   allowed_origins:       # other sites whose pages may open the live WebSocket (own origin always may)
 ///     - https://ha.example.net
+///   login: { … }           # limits on password logins, see `LoginConfiguration`
 /// ```
 public struct HTTPConfiguration: Sendable, Hashable {
     public var enabled: Bool
@@ -34,6 +35,7 @@ public struct HTTPConfiguration: Sendable, Hashable {
     public var idleTimeout: Duration
     public var headerTimeout: Duration
     public var allowedOrigins: [String]
+    public var login: LoginConfiguration
 
     public init(
         enabled: Bool = true,
@@ -47,7 +49,8 @@ public struct HTTPConfiguration: Sendable, Hashable {
         maxConnections: Int = 512,
         idleTimeout: Duration = .seconds(60),
         headerTimeout: Duration = .seconds(10),
-        allowedOrigins: [String] = []
+        allowedOrigins: [String] = [],
+        login: LoginConfiguration = LoginConfiguration()
     ) {
         self.enabled = enabled
         self.host = host
@@ -61,11 +64,12 @@ public struct HTTPConfiguration: Sendable, Hashable {
         self.idleTimeout = idleTimeout
         self.headerTimeout = headerTimeout
         self.allowedOrigins = allowedOrigins
+        self.login = login
     }
 
     static let keys = [
         "enabled", "host", "port", "open_reading", "session_hours", "commands_per_minute", "tokens", "users", "max_connections", "idle_timeout",
-        "header_timeout", "allowed_origins",
+        "header_timeout", "allowed_origins", "login",
     ]
 
     /// Reads the section, reporting each bad key as a problem.
@@ -112,12 +116,14 @@ public struct HTTPConfiguration: Sendable, Hashable {
         let users = section.section("users")
         for name in users.keys {
             guard let hash = users.string(name) else { continue }
-            if PasswordHash.looksLikeBcrypt(hash) {
-                http.users[name] = hash
+            if let problem = PasswordHash.problem(with: hash) {
+                let advice = PasswordHash.prefixes.contains(where: hash.hasPrefix) ? "this hash cannot be used to log in (\(problem))" : "store a bcrypt hash ($2y$…), never the password"
+                users.problem(name, "\(advice); make one with htpasswd -nbBC 12 \(name) PASSWORD")
             } else {
-                users.problem(name, "store a bcrypt hash ($2b$…), never the password; make one with htpasswd -nbBC 12 \(name) PASSWORD")
+                http.users[name] = hash
             }
         }
+        http.login = LoginConfiguration.parse(section.section("login"))
         section.reportUnknownKeys(allowed: keys)
         return http
     }
