@@ -6,15 +6,12 @@ public func htpasswdHash(user: String, password: String, cost: Int) throws -> St
     guard let executable = ["/usr/bin/htpasswd", "/usr/local/bin/htpasswd"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
         throw TestFailure("htpasswd is missing: scripts/test-deps.d/login.sh installs apache2-utils")
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = ["-nbBC", "\(cost)", user, password]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let line = String(decoding: output, as: UTF8.self).split(separator: "\n").first ?? ""
-    guard process.terminationStatus == 0, line.hasPrefix("\(user):") else { throw TestFailure("htpasswd failed: \(line)") }
+    let child = try ChildProcess(executable, ["-nbBC", "\(cost)", user, password])
+    guard let status = child.waitBlocking(timeout: .seconds(60)) else { throw TestFailure("htpasswd did not finish in 60 s") }
+    // The exit is seen first; the output pipe reaches end of file right after.
+    let deadline = ContinuousClock.now + .seconds(10)
+    while !child.outputFinished, ContinuousClock.now < deadline { usleep(1_000) }
+    let line = child.stdout.split(separator: "\n").first ?? ""
+    guard status == 0, line.hasPrefix("\(user):") else { throw TestFailure("htpasswd failed: \(line) \(child.stderr)") }
     return String(line.dropFirst(user.count + 1))
 }
