@@ -199,10 +199,12 @@ public enum SoakBenchmark {
                 loadTasks.cancelAll()
             }
             finalStatistics = try? await daemon.store.statistics()
+            // The pool's idle keep-alive connections close before the web server shuts down, so its
+            // graceful shutdown has no client of ours to wait for.
+            try? await httpClient.shutdown()
             await daemon.group.triggerGracefulShutdown()
             try await daemonTasks.waitForAll()
         }
-        try? await httpClient.shutdown()
 
         let verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources) }, limits: options.limits)
         var pollsPerDevice: [String: Int] = [:]
