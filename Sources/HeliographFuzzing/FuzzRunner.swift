@@ -87,6 +87,8 @@ public struct FuzzRunner: Sendable {
                 findings += recordedHangs
                 break
             }
+            // The clock is cheap enough to read often; /proc below is read every `checkEvery` inputs.
+            if done % 64 == 0, let limit = options.maximumSeconds, Double(monotonicNanoseconds() - began) / 1e9 >= limit { break }
             if done % Self.checkEvery == 0 || index == end {
                 if let peak = ProcessMemory.peakResidentBytes(), peak > options.maximumRSSBytes {
                     findings.append(

@@ -32,7 +32,7 @@ enum ProcessMemory {
         while fgets(&line, Int32(line.count), file) != nil {
             let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard text.hasPrefix(name) else { continue }
-            let kilobytes = text.dropFirst(name.count).split(separator: " ").first.flatMap { Int($0) }
+            let kilobytes = text.dropFirst(name.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Int($0) }
             return kilobytes.map { $0 * 1_024 }
         }
         return nil
