@@ -205,11 +205,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        .executableTarget(
-            name: "heliograph",
-            dependencies: ["HeliographApp", "HeliographBenchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        // Fuzzing engine: every decoder of outside bytes as a target, mutation, hang and memory watch (`heliograph fuzz`).
+        .target(
+            name: "HeliographFuzzing",
+            dependencies: [
+                "HeliographCore", "HeliographPI30", "HeliographModbus", "HeliographSolarman", "HeliographHoymiles", "HeliographMQTTCodec",
+                "HeliographPowervault", "HeliographFleet", "HeliographDrivers", "HeliographSimulators", "HeliographWeb", "HeliographApp", nioCore,
+            ],
             swiftSettings: strictSettings
         ),
+
+        .executableTarget(
+            name: "heliograph",
+            dependencies: ["HeliographApp", "HeliographBenchmarks", "HeliographFuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+
+        // libFuzzer entry point for the same targets; a stub unless built with -sanitize=fuzzer -DHELIOGRAPH_LIBFUZZER (README, Fuzzing).
+        .executableTarget(name: "heliograph-libfuzzer", dependencies: ["HeliographFuzzing"], swiftSettings: strictSettings),
 
         // Shared test helpers: fixture loading, waiting for events, temporary directories.
         .target(name: "HeliographTesting", dependencies: ["HeliographCore", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
@@ -318,6 +331,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

@@ -20,7 +20,10 @@ public struct PI30SerialNumber: Sendable, Hashable, Codable {
     /// QSID: two digits giving the valid length, then the zero-padded serial.
     public init(qsid payload: String, frame: [UInt8] = []) throws(HeliographError) {
         let characters = Array(payload)
-        guard characters.count >= 2, let length = Int(String(characters[0..<2])), length <= characters.count - 2 else {
+        // `Int` also reads "-1" and "+3": only two digits are a length.
+        guard characters.count >= 2, characters[0..<2].allSatisfy({ $0.isASCII && $0.isNumber }), let length = Int(String(characters[0..<2])),
+            length <= characters.count - 2
+        else {
             throw HeliographError(.malformedFrame, "QSID reply \"\(payload)\" lacks a valid length prefix", bytes: frame)
         }
         text = payload

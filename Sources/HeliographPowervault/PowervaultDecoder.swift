@@ -60,7 +60,9 @@ public struct PowervaultDecoder: Sendable {
         case "ffr/measurements": decodeCurrentTransformers(entries, into: &values)
         case "schedule/event":
             if let event = Self.number(entries[0]["event"]) {
-                values[PowervaultFields.scheduleEvent.id] = .text(PowervaultFields.scheduleEvents[Int(event)] ?? "event_\(Int(event))")
+                // Int(_:) traps on values like 1e300; any event that is not a small whole number is unknown.
+                let code = Int(exactly: event)
+                values[PowervaultFields.scheduleEvent.id] = .text(code.flatMap { PowervaultFields.scheduleEvents[$0] } ?? "event_\(code.map(String.init) ?? "\(event)")")
             }
             if let setpoint = Self.number(entries[0]["setpoint"]) { values[PowervaultFields.scheduleSetpoint.id] = .number(setpoint) }
         case "m4/maxpower":

@@ -74,7 +74,7 @@ extension RegisterField {
 
     /// The raw value as a number, two's complement over the combined width for signed types.
     func signed(_ raw: UInt64, words: Int) -> Double {
-        guard type.isSigned else { return Double(raw) }
+        guard type.isSigned, words > 0 else { return Double(raw) }
         let width = UInt64(16 * words)
         guard width < 64 else { return Double(Int64(bitPattern: raw)) }
         let signBit = UInt64(1) << (width - 1)

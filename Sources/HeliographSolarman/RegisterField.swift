@@ -113,33 +113,46 @@ public struct RegisterField: Sendable, Hashable, Decodable {
         stateClass = try container.decodeIfPresent(FieldDescriptor.StateClass.self, forKey: .stateClass)
         deviceClass = try container.decodeIfPresent(FieldDescriptor.DeviceClass.self, forKey: .deviceClass)
         if let labels = try container.decodeIfPresent([String: String].self, forKey: .lookup) {
+            // "1" and "01" are different JSON keys but the same number: refuse, never trap.
             lookup = try Dictionary(
-                uniqueKeysWithValues: labels.map { key, label in
+                labels.map { key, label in
                     guard let raw = UInt64(key) else {
                         throw DecodingError.dataCorruptedError(forKey: .lookup, in: container, debugDescription: "lookup key \(key) is not a number")
                     }
                     return (raw, label)
+                },
+                uniquingKeysWith: { _, _ in
+                    throw DecodingError.dataCorruptedError(forKey: .lookup, in: container, debugDescription: "lookup has the same number twice")
                 }
             )
         }
         if let names = try container.decodeIfPresent([String: String].self, forKey: .bits) {
             bits = try Dictionary(
-                uniqueKeysWithValues: names.map { key, label in
+                names.map { key, label in
                     guard let bit = Int(key), (0..<64).contains(bit) else {
                         throw DecodingError.dataCorruptedError(forKey: .bits, in: container, debugDescription: "bit \(key) is not 0...63")
                     }
                     return (bit, label)
+                },
+                uniquingKeysWith: { _, _ in
+                    throw DecodingError.dataCorruptedError(forKey: .bits, in: container, debugDescription: "bits names the same bit twice")
                 }
             )
         }
         flag = try container.decodeIfPresent(Bool.self, forKey: .flag) ?? false
         bit = try container.decodeIfPresent(Int.self, forKey: .bit)
+        if let bit, !(0..<64).contains(bit) {
+            throw DecodingError.dataCorruptedError(forKey: .bit, in: container, debugDescription: "bit \(bit) is not 0...63")
+        }
         slow = try container.decodeIfPresent(Bool.self, forKey: .slow) ?? false
         guard !registers.isEmpty || !(sum ?? []).isEmpty else {
             throw DecodingError.dataCorruptedError(forKey: .registers, in: container, debugDescription: "field \(id) has neither registers nor sum")
         }
         guard registers.count <= 4 else {
             throw DecodingError.dataCorruptedError(forKey: .registers, in: container, debugDescription: "field \(id) spans more than 64 bits")
+        }
+        for term in sum ?? [] where !(1...4).contains(term.registers.count) || (term.multiply?.count ?? 1) > 4 {
+            throw DecodingError.dataCorruptedError(forKey: .sum, in: container, debugDescription: "field \(id) has a sum term of \(term.registers.count) registers; 1 to 4")
         }
     }
 

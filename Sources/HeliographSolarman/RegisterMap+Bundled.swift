@@ -13,15 +13,19 @@ extension RegisterMap {
 
     /// Loads a bundled map by name (`deye_single_phase_hybrid`, ...).
     public static func bundled(_ name: String) throws(HeliographError) -> RegisterMap {
-        guard bundledNames.contains(name),
-            let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "RegisterMaps")
-        else {
+        guard let url = bundledURL(name) else {
             throw HeliographError(
                 .invalidConfiguration,
                 "unknown register map \(name); bundled maps: \(bundledNames.joined(separator: ", "))"
             )
         }
         return try load(contentsOf: url)
+    }
+
+    /// The JSON file of a bundled map, or nil for an unknown name.
+    public static func bundledURL(_ name: String) -> URL? {
+        guard bundledNames.contains(name) else { return nil }
+        return Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "RegisterMaps")
     }
 
     /// Loads a map from a JSON file of the bundled shape (user-supplied maps).

@@ -120,6 +120,13 @@ public struct RegisterSetting: Sendable, Hashable, Decodable {
         scale = try container.decodeIfPresent(Double.self, forKey: .scale) ?? 1
         unit = try container.decodeIfPresent(FieldDescriptor.Unit.self, forKey: .unit) ?? .none
         bit = try container.decodeIfPresent(Int.self, forKey: .bit)
+        // `descriptor` builds min...max, which traps when min > max.
+        guard min <= max else {
+            throw DecodingError.dataCorruptedError(forKey: .max, in: container, debugDescription: "setting \(id): max \(max) is below min \(min)")
+        }
+        if let bit, !(0..<16).contains(bit) {
+            throw DecodingError.dataCorruptedError(forKey: .bit, in: container, debugDescription: "setting \(id): bit \(bit) is not 0...15")
+        }
     }
 
     /// The allow-list entry for `CommandGate`.

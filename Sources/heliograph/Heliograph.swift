@@ -18,6 +18,7 @@ struct Heliograph: AsyncParsableCommand {
             ConfigCommand.self,
             ScanCommand.self,
             BackupCommand.self,
+            FuzzCommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -179,10 +179,18 @@ final class ConfigurationSection {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600)]
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count).trimmingWhitespace()
-            if let value = Double(number), value.isFinite, value >= 0 { return .milliseconds(Int64((value * scale * 1_000).rounded())) }
+            if let value = Double(number) { return milliseconds(value * scale * 1_000) }
         }
-        if let value = Double(trimmed), value.isFinite, value >= 0 { return .milliseconds(Int64((value * 1_000).rounded())) }
-        return nil
+        return Double(trimmed).flatMap { milliseconds($0 * 1_000) }
+    }
+
+    /// Longest duration a configuration may give (about 31 700 years): `Int64(_:)` traps on larger
+    /// values such as `1e20s`, and no interval or timeout is meant to be that long anyway.
+    private static let longestMilliseconds = 1e15
+
+    private static func milliseconds(_ value: Double) -> Duration? {
+        guard value.isFinite, value >= 0, value <= longestMilliseconds else { return nil }
+        return .milliseconds(Int64(value.rounded()))
     }
 }
 
