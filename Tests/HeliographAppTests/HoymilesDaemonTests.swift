@@ -108,7 +108,7 @@ struct HoymilesDaemonTests {
                     )
                 ]
             )
-            configuration.http = HTTPConfiguration(host: "127.0.0.1", port: 0)
+            configuration.http = HTTPConfiguration(host: "127.0.0.1", port: 0, tokens: ["ci": "a-refresh-token-for-tests"])
             let daemon = try await buildDaemon(
                 configuration: configuration,
                 logger: Logger(label: "test"),
@@ -121,6 +121,8 @@ struct HoymilesDaemonTests {
             try await eventually(timeout: .seconds(30), "the first scheduled poll") { daemon.poller.status(of: "roof")?.polls == 1 }
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(webPort)/api/refresh")!)
             request.httpMethod = "POST"
+            // An unscheduled poll loads the inverter's link like a command: it needs credentials (#13).
+            request.setValue("Bearer a-refresh-token-for-tests", forHTTPHeaderField: "Authorization")
             let (body, response) = try await URLSession.shared.data(for: request)
             #expect((response as? HTTPURLResponse)?.statusCode == 200)
             let answer = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])

@@ -92,8 +92,10 @@ import Testing
         await checks.value
         ticker.cancel()
         let elapsed = clock.now - started
-        let expected = Int(elapsed / .milliseconds(10))
-        #expect(ticks.load(ordering: .relaxed) * 4 >= expected, "\(ticks.load(ordering: .relaxed)) ticks in \(elapsed); a starved pool ticks almost never")
+        // Not a rate (other suites share the 2 cores in a full run): only that the pool went on
+        // running tasks while every check was in flight. bcrypt on the pool's 2 threads would hold
+        // both until the flood ended, and the ticker would get at most a tick or two in.
+        #expect(ticks.load(ordering: .relaxed) >= 5, "\(ticks.load(ordering: .relaxed)) ticks in \(elapsed); a starved pool ticks almost never")
         #expect(threads.load.threads <= 2)
     }
 
