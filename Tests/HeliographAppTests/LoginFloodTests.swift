@@ -141,7 +141,8 @@ struct LoginFloodTests {
         // /health keeps answering quickly.
         let slowest = health.max() ?? .zero
         #expect(health.count >= 10, "/health answered \(health.count) times")
-        #expect(slowest < .seconds(1), "slowest /health \(slowest) of \(health.count)")
+        // A starved pool took 6.5 s (issue #13); other suites share the 2 cores in a full run.
+        #expect(slowest < .seconds(2.5), "slowest /health \(slowest) of \(health.count)")
         // The flood was answered: a few checked (401), the excess refused at once (503 with Retry-After).
         #expect(Set(statuses.keys).isSubset(of: [401, 503]), "\(statuses)")
         #expect(statuses[401, default: 0] >= 1 && statuses[503, default: 0] >= 32, "\(statuses)")

@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized)
 struct FuzzShortRunTests {
     /// Inputs per target; a few seconds for all targets in a debug build.
-    static let inputs = 20_000
+    static let inputs = 2_000
 
     @Test(arguments: FuzzTargets.all.map(\.name))
     func targetSurvivesAShortRun(_ name: String) throws {

@@ -102,7 +102,9 @@ struct SampleBusTests {
     @Test("graceful shutdown drains what is buffered")
     func drainOnShutdown() async throws {
         let sink = RecordingSink(delay: .milliseconds(5))
-        let bus = SampleBus(sinks: [sink], configuration: .init(batchSize: 7, flushInterval: .seconds(1)), logger: quietLogger)
+        // What is asserted is that everything buffered is drained, not how fast: the drain window
+        // is wide so a loaded machine (the full suite shares 2 cores) cannot cut it short.
+        let bus = SampleBus(sinks: [sink], configuration: .init(batchSize: 7, flushInterval: .seconds(1), drainTimeout: .seconds(60)), logger: quietLogger)
         try await withRunningBus(bus) {
             for index in 0..<50 { bus.publish([sample(index)]) }
         }

@@ -76,10 +76,12 @@ import Testing
         let fixture = try await WebFixture(limits: Self.quick)
         try await fixture.server.makeApplication().test(.live) { client in
             let connection = try RawConnection(port: try #require(client.port))
+            // Timed from the request: on a loaded machine reading the answer can take longer than
+            // the idle timeout itself, and the connection may already be closed when it returns.
+            let started = ContinuousClock.now
             connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             let answer = await connection.readHead(timeout: .seconds(5))
             #expect(RawConnection.status(of: answer) == 200, "\(answer)")
-            let started = ContinuousClock.now
             let result = await connection.readUntilClosed(timeout: .seconds(6))
             #expect(result.closed, "kept-alive connection still open")
             #expect(ContinuousClock.now - started >= .milliseconds(500), "closed too early for a 1 s idle timeout")
@@ -105,7 +107,7 @@ import Testing
                 #expect(RawConnection.status(of: answer) == 200, "round \(round): \(answer.prefix(80))")
             }
             // Without eviction a new connection waits for the 60 s header timeout; slack for a loaded 2-core CI machine.
-            #expect(slowest < .seconds(3), "slowest /health took \(slowest)")
+            #expect(slowest < .seconds(5), "slowest /health took \(slowest)")
             let statistics = fixture.server.connectionStatistics
             #expect(statistics.peak <= 32, "\(statistics)")
             #expect(statistics.evicted >= 200 - 32, "\(statistics)")
