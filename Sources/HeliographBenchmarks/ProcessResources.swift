@@ -28,6 +28,18 @@ public struct ProcessResources: Sendable, Hashable, Codable {
         return ProcessResources(residentKilobytes: parsed.residentKilobytes, openFiles: openFiles, threads: parsed.threads)
     }
 
+    /// The process's threads by name (`/proc/self/task/*/comm`) with how many carry each, so a
+    /// growing thread count can be told apart: a pool filling to its size, or a leak of one kind.
+    public static func threadNames() -> [String: Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var names: [String: Int] = [:]
+        for task in tasks {
+            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8) else { continue }
+            names[comm.trimmingCharacters(in: .whitespacesAndNewlines), default: 0] += 1
+        }
+        return names
+    }
+
     /// `VmRSS` (kB) and `Threads` from the text of `/proc/<pid>/status`.
     static func parse(status: String) throws -> (residentKilobytes: Int, threads: Int) {
         var resident: Int?

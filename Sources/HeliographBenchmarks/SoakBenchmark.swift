@@ -159,6 +159,9 @@ public enum SoakBenchmark {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         var measurements: [SoakMeasurement] = []
         var finalStatistics: StoreStatistics?
+        var shutdownSeconds = 0.0
+        var threadsAtStart: [String: Int] = [:]
+        var threadsAtEnd: [String: Int] = [:]
 
         try await withThrowingTaskGroup(of: Void.self) { daemonTasks in
             time.begin()
@@ -194,6 +197,8 @@ public enum SoakBenchmark {
                     }
                     let measurement = try measure(simulated: simulated, progress: Double(index) / Double(options.measurements), daemon: daemon, counters: counters, time: time)
                     measurements.append(measurement)
+                    if index == 0 { threadsAtStart = ProcessResources.threadNames() }
+                    if index == options.measurements { threadsAtEnd = ProcessResources.threadNames() }
                     onMeasurement(measurement)
                 }
                 loadTasks.cancelAll()
@@ -202,8 +207,10 @@ public enum SoakBenchmark {
             // The pool's idle keep-alive connections close before the web server shuts down, so its
             // graceful shutdown has no client of ours to wait for.
             try? await httpClient.shutdown()
+            let shutdownStart = ContinuousClock.now
             await daemon.group.triggerGracefulShutdown()
             try await daemonTasks.waitForAll()
+            shutdownSeconds = (ContinuousClock.now - shutdownStart).seconds
         }
 
         let verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources) }, limits: options.limits)
@@ -219,7 +226,10 @@ public enum SoakBenchmark {
             liveConnections: counters.liveConnections.load(ordering: .relaxed),
             firstErrors: counters.firstErrors.withLock { $0 },
             notes: notes,
-            loadAverage: (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
+            loadAverage: (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " "),
+            shutdownSeconds: shutdownSeconds,
+            threadsAtStart: threadsAtStart,
+            threadsAtEnd: threadsAtEnd
         )
     }
 
