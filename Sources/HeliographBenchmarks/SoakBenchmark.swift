@@ -162,6 +162,7 @@ public enum SoakBenchmark {
         var shutdownSeconds = 0.0
         var threadsAtStart: [String: Int] = [:]
         var threadsAtEnd: [String: Int] = [:]
+        var threadsAfterShutdown: [String: Int] = [:]
 
         try await withThrowingTaskGroup(of: Void.self) { daemonTasks in
             time.begin()
@@ -212,8 +213,17 @@ public enum SoakBenchmark {
             try await daemonTasks.waitForAll()
             shutdownSeconds = (ContinuousClock.now - shutdownStart).seconds
         }
+        // libdispatch retires worker threads that stay idle for a few seconds; a leaked thread (one
+        // blocked for good) never goes. Give the pools up to 10 s to fall back to the start's size.
+        let settle = ContinuousClock.now.advanced(by: .seconds(10))
+        repeat {
+            threadsAfterShutdown = ProcessResources.threadNames()
+            if dispatchWorkers(threadsAfterShutdown) <= dispatchWorkers(threadsAtStart) { break }
+            try? await Task.sleep(for: .milliseconds(250))
+        } while ContinuousClock.now < settle
 
-        let verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources) }, limits: options.limits)
+        var verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources) }, limits: options.limits)
+        verdict.judgeRetirement(workersAtStart: dispatchWorkers(threadsAtStart), workersAfterShutdown: dispatchWorkers(threadsAfterShutdown))
         var pollsPerDevice: [String: Int] = [:]
         for status in daemon.poller.status { pollsPerDevice[status.device.rawValue] = status.polls }
         return SoakResult(
@@ -229,8 +239,14 @@ public enum SoakBenchmark {
             loadAverage: (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " "),
             shutdownSeconds: shutdownSeconds,
             threadsAtStart: threadsAtStart,
-            threadsAtEnd: threadsAtEnd
+            threadsAtEnd: threadsAtEnd,
+            threadsAfterShutdown: threadsAfterShutdown
         )
+    }
+
+    /// How many of `names` (`ProcessResources.threadNames()`) are libdispatch workers.
+    private static func dispatchWorkers(_ names: [String: Int]) -> Int {
+        names.filter { ProcessResources.isDispatchWorker($0.key) }.values.reduce(0, +)
     }
 
     /// - Throws: when `/proc/self` cannot be read, which, since it could at the start, most likely

@@ -71,6 +71,8 @@ public struct SoakResult: Sendable, Codable {
     /// Threads by name at the first and the last measurement (`ProcessResources.threadNames()`).
     public var threadsAtStart: [String: Int] = [:]
     public var threadsAtEnd: [String: Int] = [:]
+    /// Threads by name once the daemon stopped and idle pool threads had up to 10 s to retire.
+    public var threadsAfterShutdown: [String: Int] = [:]
 
     /// Polls each device should have made: simulated time over the poll interval.
     public var expectedPollsPerDevice: Int { Int(options.simulatedHours * 3_600 / options.pollIntervalSeconds) }
@@ -106,6 +108,7 @@ extension SoakResult {
         func names(_ threads: [String: Int]) -> String { threads.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: ", ") }
         lines.append("threads at the start: \(names(threadsAtStart))")
         lines.append("threads at the end: \(names(threadsAtEnd))")
+        lines.append("threads after shutdown: \(names(threadsAfterShutdown))")
         lines.append(verdictLine)
         return lines.joined(separator: "\n")
     }
