@@ -10,12 +10,20 @@ public struct ProcessResources: Sendable, Hashable, Codable {
     public var openFiles: Int
     /// Threads (`Threads:` in `/proc/self/status`).
     public var threads: Int
+    /// Of `threads`, libdispatch's worker threads (`com.apple.root.*-qos*`): a pool that grows on
+    /// demand (serial queues such as GRDB's writer and readers, the Swift concurrency pool) and
+    /// retires threads idle for a few seconds, so its size follows the load, not a leak.
+    public var dispatchWorkerThreads: Int
 
-    public init(residentKilobytes: Int, openFiles: Int, threads: Int) {
+    public init(residentKilobytes: Int, openFiles: Int, threads: Int, dispatchWorkerThreads: Int = 0) {
         self.residentKilobytes = residentKilobytes
         self.openFiles = openFiles
         self.threads = threads
+        self.dispatchWorkerThreads = dispatchWorkerThreads
     }
+
+    /// Threads that are not libdispatch workers (event loops, the main thread): a fixed set.
+    public var fixedThreads: Int { threads - dispatchWorkerThreads }
 
     public var residentMegabytes: Double { Double(residentKilobytes) / 1_024 }
 
@@ -25,7 +33,26 @@ public struct ProcessResources: Sendable, Hashable, Codable {
         let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
         let parsed = try parse(status: status)
         let openFiles = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
-        return ProcessResources(residentKilobytes: parsed.residentKilobytes, openFiles: openFiles, threads: parsed.threads)
+        let workers = threadNames().filter { isDispatchWorker($0.key) }.values.reduce(0, +)
+        return ProcessResources(residentKilobytes: parsed.residentKilobytes, openFiles: openFiles, threads: parsed.threads, dispatchWorkerThreads: min(workers, parsed.threads))
+    }
+
+    /// The process's threads by name (`/proc/self/task/*/comm`) with how many carry each, so a
+    /// growing thread count can be told apart: a pool filling to its size, or a leak of one kind.
+    public static func threadNames() -> [String: Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var names: [String: Int] = [:]
+        for task in tasks {
+            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8) else { continue }
+            names[comm.trimmingCharacters(in: .whitespacesAndNewlines), default: 0] += 1
+        }
+        return names
+    }
+
+    /// libdispatch names its workers after their root queue (`com.apple.root.default-qos.overcommit`),
+    /// which `comm` cuts to 15 characters (`-qos.overcommit`, `oot.default-qos`).
+    static func isDispatchWorker(_ name: String) -> Bool {
+        name.contains("qos")
     }
 
     /// `VmRSS` (kB) and `Threads` from the text of `/proc/<pid>/status`.

@@ -159,6 +159,10 @@ public enum SoakBenchmark {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         var measurements: [SoakMeasurement] = []
         var finalStatistics: StoreStatistics?
+        var shutdownSeconds = 0.0
+        var threadsAtStart: [String: Int] = [:]
+        var threadsAtEnd: [String: Int] = [:]
+        var threadsAfterShutdown: [String: Int] = [:]
 
         try await withThrowingTaskGroup(of: Void.self) { daemonTasks in
             time.begin()
@@ -194,6 +198,8 @@ public enum SoakBenchmark {
                     }
                     let measurement = try measure(simulated: simulated, progress: Double(index) / Double(options.measurements), daemon: daemon, counters: counters, time: time)
                     measurements.append(measurement)
+                    if index == 0 { threadsAtStart = ProcessResources.threadNames() }
+                    if index == options.measurements { threadsAtEnd = ProcessResources.threadNames() }
                     onMeasurement(measurement)
                 }
                 loadTasks.cancelAll()
@@ -202,11 +208,22 @@ public enum SoakBenchmark {
             // The pool's idle keep-alive connections close before the web server shuts down, so its
             // graceful shutdown has no client of ours to wait for.
             try? await httpClient.shutdown()
+            let shutdownStart = ContinuousClock.now
             await daemon.group.triggerGracefulShutdown()
             try await daemonTasks.waitForAll()
+            shutdownSeconds = (ContinuousClock.now - shutdownStart).seconds
         }
+        // libdispatch retires worker threads that stay idle for a few seconds; a leaked thread (one
+        // blocked for good) never goes. Give the pools up to 10 s to fall back to the start's size.
+        let settle = ContinuousClock.now.advanced(by: .seconds(10))
+        repeat {
+            threadsAfterShutdown = ProcessResources.threadNames()
+            if dispatchWorkers(threadsAfterShutdown) <= dispatchWorkers(threadsAtStart) { break }
+            try? await Task.sleep(for: .milliseconds(250))
+        } while ContinuousClock.now < settle
 
-        let verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources) }, limits: options.limits)
+        var verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources) }, limits: options.limits)
+        verdict.judgeRetirement(workersAtStart: dispatchWorkers(threadsAtStart), workersAfterShutdown: dispatchWorkers(threadsAfterShutdown))
         var pollsPerDevice: [String: Int] = [:]
         for status in daemon.poller.status { pollsPerDevice[status.device.rawValue] = status.polls }
         return SoakResult(
@@ -219,8 +236,17 @@ public enum SoakBenchmark {
             liveConnections: counters.liveConnections.load(ordering: .relaxed),
             firstErrors: counters.firstErrors.withLock { $0 },
             notes: notes,
-            loadAverage: (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
+            loadAverage: (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " "),
+            shutdownSeconds: shutdownSeconds,
+            threadsAtStart: threadsAtStart,
+            threadsAtEnd: threadsAtEnd,
+            threadsAfterShutdown: threadsAfterShutdown
         )
+    }
+
+    /// How many of `names` (`ProcessResources.threadNames()`) are libdispatch workers.
+    private static func dispatchWorkers(_ names: [String: Int]) -> Int {
+        names.filter { ProcessResources.isDispatchWorker($0.key) }.values.reduce(0, +)
     }
 
     /// - Throws: when `/proc/self` cannot be read, which, since it could at the start, most likely

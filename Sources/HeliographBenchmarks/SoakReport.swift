@@ -66,6 +66,13 @@ public struct SoakResult: Sendable, Codable {
     public var notes: [String]
     /// `/proc/loadavg` at the end (1, 5, 15 minutes): the machine's load the figures were taken under.
     public var loadAverage: String?
+    /// Seconds the daemon's graceful shutdown took after the run (systemd SIGKILLs at TimeoutStopSec, 90 s by default).
+    public var shutdownSeconds: Double = 0
+    /// Threads by name at the first and the last measurement (`ProcessResources.threadNames()`).
+    public var threadsAtStart: [String: Int] = [:]
+    public var threadsAtEnd: [String: Int] = [:]
+    /// Threads by name once the daemon stopped and idle pool threads had up to 10 s to retire.
+    public var threadsAfterShutdown: [String: Int] = [:]
 
     /// Polls each device should have made: simulated time over the poll interval.
     public var expectedPollsPerDevice: Int { Int(options.simulatedHours * 3_600 / options.pollIntervalSeconds) }
@@ -97,6 +104,11 @@ extension SoakResult {
         for (kind, error) in firstErrors.sorted(by: { $0.key < $1.key }) { lines.append("first \(kind) error: \(error)") }
         for note in notes { lines.append(note) }
         if let loadAverage { lines.append("load average at the end: \(loadAverage)") }
+        lines.append(String(format: "graceful shutdown: %.1f s", shutdownSeconds))
+        func names(_ threads: [String: Int]) -> String { threads.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: ", ") }
+        lines.append("threads at the start: \(names(threadsAtStart))")
+        lines.append("threads at the end: \(names(threadsAtEnd))")
+        lines.append("threads after shutdown: \(names(threadsAfterShutdown))")
         lines.append(verdictLine)
         return lines.joined(separator: "\n")
     }

@@ -15,7 +15,7 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
         public var residentGrowthPercent: Double
         /// Open file descriptors.
         public var openFileGrowth: Int
-        /// Threads.
+        /// Threads other than libdispatch's workers (those are a pool, judged by `judgeRetirement`).
         public var threadGrowth: Int
         /// Fraction of the run (by simulated time) left out at the start.
         public var warmUp: Double
@@ -69,7 +69,7 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
         }
         verdict.residentGrowthPercent = Double(latest.residentKilobytes - reference.residentKilobytes) / Double(max(reference.residentKilobytes, 1)) * 100
         verdict.openFileGrowth = latest.openFiles - reference.openFiles
-        verdict.threadGrowth = latest.threads - reference.threads
+        verdict.threadGrowth = latest.fixedThreads - reference.fixedThreads
         if verdict.residentGrowthPercent > limits.residentGrowthPercent {
             verdict.problems.append(
                 "resident memory grew \(format(verdict.residentGrowthPercent)) % (\(reference.residentKilobytes / 1_024) → \(latest.residentKilobytes / 1_024) MB), more than \(format(limits.residentGrowthPercent)) %"
@@ -79,9 +79,19 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
             verdict.problems.append("open file descriptors grew by \(verdict.openFileGrowth) (\(reference.openFiles) → \(latest.openFiles)), more than \(limits.openFileGrowth)")
         }
         if verdict.threadGrowth > limits.threadGrowth {
-            verdict.problems.append("threads grew by \(verdict.threadGrowth) (\(reference.threads) → \(latest.threads)), more than \(limits.threadGrowth)")
+            verdict.problems.append(
+                "threads other than libdispatch workers grew by \(verdict.threadGrowth) (\(reference.fixedThreads) → \(latest.fixedThreads)), more than \(limits.threadGrowth)"
+            )
         }
         return verdict
+    }
+
+    /// libdispatch's worker pool grows with the load and retires idle threads; one that stays after
+    /// the daemon stopped (more workers than at the start) is blocked for good: a leak.
+    public mutating func judgeRetirement(workersAtStart: Int, workersAfterShutdown: Int) {
+        if workersAfterShutdown > workersAtStart {
+            problems.append("libdispatch worker threads did not retire after shutdown (\(workersAtStart) at the start, \(workersAfterShutdown) after)")
+        }
     }
 
     /// The median of each figure on its own (the lower middle for an even count).
@@ -91,7 +101,8 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
         return ProcessResources(
             residentKilobytes: middle(points.map(\.resources.residentKilobytes)),
             openFiles: middle(points.map(\.resources.openFiles)),
-            threads: middle(points.map(\.resources.threads))
+            threads: middle(points.map(\.resources.threads)),
+            dispatchWorkerThreads: middle(points.map(\.resources.dispatchWorkerThreads))
         )
     }
 

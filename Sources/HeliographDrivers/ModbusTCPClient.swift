@@ -241,6 +241,16 @@ public actor ModbusTCPClient: Service {
                         if await client.isIdle() { throw IdleClose() }
                     }
                 }
+                group.addTask {
+                    // Without this an open connection outlives the service group's graceful shutdown
+                    // until the idle check closes it (up to 1.25 × idleTimeout, 150 s by default), and
+                    // systemd SIGKILLs a daemon that takes that long to stop. Requests under way finish.
+                    try await gracefulShutdown()
+                    while await client.hasPendingWork() {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    throw IdleClose()
+                }
                 defer { group.cancelAll() }
                 try await group.next()
             }
@@ -263,6 +273,11 @@ public actor ModbusTCPClient: Service {
             statistics.discardedResponses += 1
             logger.debug("discarded Modbus TCP response", metadata: ["modbus.transaction": "\(frame.transactionID)", "device.id": "\(device?.rawValue ?? "-")"])
         }
+    }
+
+    /// Requests queued or awaiting their response.
+    private func hasPendingWork() -> Bool {
+        session.inFlightCount > 0 || session.queuedCount > 0
     }
 
     private func isIdle() -> Bool {

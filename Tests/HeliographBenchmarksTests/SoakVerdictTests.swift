@@ -37,7 +37,7 @@ import Testing
         #expect(verdict.openFileGrowth > 2)
         #expect(verdict.threadGrowth > 2)
         #expect(verdict.problems.contains { $0.contains("open file descriptors grew") })
-        #expect(verdict.problems.contains { $0.contains("threads grew") })
+        #expect(verdict.problems.contains { $0.contains("threads other than libdispatch workers grew") })
     }
 
     @Test func aDescriptorOrThreadInFlightAtSomeMeasurementsIsNotGrowth() {
@@ -60,5 +60,20 @@ import Testing
         let points = run { progress in (60 + 8 * progress, 40, 12) }
         #expect(SoakVerdict.judge(points).isFlat)
         #expect(!SoakVerdict.judge(points, limits: .init(residentGrowthPercent: 2)).isFlat)
+    }
+
+    @Test func libdispatchWorkersFillingTheirPoolAreNotGrowthButOnesThatNeverRetireAre() {
+        let points = (0...96).map { index in
+            let progress = Double(index) / 96
+            // Event loops and the main thread stay at 5; the worker pool fills from 4 to 12.
+            let workers = 4 + Int(progress * 8)
+            return SoakVerdict.Point(progress: progress, resources: ProcessResources(residentKilobytes: 70_000, openFiles: 70, threads: 5 + workers, dispatchWorkerThreads: workers))
+        }
+        var verdict = SoakVerdict.judge(points)
+        #expect(verdict.isFlat, "\(verdict.problems)")
+        verdict.judgeRetirement(workersAtStart: 4, workersAfterShutdown: 1)
+        #expect(verdict.isFlat)
+        verdict.judgeRetirement(workersAtStart: 4, workersAfterShutdown: 9)
+        #expect(verdict.problems.contains { $0.contains("did not retire") })
     }
 }
