@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "HeliographCore", dependencies: [logging, serviceLifecycle], swiftSettings: strictSettings),
 
         // Byte transports: TCP, serial (termios), USB HID (/dev/hidraw*), pseudo-terminals.
-        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, logging], swiftSettings: strictSettings),
+        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
 
         // Pure codecs: bytes in, messages out. NIOCore only.
         .target(name: "HeliographPI30", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
@@ -156,7 +156,7 @@ let package = Package(
         .target(
             name: "HeliographWeb",
             dependencies: [
-                "HeliographCore", "HeliographControl", .product(name: "Hummingbird", package: "hummingbird"),
+                "HeliographCore", "HeliographControl", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

@@ -63,15 +63,6 @@ if [ "$#" -eq 0 ]; then
     : > .build/integration-output.txt
     timeout 1500 swift test --skip-build --filter "$integration" 2>&1 | tee .build/integration-output.txt | tee -a .build/test-output.txt
     second=${PIPESTATUS[0]}
-    # KNOWN OPEN BUG (see the 2026-12-03 note on issue 13): a web server shutting down while clients
-    # still connect can trap in NIO ("Deinited NIOAsyncWriter without calling finish()") and take the
-    # whole test process down. Until it is root-caused, a crash of exactly that kind (never a test
-    # failure) reruns the integration tests once, loudly.
-    if [ "$second" -ne 0 ] && grep -q "Deinited NIOAsyncWriter without calling finish" .build/integration-output.txt; then
-        step "KNOWN BUG: the integration test process crashed in NIO's NIOAsyncWriter at a server shutdown; rerunning once"
-        timeout 1500 swift test --skip-build --filter "$integration" 2>&1 | tee -a .build/test-output.txt
-        second=${PIPESTATUS[0]}
-    fi
     [ "$status" -eq 0 ] && status=$second
 else
     timeout 1500 swift test --skip-build "$@" 2>&1 | tee -a .build/test-output.txt

@@ -43,6 +43,29 @@ extension FuzzTargets {
         return StreamFeeder.decode(&decoder, reads: StreamFeeder.chunks(input, &random))
     }
 
+    /// The client's own inbound path: PUBLISHes over the limit are skipped as they stream in (never
+    /// buffered), everything else decodes as `mqtt-packets` does. Seeds add a PUBLISH whose length
+    /// field claims more than the limit, so the skipping state is reached and left mid-stream.
+    static let mqttInbound = FuzzTarget(
+        name: "mqtt-inbound",
+        summary: "MQTT 3.1.1 packets as the client reads them (MQTTInboundDecoder: oversized PUBLISHes skipped while streaming, random read sizes and limits)",
+        seeds: mqttPacketSeeds + [oversizedPublishSeed, oversizedPublishSeed + mqttPacketSeeds[13]],
+        dictionary: [[0x30], [0x32], [0x34], [0x3D], [0x82], [0x90], [0x40, 0x02], [0x50, 0x02], [0xC0, 0x00], [0xFF, 0xFF, 0xFF, 0x7F], [0x00, 0x04]],
+        lengthFields: [.init(offset: 1, .mqttVariable)],
+        maximumLength: 4_096
+    ) { input, random in
+        var decoder = MQTTInboundDecoder(maximumPacketSize: random.pick([1 << 20, 256, 48]))
+        return StreamFeeder.decode(&decoder, reads: StreamFeeder.chunks(input, &random))
+    }
+
+    /// A QoS 1 retained PUBLISH of 300 payload bytes: over the 256 and 48 byte limits above.
+    static let oversizedPublishSeed: [UInt8] = {
+        var buffer = ByteBuffer()
+        let packet = MQTTPacket.publish(.init(topic: "home/big", payload: ByteBuffer(repeating: 0x41, count: 300), qos: .atLeastOnce, retain: true, packetID: 11))
+        guard (try? packet.encode(into: &buffer)) != nil else { return [0x30, 0x00] }
+        return Array(buffer.readableBytesView)
+    }()
+
     /// What arrives in MQTT payloads: Powervault topics, generic sensors, fleet batches and descriptors.
     enum MQTTPayloadKind: UInt8, CaseIterable {
         case powervault, sensor, fleetBatch, fleetDevice

@@ -2,7 +2,7 @@
 public enum FuzzTargets {
     /// All targets in the order `heliograph fuzz all` runs them.
     public static let all: [FuzzTarget] = [
-        pi30Serial, pi30HID, solarmanV5, modbusTCP, modbusRTU, mqttPackets, mqttPayloads, httpBodies, configurationYAML, registerMaps,
+        pi30Serial, pi30HID, solarmanV5, modbusTCP, modbusRTU, mqttPackets, mqttInbound, mqttPayloads, httpBodies, configurationYAML, registerMaps,
     ]
 
     /// The target called `name`, or nil.

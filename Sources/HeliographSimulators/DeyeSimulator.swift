@@ -2,9 +2,9 @@ import Foundation
 import HeliographCore
 import HeliographModbus
 import HeliographSolarman
+import HeliographTransport
 import Logging
 import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -140,22 +140,10 @@ public final class DeyeSimulator: Service, Sendable {
             try await server.run()
             return
         }
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        listening(on: server.channel.localAddress?.port ?? configuration.port)
-
-        try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { connections in
-                for try await connection in connections.cancelOnGracefulShutdown() {
-                    group.addTask { await self.serve(connection) }
-                }
-            }
-            group.cancelAll()
+        try await TCPServerLoop.run(host: configuration.host, port: configuration.port) { port in
+            listening(on: port)
+        } serve: { connection in
+            await self.serve(connection)
         }
     }
 

@@ -1,8 +1,8 @@
 import HeliographCore
 import HeliographModbus
+import HeliographTransport
 import Logging
 import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
 /// A Modbus TCP server for simulators: accepts connections on `host:port` (port 0 picks a free
@@ -41,24 +41,11 @@ public struct ModbusTCPServer: Service {
     }
 
     public func run() async throws {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        let port = server.channel.localAddress?.port ?? configuration.port
-        logger.info("Modbus TCP simulator listening", metadata: ["transport.port": "\(port)"])
-        await onReady(port)
-        try await server.executeThenClose { connections in
-            try await withThrowingDiscardingTaskGroup { group in
-                for try await connection in connections.cancelOnGracefulShutdown() {
-                    group.addTask { await self.serve(connection) }
-                }
-                group.cancelAll()
-            }
+        try await TCPServerLoop.run(host: configuration.host, port: configuration.port) { port in
+            logger.info("Modbus TCP simulator listening", metadata: ["transport.port": "\(port)"])
+            await onReady(port)
+        } serve: { connection in
+            await self.serve(connection)
         }
     }
 

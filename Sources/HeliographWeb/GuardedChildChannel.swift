@@ -1,3 +1,4 @@
+import HeliographTransport
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -8,12 +9,17 @@ import NIOCore
 /// Hummingbird's own connection limit (`MaximumAvailableConnections`) stops accepting at the limit,
 /// which leaves new clients, `/health` probes included, waiting behind idle sockets; this closes the
 /// least recently active idle connection instead, so new requests keep being served.
+///
+/// Each accepted connection is also held in `unserved` until Hummingbird's accept loop hands it to
+/// a task: a connection accepted as the server stops is closed by `WebServer.run`, never dropped
+/// half-made (which traps in NIO, see `UnservedConnections`).
 struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
     typealias Value = Inner.Value
 
     let inner: Inner
     let limits: ConnectionLimits
     let registry: ConnectionRegistry
+    let unserved: UnservedConnections<Inner.Value>
 
     /// Thrown into the server's accept path for a connection refused at the limit.
     struct ConnectionRefused: Error {}
@@ -39,10 +45,12 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
             channel.close(promise: nil)
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return inner.setup(channel: channel, logger: logger)
+        let unserved = self.unserved
+        return inner.setup(channel: channel, logger: logger).map { unserved.hold($0, on: channel) }
     }
 
     func handle(value: Value, logger: Logger) async {
+        unserved.serving(value.channel)
         await inner.handle(value: value, logger: logger)
     }
 }

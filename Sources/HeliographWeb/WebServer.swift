@@ -1,4 +1,5 @@
 import HeliographCore
+import HeliographTransport
 import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
@@ -32,12 +33,17 @@ public struct WebServer: Service {
 
     /// The Hummingbird application, for tests (`app.test(.router)`) and for `run()`.
     public func makeApplication() -> some ApplicationProtocol {
+        makeApplication(unserved: UnservedConnections())
+    }
+
+    /// - Parameter unserved: holds connections accepted but not yet handed to a task (see `run`).
+    func makeApplication(unserved: UnservedConnections<HTTP1WebSocketUpgradeChannel.Value>) -> some ApplicationProtocol {
         let router = api.makeRouter()
         let onRunning = onServerRunning
         let logger = logger
         return Application(
             router: router,
-            server: Self.guardedServer(webSocketRouter: router, limits: api.configuration.limits, registry: api.connections),
+            server: Self.guardedServer(webSocketRouter: router, limits: api.configuration.limits, registry: api.connections, unserved: unserved),
             configuration: .init(address: .hostname(api.configuration.host, port: api.configuration.port), serverName: "heliograph"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -50,7 +56,12 @@ public struct WebServer: Service {
 
     /// HTTP/1 with WebSocket upgrade, each connection counted and guarded (`GuardedChildChannel`);
     /// keep-alive connections close after the idle timeout and request heads are size-limited.
-    static func guardedServer(webSocketRouter: Router<WebRequestContext>, limits: ConnectionLimits, registry: ConnectionRegistry) -> HTTPServerBuilder {
+    static func guardedServer(
+        webSocketRouter: Router<WebRequestContext>,
+        limits: ConnectionLimits,
+        registry: ConnectionRegistry,
+        unserved: UnservedConnections<HTTP1WebSocketUpgradeChannel.Value>
+    ) -> HTTPServerBuilder {
         let webSocketResponder = webSocketRouter.buildResponder()
         let headLimit = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes)
         let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout), httpDecoderConfiguration: headLimit)
@@ -58,7 +69,8 @@ public struct WebServer: Service {
             GuardedChildChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: .init(http1: http1)),
                 limits: limits,
-                registry: registry
+                registry: registry,
+                unserved: unserved
             )
         }
     }
@@ -74,8 +86,12 @@ public struct WebServer: Service {
     /// Serves until shutdown. A failure to listen (the port in use, an address this machine does
     /// not have) is reported as one `HeliographError` naming `http.host`/`http.port`, not NIO's text.
     public func run() async throws {
+        // However the server ends (graceful shutdown, cancellation, an error), connections accepted
+        // in its last moments are closed here rather than dropped.
+        let unserved = UnservedConnections<HTTP1WebSocketUpgradeChannel.Value>()
+        defer { unserved.closeAll() }
         do {
-            try await makeApplication().run()
+            try await makeApplication(unserved: unserved).run()
         } catch let error as IOError {
             throw Self.listenError(error, host: api.configuration.host, port: api.configuration.port)
         } catch let error as SocketAddressError {

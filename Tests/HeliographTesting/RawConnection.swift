@@ -66,7 +66,8 @@ public final class RawConnection: @unchecked Sendable {  // a descriptor owned b
                     received += buffer[..<count]
                     continue
                 }
-                if count == 0 || errno == ECONNRESET { return (received, true) }
+                // End of file, a reset, or a connect the server refused (the listener closed first).
+                if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return (received, true) }
             }
             await Task.yield()
         }

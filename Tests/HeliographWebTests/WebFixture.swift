@@ -31,7 +31,8 @@ struct WebFixture {
         logger: Logger = Logger(label: "heliograph.web"),
         loginLimits: LoginLimiter.Limits = .init(),
         passwordChecks: PasswordCheckThreads.Limits = .init(),
-        passwordHash: String = Self.passwordHash
+        passwordHash: String = Self.passwordHash,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let inverter = DeviceDescriptor(
             kind: "pi30", id: "inv1", name: "Garage inverter", manufacturer: "Voltronic", model: "Axpert", serial: "9231",
@@ -63,7 +64,8 @@ struct WebFixture {
                 loginLimits: loginLimits, passwordChecks: passwordChecks
             ),
             dependencies: WebDependencies(store: store, feed: feed, gate: gate, audit: audit, refresh: refresh),
-            logger: logger
+            logger: logger,
+            onServerRunning: onServerRunning
         )
     }
 }
