@@ -1,7 +1,7 @@
 import Foundation
 import HeliographAutomation
 import HeliographCore
-import HeliographSimulators
+import HeliographDevices
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -63,7 +63,7 @@ public enum Demo {
                 let port = ptys[index] ?? ""
                 say("  \(id): simulated PI30 on \(port)  (try: heliograph query --device \(port) QPIGS)")
                 configuration.devices.append(
-                    DeviceConfiguration(id: id, type: "pi30", interval: options.interval, timeout: .seconds(5), options: .pi30(PI30Options(port: port)))
+                    DeviceConfiguration(id: id, type: "pi30", interval: options.interval, timeout: .seconds(5), options: PI30Options(port: port))
                 )
             }
             addDemoAutomation(to: &configuration, inverters: options.inverters, interval: options.interval)

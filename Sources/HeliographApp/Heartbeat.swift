@@ -1,3 +1,4 @@
+import HeliographConfigFile
 import AsyncHTTPClient
 import Foundation
 import HeliographCore

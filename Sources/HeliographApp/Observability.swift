@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import HeliographCore
+import HeliographDevices
 import HeliographInfluxDB
 import HeliographMQTT
 import HeliographPipeline
@@ -19,7 +20,7 @@ public enum Observability {
     /// any instrument is made: `buildDaemon` does so first thing.
     public static let instruments: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusBridge(registry: registry))
+        MetricsSystem.bootstrap(PrometheusBridge(registry: registry, componentMetrics: DeviceFamilies.metrics))
         return registry
     }()
 

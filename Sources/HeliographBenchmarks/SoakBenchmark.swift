@@ -3,7 +3,7 @@ import Foundation
 import HeliographApp
 import HeliographCore
 import HeliographPipeline
-import HeliographSimulators
+import HeliographDevices
 import Logging
 import ServiceLifecycle
 import Synchronization

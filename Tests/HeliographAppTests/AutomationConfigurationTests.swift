@@ -1,4 +1,5 @@
 import HeliographApp
+import HeliographDevices
 import HeliographAutomation
 import HeliographCore
 import Testing
@@ -68,7 +69,7 @@ struct AutomationConfigurationTests {
         #expect(config.site.latitude == 51.4769 && config.site.longitude == -0.0005)
         let weather = try #require(config.devices.first { $0.id == "weather" })
         #expect(weather.interval == .seconds(600))
-        #expect(weather.options == .openMeteo(OpenMeteoOptions(baseURL: "http://127.0.0.1:9999/open-meteo", forecastHours: 24)))
+        #expect(weather.options as? OpenMeteoOptions == OpenMeteoOptions(baseURL: "http://127.0.0.1:9999/open-meteo", forecastHours: 24))
 
         let solar = try #require(config.solar)
         #expect(solar.arrays == [PVArrayConfiguration(peakPowerKW: 3, tilt: 30, azimuth: 90), PVArrayConfiguration(peakPowerKW: 3.5, tilt: 30, azimuth: 270, lossesPct: 10)])

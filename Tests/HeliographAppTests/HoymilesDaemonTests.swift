@@ -4,7 +4,7 @@ import FoundationNetworking
 #endif
 import HeliographApp
 import HeliographCore
-import HeliographSimulators
+import HeliographDevices
 import HeliographTesting
 import Logging
 import ServiceLifecycle
@@ -23,7 +23,7 @@ struct HoymilesDaemonTests {
             """)
         #expect(problems.isEmpty)
         let roof = try #require(parsed?.devices.first)
-        #expect(roof.options == .hoymiles(HoymilesOptions(host: "10.0.0.7", port: 502, unit: 1, dailyResetHour: 2)))
+        #expect(roof.options as? HoymilesOptions == HoymilesOptions(host: "10.0.0.7", port: 502, unit: 1, dailyResetHour: 2))
 
         let (_, bad) = HeliographConfiguration.parse(yaml: """
             devices:
@@ -60,7 +60,7 @@ struct HoymilesDaemonTests {
                         type: "hoymiles",
                         interval: .milliseconds(200),
                         timeout: .seconds(5),
-                        options: .hoymiles(HoymilesOptions(host: "127.0.0.1", port: port))
+                        options: HoymilesOptions(host: "127.0.0.1", port: port)
                     )
                 ]
             )
@@ -104,7 +104,7 @@ struct HoymilesDaemonTests {
                 devices: [
                     DeviceConfiguration(
                         id: "roof", type: "hoymiles", interval: .seconds(3_600), timeout: .seconds(5),
-                        options: .hoymiles(HoymilesOptions(host: "127.0.0.1", port: port))
+                        options: HoymilesOptions(host: "127.0.0.1", port: port)
                     )
                 ]
             )

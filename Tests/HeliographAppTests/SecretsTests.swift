@@ -1,4 +1,5 @@
 import Foundation
+import HeliographConfigFile
 import HeliographCore
 import HeliographTesting
 import Testing

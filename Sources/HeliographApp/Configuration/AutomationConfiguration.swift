@@ -1,3 +1,4 @@
+import HeliographConfigFile
 import HeliographAutomation
 import HeliographCore
 

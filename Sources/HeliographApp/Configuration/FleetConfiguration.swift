@@ -1,3 +1,4 @@
+import HeliographConfigFile
 /// The fleet settings: `ingest: mqtt` makes this node a central ingest node, and `fleet:` tunes it
 /// (and lets an edge node publish its samples losslessly for ingest nodes).
 ///

@@ -1,3 +1,4 @@
+import HeliographConfigFile
 import HeliographControl
 
 /// The `http:` section: the web dashboard, REST API and WebSocket.

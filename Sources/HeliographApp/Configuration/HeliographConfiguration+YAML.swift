@@ -1,4 +1,6 @@
+import HeliographConfigFile
 import HeliographCore
+import HeliographDevices
 import Logging
 import Yams
 
@@ -79,7 +81,7 @@ extension HeliographConfiguration {
                 devices.problem(name, "device ids may only use a-z, 0-9, '_' and '-' (at most 64 characters)")
                 continue
             }
-            if let device = DeviceTypes.parse(id: id, section: devices.section(name)) {
+            if let device = DeviceFamilies.parse(id: id, section: devices.section(name)) {
                 configuration.devices.append(device)
             }
         }
@@ -93,7 +95,7 @@ extension HeliographConfiguration {
         configuration.influxDB = InfluxDBConfiguration.parse(file.section("influxdb"))
         configuration.heartbeat = HeartbeatConfiguration.parse(file.section("heartbeat"))
         if configuration.mqtt == nil {
-            for device in configuration.devices where DeviceTypes.needingMQTT.contains(device.type) {
+            for device in configuration.devices where DeviceFamilies.named(device.type)?.needsMQTT == true {
                 devices.section(device.id.rawValue).problem("type", "\(device.type) devices are read from an MQTT broker; add an mqtt: section")
             }
         }

@@ -1,3 +1,4 @@
+import HeliographConfigFile
 import HeliographControl
 
 /// The `http.login:` subsection: how password logins are limited. Every key is optional.

@@ -1,3 +1,4 @@
+import HeliographConfigFile
 /// The `metrics:` section: Prometheus exposition at `/metrics` on the web server.
 ///
 /// ```yaml

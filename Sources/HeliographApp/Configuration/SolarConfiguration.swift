@@ -1,32 +1,6 @@
+import HeliographConfigFile
 import HeliographCore
 import Yams
-
-/// Options of an Open-Meteo weather source (`type: open-meteo`).
-///
-/// ```yaml
-/// devices:
-///   weather:
-///     type: open-meteo
-///     latitude: 51.48        # default: site.latitude
-///     longitude: -0.01       # default: site.longitude
-///     base_url: https://api.open-meteo.com   # a self-hosted Open-Meteo works too
-///     forecast_hours: 48     # hourly forecast asked for; default 48
-///     interval: 10m          # default 10m for this type
-/// ```
-public struct OpenMeteoOptions: Sendable, Hashable {
-    /// Nil takes the site's.
-    public var latitude: Double?
-    public var longitude: Double?
-    public var baseURL: String
-    public var forecastHours: Int
-
-    public init(latitude: Double? = nil, longitude: Double? = nil, baseURL: String = "https://api.open-meteo.com", forecastHours: Int = 48) {
-        self.latitude = latitude
-        self.longitude = longitude
-        self.baseURL = baseURL
-        self.forecastHours = forecastHours
-    }
-}
 
 /// The `solar:` section: the PV arrays, for the expected-output estimate and `sun_output_pct`.
 ///

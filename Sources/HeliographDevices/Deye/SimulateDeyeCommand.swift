@@ -1,16 +1,11 @@
 import ArgumentParser
 import HeliographCore
-import HeliographSimulators
 import HeliographSolarman
 import Logging
 import ServiceLifecycle
 
 import class Foundation.FileHandle
 import struct Foundation.Data
-
-private func announce(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
 
 /// `heliograph simulate deye`: a Deye inverter behind a Solarman V5 logger (or on plain Modbus TCP).
 struct SimulateDeyeCommand: AsyncParsableCommand {

@@ -2,25 +2,26 @@ import Yams
 
 /// Reads one mapping of the YAML file, checking types and collecting problems instead of stopping
 /// at the first one. Every read looks at the environment first (see `environmentName(for:)`).
-final class ConfigurationSection {
+public final class ConfigurationSection {
     /// Collects problems across all sections of one file.
-    final class Problems {
-        var list: [ConfigurationProblem] = []
+    public final class Problems {
+        public var list: [ConfigurationProblem] = []
         /// Every secret value read (see `secret(_:)`), so logs can redact them.
-        var secrets: Set<String> = []
+        public var secrets: Set<String> = []
         /// Where each secret came from, by dotted key: an environment variable, the file, or a file path.
-        var secretSources: [String: String] = [:]
-        func add(_ problem: ConfigurationProblem) { list.append(problem) }
+        public var secretSources: [String: String] = [:]
+        public init() {}
+        public func add(_ problem: ConfigurationProblem) { list.append(problem) }
     }
 
-    let path: String
-    let mapping: Node.Mapping?
-    let line: Int?
-    let environment: [String: String]
-    let problems: Problems
+    public let path: String
+    public let mapping: Node.Mapping?
+    public let line: Int?
+    public let environment: [String: String]
+    public let problems: Problems
     private var readKeys: Set<String> = []
 
-    init(path: String, node: Node?, line: Int? = nil, environment: [String: String], problems: Problems) {
+    public init(path: String, node: Node?, line: Int? = nil, environment: [String: String], problems: Problems) {
         self.path = path
         self.environment = environment
         self.problems = problems
@@ -35,30 +36,30 @@ final class ConfigurationSection {
 
     /// `HELIOGRAPH_` + the dotted key upper-cased, dots and dashes turned into underscores:
     /// `storage.path` → `HELIOGRAPH_STORAGE_PATH`, `devices.inverter-1.port` → `HELIOGRAPH_DEVICES_INVERTER_1_PORT`.
-    static func environmentName(for key: String) -> String {
+    public static func environmentName(for key: String) -> String {
         "HELIOGRAPH_" + key.uppercased().map { $0 == "." || $0 == "-" ? "_" : $0 }.map(String.init).joined()
     }
 
-    func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+    public func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
     /// Keys present in the file, in file order.
-    var keys: [String] { mapping?.keys.compactMap(\.string) ?? [] }
+    public var keys: [String] { mapping?.keys.compactMap(\.string) ?? [] }
 
-    func node(_ name: String) -> Node? {
+    public func node(_ name: String) -> Node? {
         readKeys.insert(name)
         return mapping?[name]
     }
 
-    func section(_ name: String) -> ConfigurationSection {
+    public func section(_ name: String) -> ConfigurationSection {
         ConfigurationSection(path: key(name), node: node(name), line: keyLine(name), environment: environment, problems: problems)
     }
 
     /// The line where `name:` is written, which is where a reader looks for it.
-    func keyLine(_ name: String) -> Int? {
+    public func keyLine(_ name: String) -> Int? {
         mapping?.first { $0.key.string == name }?.key.mark?.line
     }
 
-    func problem(_ name: String?, _ message: String, node: Node? = nil) {
+    public func problem(_ name: String?, _ message: String, node: Node? = nil) {
         let fullKey = name.map(key) ?? path
         problems.add(ConfigurationProblem(key: fullKey, line: node?.mark?.line ?? name.flatMap(keyLine) ?? line, message: message))
     }
@@ -81,7 +82,7 @@ final class ConfigurationSection {
         problems.add(ConfigurationProblem(key: key(name), line: value.line, environmentVariable: value.variable, message: message))
     }
 
-    func string(_ name: String) -> String? {
+    public func string(_ name: String) -> String? {
         guard let value = scalar(name) else { return nil }
         if value.text.isEmpty {
             report(name, value, "must not be empty")
@@ -90,7 +91,7 @@ final class ConfigurationSection {
         return value.text
     }
 
-    func string(_ name: String, oneOf choices: [String]) -> String? {
+    public func string(_ name: String, oneOf choices: [String]) -> String? {
         guard let value = scalar(name) else { return nil }
         guard choices.contains(value.text.lowercased()) else {
             report(name, value, "must be one of \(choices.joined(separator: ", ")); got '\(value.text)'")
@@ -99,7 +100,7 @@ final class ConfigurationSection {
         return value.text.lowercased()
     }
 
-    func int(_ name: String, in range: ClosedRange<Int>) -> Int? {
+    public func int(_ name: String, in range: ClosedRange<Int>) -> Int? {
         guard let value = scalar(name) else { return nil }
         guard let number = Int(value.text.trimmingWhitespace()), range.contains(number) else {
             report(name, value, "must be a whole number from \(range.lowerBound) to \(range.upperBound); got '\(value.text)'")
@@ -109,7 +110,7 @@ final class ConfigurationSection {
     }
 
     /// A decimal number within `range`.
-    func double(_ name: String, in range: ClosedRange<Double>) -> Double? {
+    public func double(_ name: String, in range: ClosedRange<Double>) -> Double? {
         guard let value = scalar(name) else { return nil }
         guard let number = Double(value.text.trimmingWhitespace()), number.isFinite, range.contains(number) else {
             report(name, value, "must be a number from \(range.lowerBound.formattedForProblem) to \(range.upperBound.formattedForProblem); got '\(value.text)'")
@@ -118,7 +119,7 @@ final class ConfigurationSection {
         return number
     }
 
-    func bool(_ name: String) -> Bool? {
+    public func bool(_ name: String) -> Bool? {
         guard let value = scalar(name) else { return nil }
         switch value.text.lowercased() {
         case "true", "yes", "on", "1": return true
@@ -130,7 +131,7 @@ final class ConfigurationSection {
     }
 
     /// A duration: a number of seconds (`10`, `0.5`) or a number with a unit (`500ms`, `10s`, `5m`, `1h`).
-    func duration(_ name: String, in range: ClosedRange<Duration>) -> Duration? {
+    public func duration(_ name: String, in range: ClosedRange<Duration>) -> Duration? {
         guard let value = scalar(name) else { return nil }
         guard let duration = Self.parseDuration(value.text), range.contains(duration) else {
             report(name, value, "must be a duration from \(range.lowerBound) to \(range.upperBound), like 10s, 500ms or 5m; got '\(value.text)'")
@@ -140,7 +141,7 @@ final class ConfigurationSection {
     }
 
     /// A list of text values (a YAML sequence, or a comma-separated environment value).
-    func stringList(_ name: String) -> [String]? {
+    public func stringList(_ name: String) -> [String]? {
         let variable = Self.environmentName(for: key(name))
         readKeys.insert(name)
         if let value = environment[variable] {
@@ -164,7 +165,7 @@ final class ConfigurationSection {
     }
 
     /// Reports keys present in the file that nobody read: usually typos.
-    func reportUnknownKeys(allowed: [String]) {
+    public func reportUnknownKeys(allowed: [String]) {
         for name in keys where !readKeys.contains(name) {
             let suggestion = allowed.min { editDistance($0, name) < editDistance($1, name) }
             var message = "unknown key"
@@ -174,7 +175,7 @@ final class ConfigurationSection {
         }
     }
 
-    static func parseDuration(_ text: String) -> Duration? {
+    public static func parseDuration(_ text: String) -> Duration? {
         let trimmed = text.trimmingWhitespace().lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600)]
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
@@ -196,11 +197,11 @@ final class ConfigurationSection {
 
 extension Double {
     /// `90` rather than `90.0` in messages.
-    var formattedForProblem: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }
+    public var formattedForProblem: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

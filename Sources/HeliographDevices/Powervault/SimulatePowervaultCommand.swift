@@ -1,7 +1,6 @@
 import ArgumentParser
 import HeliographCore
 import HeliographMQTT
-import HeliographSimulators
 import Logging
 import ServiceLifecycle
 

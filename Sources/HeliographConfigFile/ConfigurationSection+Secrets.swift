@@ -18,12 +18,12 @@ import class Foundation.FileManager
 /// problem message ever contains the secret's value.
 extension ConfigurationSection {
     /// Where container runtimes mount secrets.
-    static let defaultSecretsDirectory = "/run/secrets"
+    public static let defaultSecretsDirectory = "/run/secrets"
     /// Files larger than this are not secrets but a wrong path.
-    static let maximumSecretFileSize = 64 * 1_024
+    public static let maximumSecretFileSize = 64 * 1_024
 
     /// Reads the secret key `name` (and its `<name>_file` companion); see the type's documentation.
-    func secret(_ name: String) -> Secret? {
+    public func secret(_ name: String) -> Secret? {
         let fileKey = name + "_file"
         let valueVariable = Self.environmentName(for: key(name))
         let fileVariable = Self.environmentName(for: key(fileKey))

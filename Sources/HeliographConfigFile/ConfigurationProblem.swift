@@ -27,7 +27,7 @@ public struct ConfigurationProblem: Sendable, Hashable, CustomStringConvertible 
 
 extension HeliographError {
     /// One error listing every configuration problem.
-    static func configuration(_ problems: [ConfigurationProblem], source: String) -> HeliographError {
+    public static func configuration(_ problems: [ConfigurationProblem], source: String) -> HeliographError {
         let list = problems.map { "  - \($0)" }.joined(separator: "\n")
         let noun = problems.count == 1 ? "problem" : "problems"
         return HeliographError(.invalidConfiguration, "\(source) has \(problems.count) \(noun):\n\(list)")

@@ -1,6 +1,5 @@
 import ArgumentParser
 import HeliographHoymiles
-import HeliographSimulators
 import Logging
 import ServiceLifecycle
 
