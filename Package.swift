@@ -326,6 +326,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Every registered device family through its simulator (or a loopback fake): the driver conformance suite.
+        .testTarget(
+            name: "HeliographDevicesTests",
+            dependencies: [
+                "HeliographDevices", "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline", "HeliographTransport", "HeliographTesting",
+                nioCore, nioPosix, logging, .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),

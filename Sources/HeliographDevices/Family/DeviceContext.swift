@@ -12,7 +12,7 @@ public struct DeviceContext: Sendable {
     public var siteLatitude: Double?
     public var siteLongitude: Double?
     /// The `mqtt:` broker connection, nil when the file has none.
-    public var mqtt: MQTTClient?
+    public var mqtt: (any MQTTPublisher)?
     /// The clock drivers stamp samples with: the wall clock, or simulated time in the soak benchmark.
     public var now: @Sendable () -> Date
     public var logger: Logger
@@ -21,7 +21,7 @@ public struct DeviceContext: Sendable {
         timeZone: TimeZone = .current,
         siteLatitude: Double? = nil,
         siteLongitude: Double? = nil,
-        mqtt: MQTTClient? = nil,
+        mqtt: (any MQTTPublisher)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) {
