@@ -23,10 +23,8 @@ extension FamilyHarness {
             try await body(device(await simulator.listeningPort()), context)
             task.cancel()
             _ = await task.result
-        case .silent:
-            try await MisbehavingTCPServer.run(reply: nil) { try await body(device($0), context) }
-        case .garbage:
-            try await MisbehavingTCPServer.run(reply: wrongServiceReply) { try await body(device($0), context) }
+        case .silent, .garbage:
+            try await MisbehavingTCPServer.run(reply: behaviour == .garbage ? wrongServiceReply : nil) { try await body(device($0), context) }
         }
     }
 
@@ -47,10 +45,8 @@ extension FamilyHarness {
             try await body(device(port), context)
             task.cancel()
             _ = await task.result
-        case .silent:
-            try await MisbehavingTCPServer.run(reply: nil) { try await body(device($0), context) }
-        case .garbage:
-            try await MisbehavingTCPServer.run(reply: wrongServiceReply) { try await body(device($0), context) }
+        case .silent, .garbage:
+            try await MisbehavingTCPServer.run(reply: behaviour == .garbage ? wrongServiceReply : nil) { try await body(device($0), context) }
         }
     }
 }
