@@ -147,7 +147,7 @@ let package = Package(
         // Open-Meteo weather (pure decoder + HTTP transport), NOAA sun position, expected PV output.
         .target(
             name: "HeliographWeather",
-            dependencies: ["HeliographCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
+            dependencies: ["HeliographCore", "HeliographConfigFile", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
             swiftSettings: strictSettings
         ),
 
@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "HeliographAppTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
+                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographWeather", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

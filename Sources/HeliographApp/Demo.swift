@@ -2,6 +2,7 @@ import Foundation
 import HeliographAutomation
 import HeliographCore
 import HeliographDevices
+import HeliographWeather
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -118,7 +119,7 @@ extension Demo {
         configuration.site.latitude = 51.4769
         configuration.site.longitude = -0.0005
         configuration.solar = SolarConfiguration(
-            arrays: [PVArrayConfiguration(peakPowerKW: 4 * Double(max(1, inverters)), tilt: 35, azimuth: 180)],
+            arrays: [PVArray(peakPowerKW: 4 * Double(max(1, inverters)), tilt: 35, azimuth: 180)],
             interval: max(interval, .seconds(1))
         )
         var rules: [AlertRule] = []

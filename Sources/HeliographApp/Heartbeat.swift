@@ -1,6 +1,6 @@
-import HeliographConfigFile
 import AsyncHTTPClient
 import Foundation
+import HeliographConfigFile
 import HeliographCore
 import HeliographPipeline
 import Logging

@@ -1,5 +1,5 @@
-import HeliographCore
 import Foundation
+import HeliographCore
 import HeliographPipeline
 import HeliographWeather
 
@@ -21,7 +21,7 @@ enum SolarEstimateFactory {
             configuration: .init(
                 latitude: latitude,
                 longitude: longitude,
-                arrays: solar.arrays.map { PVArray(peakPowerKW: $0.peakPowerKW, tilt: $0.tilt, azimuth: $0.azimuth, lossesPct: $0.lossesPct) },
+                arrays: solar.arrays,
                 producers: solar.producers,
                 timeZone: TimeZone(identifier: site.timeZone) ?? .current
             ),

@@ -1,7 +1,8 @@
 import HeliographApp
-import HeliographDevices
 import HeliographAutomation
 import HeliographCore
+import HeliographDevices
+import HeliographWeather
 import Testing
 
 @Suite("Configuration: weather, solar, switches, alerts")
@@ -72,7 +73,7 @@ struct AutomationConfigurationTests {
         #expect(weather.options as? OpenMeteoOptions == OpenMeteoOptions(baseURL: "http://127.0.0.1:9999/open-meteo", forecastHours: 24))
 
         let solar = try #require(config.solar)
-        #expect(solar.arrays == [PVArrayConfiguration(peakPowerKW: 3, tilt: 30, azimuth: 90), PVArrayConfiguration(peakPowerKW: 3.5, tilt: 30, azimuth: 270, lossesPct: 10)])
+        #expect(solar.arrays == [PVArray(peakPowerKW: 3, tilt: 30, azimuth: 90), PVArray(peakPowerKW: 3.5, tilt: 30, azimuth: 270, lossesPct: 10)])
         #expect(solar.weather == "weather")
         #expect(solar.producers == ["inverter"])
         #expect(solar.device == "solar")

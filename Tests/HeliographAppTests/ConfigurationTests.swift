@@ -1,6 +1,6 @@
 import HeliographApp
-import HeliographDevices
 import HeliographCore
+import HeliographDevices
 import Testing
 
 @Suite("Configuration")

@@ -1,7 +1,7 @@
 import Foundation
 import HeliographApp
-import HeliographDevices
 import HeliographCore
+import HeliographDevices
 import HeliographTesting
 import Hummingbird
 import HummingbirdTesting

@@ -1,5 +1,5 @@
-import HeliographConfigFile
 import HeliographAutomation
+import HeliographConfigFile
 import HeliographCore
 
 /// The `switches:` section: smart load switching, one entry per load, driven over MQTT.

@@ -1,5 +1,6 @@
 import HeliographConfigFile
 import HeliographDevices
+import HeliographWeather
 
 extension HeliographConfiguration {
     /// Reads `solar:` and checks that weather sources and the estimate know where the site is.

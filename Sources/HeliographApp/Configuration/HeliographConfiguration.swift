@@ -1,5 +1,6 @@
 import HeliographCore
 import HeliographDevices
+import HeliographWeather
 import Logging
 
 import struct Foundation.TimeZone

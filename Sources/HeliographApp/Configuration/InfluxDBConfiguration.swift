@@ -1,5 +1,5 @@
-import HeliographConfigFile
 import Foundation
+import HeliographConfigFile
 import HeliographInfluxDB
 
 /// The `influxdb:` section: copy every validated sample to InfluxDB. Absent or without `url`: off.

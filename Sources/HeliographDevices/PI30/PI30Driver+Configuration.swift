@@ -1,6 +1,6 @@
 import HeliographCore
-import HeliographTransport
 import HeliographPI30
+import HeliographTransport
 
 extension PI30Driver {
     /// How the driver talks to its inverter. Defaults suit a 48 V unit on a 2400-baud serial line.

@@ -1,8 +1,7 @@
 import HeliographConfigFile
 import HeliographCore
-import Yams
 
-/// The `solar:` section: the PV arrays, for the expected-output estimate and `sun_output_pct`.
+/// The `solar:` section: the PV arrays, for the expected-output estimate (`SolarEstimateDriver`) and `sun_output_pct`.
 ///
 /// ```yaml
 /// solar:
@@ -19,13 +18,13 @@ import Yams
 ///   interval: 1m             # default 1m
 /// ```
 public struct SolarConfiguration: Sendable, Hashable {
-    public var arrays: [PVArrayConfiguration]
+    public var arrays: [PVArray]
     public var device: DeviceID
     public var weather: DeviceID?
     public var producers: [DeviceID]
     public var interval: Duration
 
-    public init(arrays: [PVArrayConfiguration], device: DeviceID = "solar", weather: DeviceID? = nil, producers: [DeviceID] = [], interval: Duration = .seconds(60)) {
+    public init(arrays: [PVArray], device: DeviceID = "solar", weather: DeviceID? = nil, producers: [DeviceID] = [], interval: Duration = .seconds(60)) {
         self.arrays = arrays
         self.device = device
         self.weather = weather
@@ -37,20 +36,20 @@ public struct SolarConfiguration: Sendable, Hashable {
     static let keys = arrayKeys + ["arrays", "device", "weather", "producers", "interval"]
 
     /// Reads the section; nil when it is absent or unusable (with problems reported).
-    static func parse(_ section: ConfigurationSection) -> SolarConfiguration? {
+    public static func parse(_ section: ConfigurationSection) -> SolarConfiguration? {
         guard section.mapping != nil else { return nil }
-        var arrays: [PVArrayConfiguration] = []
+        var arrays: [PVArray] = []
         let singleArray = arrayKeys.contains { key in
             section.mapping?[key] != nil || section.environment[ConfigurationSection.environmentName(for: section.key(key))] != nil
         }
         if singleArray {
-            if let array = PVArrayConfiguration.parse(section) { arrays.append(array) }
+            if let array = PVArray.parse(section) { arrays.append(array) }
         }
         if let list = section.node("arrays") {
             if let sequence = list.sequence {
                 for (index, element) in sequence.enumerated() {
                     let item = ConfigurationSection(path: section.key("arrays[\(index)]"), node: element, environment: [:], problems: section.problems)
-                    if let array = PVArrayConfiguration.parse(item) { arrays.append(array) }
+                    if let array = PVArray.parse(item) { arrays.append(array) }
                     item.reportUnknownKeys(allowed: arrayKeys)
                 }
             } else {
@@ -73,21 +72,9 @@ public struct SolarConfiguration: Sendable, Hashable {
     }
 }
 
-/// One array under `solar:`.
-public struct PVArrayConfiguration: Sendable, Hashable {
-    public var peakPowerKW: Double
-    public var tilt: Double
-    public var azimuth: Double
-    public var lossesPct: Double
-
-    public init(peakPowerKW: Double, tilt: Double = 30, azimuth: Double = 180, lossesPct: Double = 14) {
-        self.peakPowerKW = peakPowerKW
-        self.tilt = tilt
-        self.azimuth = azimuth
-        self.lossesPct = lossesPct
-    }
-
-    static func parse(_ section: ConfigurationSection) -> PVArrayConfiguration? {
+extension PVArray {
+    /// One array under `solar:` (or `solar:` itself when it describes a single array).
+    static func parse(_ section: ConfigurationSection) -> PVArray? {
         let power = section.double("peak_power_kw", in: 0.01...100_000)
         let tilt = section.double("tilt", in: 0...90)
         let azimuth = section.double("azimuth", in: 0...360)
@@ -96,6 +83,6 @@ public struct PVArrayConfiguration: Sendable, Hashable {
             section.problem("peak_power_kw", "missing; the array's size in kWp, e.g. 5.2")
             return nil
         }
-        return PVArrayConfiguration(peakPowerKW: power, tilt: tilt ?? 30, azimuth: azimuth ?? 180, lossesPct: losses ?? 14)
+        return PVArray(peakPowerKW: power, tilt: tilt ?? 30, azimuth: azimuth ?? 180, lossesPct: losses ?? 14)
     }
 }
