@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "HeliographInfluxDB",
             dependencies: [
-                "HeliographCore", nioCore, logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics"),
+                "HeliographCore", "HeliographConfigFile", nioCore, logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strictSettings

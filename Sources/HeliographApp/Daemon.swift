@@ -102,7 +102,7 @@ public func buildDaemon(
     }
     let fieldGauges = configuration.metrics.enabled ? Observability.fieldGauges(configuration.metrics, store: storage.store) : nil
     if let fieldGauges { sinks.append(fieldGauges) }
-    let influxDB = try configuration.influxDB.map { try Observability.influxDBSink($0, configuration: configuration, store: storage.store, logger: logger) }
+    let influxDB = try configuration.influxDB.map { try Observability.influxDBSink($0, store: storage.store, logger: logger) }
     if let influxDB { sinks.append(influxDB) }
     if let mqtt, configuration.fleet.publish { sinks.append(FleetWiring.publisher(mqtt: mqtt, store: storage.store, logger: logger)) }
     let bus = SampleBus(sinks: sinks, configuration: sinkConfiguration, logger: logger)

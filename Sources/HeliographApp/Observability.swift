@@ -34,16 +34,15 @@ public enum Observability {
         try? await store.devices().first { $0.descriptor.id == device }?.descriptor
     }
 
-    /// The InfluxDB sink; its sender is a service of its own, its spool beside the database by default.
+    /// The InfluxDB sink; its sender is a service of its own.
     static func influxDBSink(
-        _ influx: InfluxDBConfiguration,
-        configuration: HeliographConfiguration,
+        _ influx: InfluxDBSink.Configuration,
         store: any SampleStore,
         logger: Logger
     ) throws -> InfluxDBSink {
         var logger = logger
         logger[metadataKey: "sink.name"] = "influxdb"
-        return try InfluxDBSink(configuration: influx.sinkConfiguration(storagePath: configuration.storage.path), logger: logger) { device in
+        return try InfluxDBSink(configuration: influx, logger: logger) { device in
             await descriptor(of: device, in: store)
         }
     }

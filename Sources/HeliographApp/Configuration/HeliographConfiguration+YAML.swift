@@ -1,6 +1,7 @@
 import HeliographConfigFile
 import HeliographCore
 import HeliographDevices
+import HeliographInfluxDB
 import Logging
 import Yams
 
@@ -92,7 +93,10 @@ extension HeliographConfiguration {
         configuration.switches = SwitchConfiguration.parseAll(file.section("switches"))
         configuration.alerts = AlertsConfiguration.parse(file.section("alerts"))
         configuration.metrics = MetricsConfiguration.parse(file.section("metrics"))
-        configuration.influxDB = InfluxDBConfiguration.parse(file.section("influxdb"))
+        configuration.influxDB = InfluxDBSink.Configuration.parse(
+            file.section("influxdb"),
+            defaultSpoolDirectory: URL(fileURLWithPath: configuration.storage.path).deletingLastPathComponent().appendingPathComponent("influxdb-spool")
+        )
         configuration.heartbeat = HeartbeatConfiguration.parse(file.section("heartbeat"))
         if configuration.mqtt == nil {
             for device in configuration.devices where DeviceFamilies.named(device.type)?.needsMQTT == true {

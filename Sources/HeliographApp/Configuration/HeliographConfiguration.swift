@@ -1,5 +1,6 @@
 import HeliographCore
 import HeliographDevices
+import HeliographInfluxDB
 import HeliographWeather
 import Logging
 
@@ -97,8 +98,8 @@ public struct HeliographConfiguration: Sendable, Hashable {
     public var alerts: AlertsConfiguration?
     /// Prometheus `/metrics` (`metrics:`; see `MetricsConfiguration`).
     public var metrics = MetricsConfiguration()
-    /// Copy of every sample to InfluxDB (`influxdb:`; see `InfluxDBConfiguration`); nil when off.
-    public var influxDB: InfluxDBConfiguration?
+    /// Copy of every sample to InfluxDB (`influxdb:`, read by the sink itself); nil when off.
+    public var influxDB: InfluxDBSink.Configuration?
     /// healthchecks.io-style ping after each healthy check (`heartbeat:`; see `HeartbeatConfiguration`); nil when off.
     public var heartbeat: HeartbeatConfiguration?
 

@@ -1,8 +1,8 @@
 import Foundation
 import HeliographConfigFile
-import HeliographInfluxDB
 
 /// The `influxdb:` section: copy every validated sample to InfluxDB. Absent or without `url`: off.
+/// The sink reads its own section; the daemon hands it over with where the spool goes by default.
 ///
 /// ```yaml
 /// influxdb:
@@ -24,29 +24,15 @@ import HeliographInfluxDB
 ///   spool_directory: /var/lib/heliograph/influxdb-spool   # default: influxdb-spool beside the database
 ///   spool_max_mb: 512            # past this the oldest unsent batches are dropped
 /// ```
-public struct InfluxDBConfiguration: Sendable, Hashable {
-    public var endpoint: InfluxDBEndpoint
-    public var measurementPrefix = ""
-    public var tags: [String: String] = [:]
-    public var batchSize = 5_000
-    public var timeout: Duration = .seconds(10)
-    public var maximumBackoff: Duration = .seconds(60)
-    public var gzip = true
-    /// Nil: `influxdb-spool` in the directory of `storage.path`.
-    public var spoolDirectory: String?
-    public var spoolMaximumMegabytes = 512
-
-    public init(endpoint: InfluxDBEndpoint) {
-        self.endpoint = endpoint
-    }
-
+extension InfluxDBSink.Configuration {
     static let keys = [
         "url", "api", "database", "retention_policy", "username", "password", "password_file", "org", "bucket", "token", "token_file",
         "measurement_prefix", "tags", "batch_size", "timeout", "max_backoff", "gzip", "spool_directory", "spool_max_mb",
     ]
 
     /// Reads the section; nil when it is absent (or has problems, which are reported).
-    static func parse(_ section: ConfigurationSection) -> InfluxDBConfiguration? {
+    /// `defaultSpoolDirectory` is used unless `spool_directory` is given (the daemon: beside its database).
+    public static func parse(_ section: ConfigurationSection, defaultSpoolDirectory: URL) -> InfluxDBSink.Configuration? {
         guard section.mapping != nil || section.environment[ConfigurationSection.environmentName(for: section.key("url"))] != nil else {
             return nil
         }
@@ -78,18 +64,18 @@ public struct InfluxDBConfiguration: Sendable, Hashable {
                 password: secret(section, "password")
             )
         }
-        var influx = InfluxDBConfiguration(endpoint: InfluxDBEndpoint(url: url, api: endpointAPI))
-        influx.measurementPrefix = section.string("measurement_prefix") ?? ""
+        var influx = InfluxDBSink.Configuration(endpoint: InfluxDBEndpoint(url: url, api: endpointAPI), spoolDirectory: defaultSpoolDirectory)
+        influx.lineProtocol.measurementPrefix = section.string("measurement_prefix") ?? ""
         let tags = section.section("tags")
         for name in tags.keys {
-            if let value = tags.string(name) { influx.tags[name] = value }
+            if let value = tags.string(name) { influx.lineProtocol.staticTags[name] = value }
         }
         influx.batchSize = section.int("batch_size", in: 1...100_000) ?? influx.batchSize
         influx.timeout = section.duration("timeout", in: .milliseconds(100) ... .seconds(300)) ?? influx.timeout
         influx.maximumBackoff = section.duration("max_backoff", in: .seconds(1) ... .seconds(3_600)) ?? influx.maximumBackoff
-        influx.gzip = section.bool("gzip") ?? influx.gzip
-        influx.spoolDirectory = section.string("spool_directory")
-        influx.spoolMaximumMegabytes = section.int("spool_max_mb", in: 1...1_048_576) ?? influx.spoolMaximumMegabytes
+        influx.compress = section.bool("gzip") ?? influx.compress
+        if let directory = section.string("spool_directory") { influx.spoolDirectory = URL(fileURLWithPath: directory) }
+        if let megabytes = section.int("spool_max_mb", in: 1...1_048_576) { influx.spoolMaximumBytes = megabytes << 20 }
         section.reportUnknownKeys(allowed: keys)
         return influx
     }
@@ -98,21 +84,5 @@ public struct InfluxDBConfiguration: Sendable, Hashable {
     /// systemd credentials, container secrets; redacted in logs.
     private static func secret(_ section: ConfigurationSection, _ name: String) -> String? {
         section.secret(name)?.value
-    }
-
-    /// The sink's settings, with the spool beside the database unless configured.
-    func sinkConfiguration(storagePath: String) -> InfluxDBSink.Configuration {
-        let spool = spoolDirectory.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: storagePath).deletingLastPathComponent().appendingPathComponent("influxdb-spool")
-        return InfluxDBSink.Configuration(
-            endpoint: endpoint,
-            lineProtocol: LineProtocol(measurementPrefix: measurementPrefix, staticTags: tags),
-            batchSize: batchSize,
-            timeout: timeout,
-            maximumBackoff: maximumBackoff,
-            spoolDirectory: spool,
-            spoolMaximumBytes: spoolMaximumMegabytes << 20,
-            compress: gzip
-        )
     }
 }
