@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "HeliographPrometheus",
             dependencies: [
-                "HeliographCore", .product(name: "Prometheus", package: "swift-prometheus"),
+                "HeliographCore", "HeliographConfigFile", .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Metrics", package: "swift-metrics"), logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
@@ -171,7 +171,7 @@ let package = Package(
         // Smart load switching and alerts: pure rule engines, and the services that apply them.
         .target(
             name: "HeliographAutomation",
-            dependencies: ["HeliographCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
+            dependencies: ["HeliographCore", "HeliographConfigFile", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
             swiftSettings: strictSettings
         ),
 
@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "HeliographAppTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographWeather", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
+                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographWeather", "HeliographPrometheus", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

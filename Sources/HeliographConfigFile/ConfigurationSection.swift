@@ -195,6 +195,11 @@ public final class ConfigurationSection {
     }
 }
 
+/// A duration as seconds, for the components that count time in `Double` seconds.
+public func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
 extension Double {
     /// `90` rather than `90.0` in messages.
     public var formattedForProblem: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }

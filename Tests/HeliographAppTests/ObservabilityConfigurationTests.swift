@@ -1,6 +1,7 @@
 import Foundation
 import HeliographApp
 import HeliographInfluxDB
+import HeliographPrometheus
 import HeliographTesting
 import Testing
 

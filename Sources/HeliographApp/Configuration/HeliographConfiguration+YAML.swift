@@ -1,7 +1,9 @@
+import HeliographAutomation
 import HeliographConfigFile
 import HeliographCore
 import HeliographDevices
 import HeliographInfluxDB
+import HeliographPrometheus
 import Logging
 import Yams
 

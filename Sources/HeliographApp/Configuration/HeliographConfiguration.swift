@@ -1,6 +1,8 @@
+import HeliographAutomation
 import HeliographCore
 import HeliographDevices
 import HeliographInfluxDB
+import HeliographPrometheus
 import HeliographWeather
 import Logging
 

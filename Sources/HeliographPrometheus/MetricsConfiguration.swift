@@ -25,7 +25,8 @@ public struct MetricsConfiguration: Sendable, Hashable {
 
     static let keys = ["enabled", "stale_after", "textfile_directory", "textfile_interval"]
 
-    static func parse(_ section: ConfigurationSection) -> MetricsConfiguration {
+    /// Reads the section (problems reported); absent keys keep their defaults.
+    public static func parse(_ section: ConfigurationSection) -> MetricsConfiguration {
         var metrics = MetricsConfiguration()
         metrics.enabled = section.bool("enabled") ?? metrics.enabled
         metrics.staleAfter = section.duration("stale_after", in: .seconds(10) ... .seconds(7 * 86_400)) ?? metrics.staleAfter

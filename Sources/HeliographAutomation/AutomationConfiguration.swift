@@ -1,4 +1,3 @@
-import HeliographAutomation
 import HeliographConfigFile
 import HeliographCore
 
@@ -30,7 +29,8 @@ public struct SwitchConfiguration: Sendable, Hashable {
 
     static let keys = ["style", "name", "topic", "payload_on", "payload_off", "retain", "on_when", "off_when", "min_on", "min_off", "window", "max_age"]
 
-    static func parseAll(_ section: ConfigurationSection) -> [SwitchConfiguration] {
+    /// Reads the section: one switch per key, in file order (problems reported).
+    public static func parseAll(_ section: ConfigurationSection) -> [SwitchConfiguration] {
         var result: [SwitchConfiguration] = []
         for id in section.keys {
             guard DeviceID(id).isValid else {
@@ -100,10 +100,6 @@ func conditions(_ section: ConfigurationSection, _ name: String) -> [Condition]?
     return bad ? nil : result
 }
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
 /// The `alerts:` section: rules, and where notifications go.
 ///
 /// ```yaml
@@ -150,7 +146,7 @@ public struct AlertsConfiguration: Sendable, Hashable {
     static let ruleKeys = ["when", "clear", "stale", "after", "severity", "message", "repeat", "quiet_after_resolve", "notify_resolved", "max_age"]
     static let webhookKeys = ["url", "url_file", "method", "headers", "body", "timeout"]
 
-    static func parse(_ section: ConfigurationSection) -> AlertsConfiguration? {
+    public static func parse(_ section: ConfigurationSection) -> AlertsConfiguration? {
         guard section.mapping != nil else { return nil }
         var configuration = AlertsConfiguration(rules: [], webhooks: [], mqtt: section.bool("mqtt"), mqttTopic: section.string("mqtt_topic") ?? "heliograph/alerts")
         let rules = section.section("rules")
