@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "HeliographWeb",
             dependencies: [
-                "HeliographCore", "HeliographControl", .product(name: "Hummingbird", package: "hummingbird"),
+                "HeliographCore", "HeliographConfigFile", "HeliographControl", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -193,7 +193,7 @@ let package = Package(
         .target(
             name: "HeliographBenchmarks",
             dependencies: [
-                "HeliographApp", "HeliographCore", "HeliographPipeline", "HeliographDevices", "HeliographMQTT", "HeliographMQTTCodec",
+                "HeliographApp", "HeliographCore", "HeliographPipeline", "HeliographDevices", "HeliographMQTT", "HeliographMQTTCodec", "HeliographWeb",
                 nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "HeliographAppTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographWeather", "HeliographPrometheus", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
+                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographWeather", "HeliographPrometheus", "HeliographWeb", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -3,9 +3,11 @@ import Foundation
 import FoundationNetworking
 #endif
 import HeliographApp
+import HeliographControl
 import HeliographCore
 import HeliographDevices
 import HeliographTesting
+import HeliographWeb
 import Logging
 import ServiceLifecycle
 import Testing
@@ -108,7 +110,7 @@ struct HoymilesDaemonTests {
                     )
                 ]
             )
-            configuration.http = HTTPConfiguration(host: "127.0.0.1", port: 0, tokens: ["ci": "a-refresh-token-for-tests"])
+            configuration.http = WebConfiguration(host: "127.0.0.1", port: 0, credentials: Credentials(tokens: ["ci": "a-refresh-token-for-tests"]))
             let daemon = try await buildDaemon(
                 configuration: configuration,
                 logger: Logger(label: "test"),

@@ -4,6 +4,7 @@ import HeliographCore
 import HeliographDevices
 import HeliographInfluxDB
 import HeliographPrometheus
+import HeliographWeb
 import Logging
 import Yams
 
@@ -89,7 +90,7 @@ extension HeliographConfiguration {
             }
         }
 
-        configuration.http = HTTPConfiguration.parse(file.section("http"))
+        configuration.http = WebConfiguration.parse(file.section("http"))
         configuration.mqtt = MQTTConfiguration.parse(file.section("mqtt"))
         checkLocation(&configuration, file: file)
         configuration.switches = SwitchConfiguration.parseAll(file.section("switches"))

@@ -3,6 +3,7 @@ import HeliographCore
 import HeliographDevices
 import HeliographInfluxDB
 import HeliographPrometheus
+import HeliographWeb
 import HeliographWeather
 import Logging
 
@@ -82,8 +83,8 @@ public struct HeliographConfiguration: Sendable, Hashable {
     /// Devices by id, in the order of the file.
     public var devices: [DeviceConfiguration]
     public var logging: Logging
-    /// The web dashboard and API (`http:`; see `HTTPConfiguration`).
-    public var http = HTTPConfiguration()
+    /// The web dashboard and API (`http:`, read by the web server itself).
+    public var http = WebConfiguration()
     /// Fleet ingest (`ingest: mqtt`) and lossless sample publishing (`fleet:`; see `FleetConfiguration`).
     public var fleet = FleetConfiguration()
     /// The MQTT broker (`mqtt:`; see `MQTTConfiguration`); nil runs without MQTT.

@@ -21,61 +21,17 @@ import HeliographControl
 ///   header_timeout: 10s    # a new connection must send its request head within this
 ///   allowed_origins:       # other sites whose pages may open the live WebSocket (own origin always may)
 ///     - https://ha.example.net
-///   login: { … }           # limits on password logins, see `LoginConfiguration`
+///   login: { … }           # limits on password logins, see `parseLogin(_:into:)`
 /// ```
-public struct HTTPConfiguration: Sendable, Hashable {
-    public var enabled: Bool
-    public var host: String
-    public var port: Int
-    public var openReading: Bool
-    public var sessionHours: Int
-    public var commandsPerMinute: Int
-    public var tokens: [String: String]
-    public var users: [String: String]
-    public var maxConnections: Int
-    public var idleTimeout: Duration
-    public var headerTimeout: Duration
-    public var allowedOrigins: [String]
-    public var login: LoginConfiguration
-
-    public init(
-        enabled: Bool = true,
-        host: String = "0.0.0.0",
-        port: Int = 8080,
-        openReading: Bool = true,
-        sessionHours: Int = 12,
-        commandsPerMinute: Int = 10,
-        tokens: [String: String] = [:],
-        users: [String: String] = [:],
-        maxConnections: Int = 512,
-        idleTimeout: Duration = .seconds(60),
-        headerTimeout: Duration = .seconds(10),
-        allowedOrigins: [String] = [],
-        login: LoginConfiguration = LoginConfiguration()
-    ) {
-        self.enabled = enabled
-        self.host = host
-        self.port = port
-        self.openReading = openReading
-        self.sessionHours = sessionHours
-        self.commandsPerMinute = commandsPerMinute
-        self.tokens = tokens
-        self.users = users
-        self.maxConnections = maxConnections
-        self.idleTimeout = idleTimeout
-        self.headerTimeout = headerTimeout
-        self.allowedOrigins = allowedOrigins
-        self.login = login
-    }
-
+extension WebConfiguration {
     static let keys = [
         "enabled", "host", "port", "open_reading", "session_hours", "commands_per_minute", "tokens", "users", "max_connections", "idle_timeout",
         "header_timeout", "allowed_origins", "login",
     ]
 
-    /// Reads the section, reporting each bad key as a problem.
-    static func parse(_ section: ConfigurationSection) -> HTTPConfiguration {
-        var http = HTTPConfiguration()
+    /// Reads the section, reporting each bad key as a problem; absent keys keep their defaults.
+    public static func parse(_ section: ConfigurationSection) -> WebConfiguration {
+        var http = WebConfiguration()
         http.enabled = section.bool("enabled") ?? http.enabled
         if let host = section.string("host") {
             if let reason = ListenAddress.problem(with: host) {
@@ -86,11 +42,11 @@ public struct HTTPConfiguration: Sendable, Hashable {
         }
         http.port = section.int("port", in: 0...65_535) ?? http.port
         http.openReading = section.bool("open_reading") ?? http.openReading
-        http.sessionHours = section.int("session_hours", in: 1...8_760) ?? http.sessionHours
+        if let hours = section.int("session_hours", in: 1...8_760) { http.sessionLifetime = .seconds(hours * 3_600) }
         http.commandsPerMinute = section.int("commands_per_minute", in: 1...600) ?? http.commandsPerMinute
-        http.maxConnections = section.int("max_connections", in: 8...100_000) ?? http.maxConnections
-        http.idleTimeout = section.duration("idle_timeout", in: .seconds(1) ... .seconds(3_600)) ?? http.idleTimeout
-        http.headerTimeout = section.duration("header_timeout", in: .milliseconds(100) ... .seconds(600)) ?? http.headerTimeout
+        http.limits.maxConnections = section.int("max_connections", in: 8...100_000) ?? http.limits.maxConnections
+        http.limits.idleTimeout = section.duration("idle_timeout", in: .seconds(1) ... .seconds(3_600)) ?? http.limits.idleTimeout
+        http.limits.headerTimeout = section.duration("header_timeout", in: .milliseconds(100) ... .seconds(600)) ?? http.limits.headerTimeout
         for origin in section.stringList("allowed_origins") ?? [] {
             let trimmed = origin.hasSuffix("/") ? String(origin.dropLast()) : origin
             if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") {
@@ -111,7 +67,7 @@ public struct HTTPConfiguration: Sendable, Hashable {
             if secret.value.utf8.count < 16 {
                 tokens.problem(name, "API tokens must be at least 16 characters")
             } else {
-                http.tokens[name] = secret.value
+                http.credentials.tokens[name] = secret.value
             }
         }
         let users = section.section("users")
@@ -121,11 +77,44 @@ public struct HTTPConfiguration: Sendable, Hashable {
                 let advice = PasswordHash.prefixes.contains(where: hash.hasPrefix) ? "this hash cannot be used to log in (\(problem))" : "store a bcrypt hash ($2y$…), never the password"
                 users.problem(name, "\(advice); make one with htpasswd -nbBC 12 \(name) PASSWORD")
             } else {
-                http.users[name] = hash
+                http.credentials.users[name] = hash
             }
         }
-        http.login = LoginConfiguration.parse(section.section("login"))
+        parseLogin(section.section("login"), into: &http)
         section.reportUnknownKeys(allowed: keys)
         return http
+    }
+
+    /// The `http.login:` subsection: how password logins are limited. Every key is optional.
+    ///
+    /// ```yaml
+    /// http:
+    ///   login:
+    ///     threads: 1             # bcrypt checks running at once, each on a thread of its own (1–8)
+    ///     queue: 8               # checks waiting for a thread (0–256); beyond that 503 + Retry-After
+    ///     max_wait: 2s           # a check that waited longer is answered 503 + Retry-After instead
+    ///     per_client: 10         # attempts from one address at once (any user name) …
+    ///     per_client_every: 6s   # … then one per this interval
+    ///     per_user: 5            # failed attempts at one user name at once …
+    ///     per_user_every: 12s    # … then one per this interval, for the addresses that failed
+    ///     tracked: 4096          # addresses and names remembered per table (oldest forgotten first)
+    /// ```
+    static let loginKeys = ["threads", "queue", "max_wait", "per_client", "per_client_every", "per_user", "per_user_every", "tracked"]
+
+    /// Reads `http.login:`, reporting each bad key as a problem.
+    static func parseLogin(_ section: ConfigurationSection, into login: inout WebConfiguration) {
+        var checks = login.passwordChecks
+        checks.threads = section.int("threads", in: 1...8) ?? checks.threads
+        checks.queue = section.int("queue", in: 0...256) ?? checks.queue
+        checks.maximumWait = section.duration("max_wait", in: .milliseconds(10)...(.seconds(60))) ?? checks.maximumWait
+        login.passwordChecks = checks
+        var limits = login.loginLimits
+        limits.perClient.burst = section.int("per_client", in: 1...100_000) ?? limits.perClient.burst
+        limits.perClient.interval = section.duration("per_client_every", in: .milliseconds(1)...(.seconds(86_400))).map(seconds) ?? limits.perClient.interval
+        limits.perUser.burst = section.int("per_user", in: 1...100_000) ?? limits.perUser.burst
+        limits.perUser.interval = section.duration("per_user_every", in: .milliseconds(1)...(.seconds(86_400))).map(seconds) ?? limits.perUser.interval
+        limits.trackedKeys = section.int("tracked", in: 16...1_000_000) ?? limits.trackedKeys
+        login.loginLimits = limits
+        section.reportUnknownKeys(allowed: loginKeys)
     }
 }
