@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "HeliographFleet",
             dependencies: [
-                "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", nioCore, logging, serviceLifecycle,
+                "HeliographCore", "HeliographConfigFile", "HeliographMQTT", "HeliographMQTTCodec", nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "HeliographAppTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographWeather", "HeliographPrometheus", "HeliographWeb", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
+                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographWeather", "HeliographPrometheus", "HeliographWeb", "HeliographFleet", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

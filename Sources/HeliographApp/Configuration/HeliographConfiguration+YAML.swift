@@ -2,6 +2,7 @@ import HeliographAutomation
 import HeliographConfigFile
 import HeliographCore
 import HeliographDevices
+import HeliographFleet
 import HeliographInfluxDB
 import HeliographPrometheus
 import HeliographWeb

@@ -1,6 +1,7 @@
 import HeliographAutomation
 import HeliographCore
 import HeliographDevices
+import HeliographFleet
 import HeliographInfluxDB
 import HeliographPrometheus
 import HeliographWeb

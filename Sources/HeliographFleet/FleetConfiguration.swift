@@ -1,4 +1,5 @@
 import HeliographConfigFile
+
 /// The fleet settings: `ingest: mqtt` makes this node a central ingest node, and `fleet:` tunes it
 /// (and lets an edge node publish its samples losslessly for ingest nodes).
 ///
@@ -25,7 +26,7 @@ public struct FleetConfiguration: Sendable, Hashable {
 
     /// Reads `ingest:` from the file's top level and the `fleet:` section; `hasMQTT` tells whether
     /// an `mqtt:` section exists, which both need.
-    static func parse(file: ConfigurationSection, hasMQTT: Bool) -> FleetConfiguration {
+    public static func parse(file: ConfigurationSection, hasMQTT: Bool) -> FleetConfiguration {
         var fleet = FleetConfiguration()
         if let ingest = file.string("ingest", oneOf: Ingest.allCases.map(\.rawValue)) {
             fleet.ingest = Ingest(rawValue: ingest) ?? .none
