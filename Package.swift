@@ -331,7 +331,8 @@ let package = Package(
             name: "HeliographDevicesTests",
             dependencies: [
                 "HeliographDevices", "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline", "HeliographTransport", "HeliographTesting",
-                nioCore, nioPosix, logging, .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                nioCore, nioPosix, logging, serviceLifecycle, .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),

@@ -36,15 +36,9 @@ extension FamilyHarness {
         }
         switch behaviour {
         case .simulated:
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let simulator = HoymilesDTUSimulator(configuration: .init(port: 0), logger: quietLogger) { continuation.yield($0) }
-            let task = Task { try await simulator.run() }
-            defer { task.cancel() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw TestFailure("the DTU simulator stopped before it was ready") }
-            try await body(device(port), context)
-            task.cancel()
-            _ = await task.result
+            let (ports, ready) = AsyncStream.makeStream(of: Int.self)
+            let simulator = HoymilesDTUSimulator(configuration: .init(port: 0), logger: quietLogger) { ready.yield($0) }
+            try await whileRunning(simulator, readiness: ports) { try await body(device($0), context) }
         case .silent, .garbage:
             try await MisbehavingTCPServer.run(reply: behaviour == .garbage ? wrongServiceReply : nil) { try await body(device($0), context) }
         }
