@@ -61,17 +61,6 @@ let package = Package(
         // Powervault P3 MQTT payloads → fields (pure).
         .target(name: "HeliographPowervault", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
 
-        // Drivers join a codec to a transport and own retries; one per device family.
-        .target(
-            name: "HeliographDrivers",
-            dependencies: [
-                "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographModbus", "HeliographSolarman",
-                "HeliographHoymiles", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPowervault", nioCore, nioPosix, logging, serviceLifecycle,
-                .product(name: "Metrics", package: "swift-metrics"),
-            ],
-            swiftSettings: strictSettings
-        ),
-
         // MQTT 3.1.1/5 client on NIO.
         .target(
             name: "HeliographMQTT",
@@ -109,7 +98,7 @@ let package = Package(
         .target(
             name: "HeliographPrometheus",
             dependencies: [
-                "HeliographCore", .product(name: "Prometheus", package: "swift-prometheus"),
+                "HeliographCore", "HeliographConfigFile", .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Metrics", package: "swift-metrics"), logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
@@ -119,7 +108,7 @@ let package = Package(
         .target(
             name: "HeliographInfluxDB",
             dependencies: [
-                "HeliographCore", nioCore, logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics"),
+                "HeliographCore", "HeliographConfigFile", nioCore, logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strictSettings
@@ -129,18 +118,8 @@ let package = Package(
         .target(
             name: "HeliographFleet",
             dependencies: [
-                "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", nioCore, logging, serviceLifecycle,
+                "HeliographCore", "HeliographConfigFile", "HeliographMQTT", "HeliographMQTTCodec", nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"),
-            ],
-            swiftSettings: strictSettings
-        ),
-
-        // Device side of every protocol, for tests, demo and benchmarks.
-        .target(
-            name: "HeliographSimulators",
-            dependencies: [
-                "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographModbus", "HeliographSolarman",
-                "HeliographHoymiles", "HeliographMQTT", nioCore, nioPosix, logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
         ),
@@ -156,7 +135,7 @@ let package = Package(
         .target(
             name: "HeliographWeb",
             dependencies: [
-                "HeliographCore", "HeliographControl", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
+                "HeliographCore", "HeliographConfigFile", "HeliographControl", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -168,14 +147,31 @@ let package = Package(
         // Open-Meteo weather (pure decoder + HTTP transport), NOAA sun position, expected PV output.
         .target(
             name: "HeliographWeather",
-            dependencies: ["HeliographCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
+            dependencies: ["HeliographCore", "HeliographConfigFile", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
+            swiftSettings: strictSettings
+        ),
+
+        // Reading the YAML configuration: typed values, environment overrides, secrets, line-numbered problems.
+        .target(name: "HeliographConfigFile", dependencies: ["HeliographCore", "Yams"], swiftSettings: strictSettings),
+
+        // Device families as plug-ins, one folder each (PI30/, Deye/, Hoymiles/, ...): options and their parser,
+        // driver (joins a codec to a transport and owns retries), simulator and its `simulate` command.
+        // Family/DeviceFamilies.swift registers them.
+        .target(
+            name: "HeliographDevices",
+            dependencies: [
+                "HeliographCore", "HeliographConfigFile", "HeliographPipeline", "HeliographTransport", "HeliographPI30", "HeliographModbus",
+                "HeliographSolarman", "HeliographHoymiles", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPowervault", "HeliographWeather",
+                nioCore, nioPosix, logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
 
         // Smart load switching and alerts: pure rule engines, and the services that apply them.
         .target(
             name: "HeliographAutomation",
-            dependencies: ["HeliographCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
+            dependencies: ["HeliographCore", "HeliographConfigFile", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
             swiftSettings: strictSettings
         ),
 
@@ -183,8 +179,8 @@ let package = Package(
         .target(
             name: "HeliographApp",
             dependencies: [
-                "HeliographCore", "HeliographTransport", "HeliographPI30", "HeliographDrivers", "HeliographPipeline",
-                "HeliographStorage", "HeliographPostgres", "HeliographFleet", "HeliographSimulators", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
+                "HeliographCore", "HeliographConfigFile", "HeliographTransport", "HeliographPI30", "HeliographDevices", "HeliographPipeline",
+                "HeliographStorage", "HeliographPostgres", "HeliographFleet", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
                 "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", "HeliographPowervault", nioCore,
                 "HeliographPrometheus", "HeliographInfluxDB", .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -197,7 +193,7 @@ let package = Package(
         .target(
             name: "HeliographBenchmarks",
             dependencies: [
-                "HeliographApp", "HeliographCore", "HeliographPipeline", "HeliographSimulators", "HeliographMQTT", "HeliographMQTTCodec",
+                "HeliographApp", "HeliographCore", "HeliographPipeline", "HeliographDevices", "HeliographMQTT", "HeliographMQTTCodec", "HeliographWeb",
                 nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -210,7 +206,7 @@ let package = Package(
             name: "HeliographFuzzing",
             dependencies: [
                 "HeliographCore", "HeliographPI30", "HeliographModbus", "HeliographSolarman", "HeliographHoymiles", "HeliographMQTTCodec",
-                "HeliographPowervault", "HeliographFleet", "HeliographDrivers", "HeliographSimulators", "HeliographWeb", "HeliographApp", nioCore,
+                "HeliographPowervault", "HeliographFleet", "HeliographDevices", "HeliographWeb", "HeliographApp", nioCore,
             ],
             swiftSettings: strictSettings
         ),
@@ -230,7 +226,7 @@ let package = Package(
         // The test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
         .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDrivers", "HeliographSimulators", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle], swiftSettings: strictSettings),
         .testTarget(name: "HeliographStorageTests", dependencies: ["HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(
@@ -249,7 +245,7 @@ let package = Package(
         .testTarget(
             name: "HeliographSolarmanTests",
             dependencies: [
-                "HeliographSolarman", "HeliographModbus", "HeliographTransport", "HeliographDrivers", "HeliographSimulators",
+                "HeliographSolarman", "HeliographModbus", "HeliographTransport", "HeliographDevices",
                 "HeliographPipeline", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
@@ -260,7 +256,7 @@ let package = Package(
             name: "HeliographMQTTTests",
             dependencies: [
                 "HeliographMQTT", "HeliographHomeAssistant", "HeliographAutomation", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging,
-                serviceLifecycle, "HeliographApp", "HeliographSimulators", "HeliographDrivers", "HeliographPowervault",
+                serviceLifecycle, "HeliographApp", "HeliographDevices", "HeliographPowervault",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
@@ -278,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "HeliographModbusTests",
             dependencies: [
-                "HeliographModbus", "HeliographDrivers", "HeliographTransport", "HeliographSimulators", "HeliographTesting",
+                "HeliographModbus", "HeliographDevices", "HeliographTransport", "HeliographTesting",
                 nioCore, .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
@@ -286,7 +282,7 @@ let package = Package(
         .testTarget(
             name: "HeliographHoymilesTests",
             dependencies: [
-                "HeliographHoymiles", "HeliographModbus", "HeliographDrivers", "HeliographTransport", "HeliographSimulators",
+                "HeliographHoymiles", "HeliographModbus", "HeliographDevices", "HeliographTransport",
                 "HeliographTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures"), .copy("Peers")],
@@ -295,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "HeliographAppTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographStorage", "HeliographSimulators", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
+                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographWeather", "HeliographPrometheus", "HeliographWeb", "HeliographFleet", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -327,6 +323,16 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Every registered device family through its simulator (or a loopback fake): the driver conformance suite.
+        .testTarget(
+            name: "HeliographDevicesTests",
+            dependencies: [
+                "HeliographDevices", "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline", "HeliographTransport", "HeliographTesting",
+                nioCore, nioPosix, logging, serviceLifecycle, .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),

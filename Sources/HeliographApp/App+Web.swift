@@ -12,7 +12,7 @@ public enum WebFrontEnd {
     /// A front end serving `http` over the daemon's store and live feed. Commands go through the
     /// daemon's `CommandGate` over every polled driver that can change settings, audited in the store.
     public static func factory(
-        _ http: HTTPConfiguration,
+        _ http: WebConfiguration,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> FrontEndFactory {
         { parts in
@@ -21,17 +21,7 @@ public enum WebFrontEnd {
             let gate = parts.gate
             let poller = parts.poller
             let server = try WebServer(
-                configuration: WebConfiguration(
-                    host: http.host,
-                    port: http.port,
-                    openReading: http.openReading,
-                    sessionLifetime: .seconds(http.sessionHours * 3_600),
-                    credentials: Credentials(tokens: http.tokens, users: http.users),
-                    limits: ConnectionLimits(maxConnections: http.maxConnections, idleTimeout: http.idleTimeout, headerTimeout: http.headerTimeout),
-                    allowedOrigins: http.allowedOrigins,
-                    loginLimits: http.login.limits,
-                    passwordChecks: http.login.passwordChecks
-                ),
+                configuration: http,
                 dependencies: WebDependencies(
                     store: parts.store,
                     feed: parts.liveFeed,
@@ -59,7 +49,7 @@ extension WebFrontEnd {
     static func forecasts(poller: Poller, solar: SolarConfiguration?) -> (@Sendable () -> [WeatherForecast])? {
         let sources = poller.devices.compactMap { $0.driver as? WeatherDriver }
         guard !sources.isEmpty else { return nil }
-        let arrays = solar?.arrays.map { PVArray(peakPowerKW: $0.peakPowerKW, tilt: $0.tilt, azimuth: $0.azimuth, lossesPct: $0.lossesPct) } ?? []
+        let arrays = solar?.arrays ?? []
         return { sources.compactMap { $0.forecast(arrays: arrays) } }
     }
 
@@ -72,7 +62,7 @@ extension WebFrontEnd {
         say: @escaping @Sendable (String) -> Void
     ) -> FrontEndFactory {
         let token = environment["HELIOGRAPH_TOKEN"].flatMap { $0.utf8.count >= 16 ? $0 : nil } ?? randomToken()
-        let http = HTTPConfiguration(host: host, port: port, tokens: ["demo": token])
+        let http = WebConfiguration(host: host, port: port, credentials: Credentials(tokens: ["demo": token]))
         return factory(http) { bound in
             let shown = host == "0.0.0.0" ? "127.0.0.1" : host
             say("Dashboard: http://\(shown):\(bound)/  (control token: \(token))")

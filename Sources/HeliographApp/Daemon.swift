@@ -1,6 +1,7 @@
 import Foundation
 import HeliographControl
 import HeliographCore
+import HeliographDevices
 import HeliographFleet
 import HeliographMQTTCodec
 import HeliographPipeline
@@ -83,8 +84,11 @@ public func buildDaemon(
     let storage = try StoreFactory.makeStore(configuration: configuration, clock: clock, logger: logger)
     let siteTimeZone = TimeZone(identifier: configuration.site.timeZone) ?? .current
     let client = try configuration.mqtt.map { try DaemonMQTT.makeClient($0, storagePath: configuration.storage.path, logger: logger) }
+    let context = DeviceContext(
+        timeZone: siteTimeZone, siteLatitude: configuration.site.latitude, siteLongitude: configuration.site.longitude, mqtt: client, now: clock.now,
+        logger: logger)
     var devices = try configuration.devices.map {
-        try DriverFactory.makeDevice($0, timeZone: siteTimeZone, site: configuration.site, mqtt: client, clock: clock, logger: logger)
+        try DeviceFamilies.makeDevice($0, context: context)
     }
     let gate = DaemonControl.makeGate(devices: devices, audit: storage.store, commandsPerMinute: configuration.http.commandsPerMinute, logger: logger)
     let mqtt = try configuration.mqtt.flatMap { mqtt in
@@ -92,13 +96,13 @@ public func buildDaemon(
     }
     let qos: QoS = configuration.mqtt?.qos == 0 ? .atMostOnce : .atLeastOnce
     var sinks: [any SampleSink] = [storage.store] + (mqtt?.sinks ?? [])
-    let weatherDevices = Set(configuration.devices.filter { if case .openMeteo = $0.options { true } else { false } }.map(\.id))
+    let weatherDevices = Set(configuration.devices.filter { $0.options is OpenMeteoOptions }.map(\.id))
     if let mqtt, !weatherDevices.isEmpty {
         sinks.append(WeatherTopicSink(client: mqtt.client, devices: weatherDevices, qos: qos))
     }
     let fieldGauges = configuration.metrics.enabled ? Observability.fieldGauges(configuration.metrics, store: storage.store) : nil
     if let fieldGauges { sinks.append(fieldGauges) }
-    let influxDB = try configuration.influxDB.map { try Observability.influxDBSink($0, configuration: configuration, store: storage.store, logger: logger) }
+    let influxDB = try configuration.influxDB.map { try Observability.influxDBSink($0, store: storage.store, logger: logger) }
     if let influxDB { sinks.append(influxDB) }
     if let mqtt, configuration.fleet.publish { sinks.append(FleetWiring.publisher(mqtt: mqtt, store: storage.store, logger: logger)) }
     let bus = SampleBus(sinks: sinks, configuration: sinkConfiguration, logger: logger)
@@ -107,7 +111,7 @@ public func buildDaemon(
         ingest = FleetWiring.ingest(configuration.fleet, mqtt: mqtt, bus: bus, store: storage.store, logger: logger)
     }
     if let solar = configuration.solar {
-        devices.append(try DriverFactory.makeSolarEstimate(solar, site: configuration.site, devices: devices, feed: bus))
+        devices.append(try SolarEstimateFactory.makeSolarEstimate(solar, site: configuration.site, devices: devices, feed: bus))
     }
     let poller = Poller(devices: devices, bus: bus, store: storage.store, logger: logger)
     let metrics = configuration.metrics.enabled ? Observability.exporter(fields: fieldGauges, poller: poller, store: storage.store) : nil

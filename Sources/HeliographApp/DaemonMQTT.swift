@@ -1,6 +1,7 @@
 import Foundation
 import HeliographControl
 import HeliographCore
+import HeliographDevices
 import HeliographHomeAssistant
 import HeliographMQTT
 import HeliographMQTTCodec

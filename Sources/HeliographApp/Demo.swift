@@ -1,7 +1,8 @@
 import Foundation
 import HeliographAutomation
 import HeliographCore
-import HeliographSimulators
+import HeliographDevices
+import HeliographWeather
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -63,7 +64,7 @@ public enum Demo {
                 let port = ptys[index] ?? ""
                 say("  \(id): simulated PI30 on \(port)  (try: heliograph query --device \(port) QPIGS)")
                 configuration.devices.append(
-                    DeviceConfiguration(id: id, type: "pi30", interval: options.interval, timeout: .seconds(5), options: .pi30(PI30Options(port: port)))
+                    DeviceConfiguration(id: id, type: "pi30", interval: options.interval, timeout: .seconds(5), options: PI30Options(port: port))
                 )
             }
             addDemoAutomation(to: &configuration, inverters: options.inverters, interval: options.interval)
@@ -118,7 +119,7 @@ extension Demo {
         configuration.site.latitude = 51.4769
         configuration.site.longitude = -0.0005
         configuration.solar = SolarConfiguration(
-            arrays: [PVArrayConfiguration(peakPowerKW: 4 * Double(max(1, inverters)), tilt: 35, azimuth: 180)],
+            arrays: [PVArray(peakPowerKW: 4 * Double(max(1, inverters)), tilt: 35, azimuth: 180)],
             interval: max(interval, .seconds(1))
         )
         var rules: [AlertRule] = []

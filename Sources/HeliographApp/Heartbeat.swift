@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HeliographConfigFile
 import HeliographCore
 import HeliographPipeline
 import Logging

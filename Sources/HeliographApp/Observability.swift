@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import HeliographCore
+import HeliographDevices
 import HeliographInfluxDB
 import HeliographMQTT
 import HeliographPipeline
@@ -19,7 +20,7 @@ public enum Observability {
     /// any instrument is made: `buildDaemon` does so first thing.
     public static let instruments: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusBridge(registry: registry))
+        MetricsSystem.bootstrap(PrometheusBridge(registry: registry, componentMetrics: DeviceFamilies.metrics))
         return registry
     }()
 
@@ -33,16 +34,15 @@ public enum Observability {
         try? await store.devices().first { $0.descriptor.id == device }?.descriptor
     }
 
-    /// The InfluxDB sink; its sender is a service of its own, its spool beside the database by default.
+    /// The InfluxDB sink; its sender is a service of its own.
     static func influxDBSink(
-        _ influx: InfluxDBConfiguration,
-        configuration: HeliographConfiguration,
+        _ influx: InfluxDBSink.Configuration,
         store: any SampleStore,
         logger: Logger
     ) throws -> InfluxDBSink {
         var logger = logger
         logger[metadataKey: "sink.name"] = "influxdb"
-        return try InfluxDBSink(configuration: influx.sinkConfiguration(storagePath: configuration.storage.path), logger: logger) { device in
+        return try InfluxDBSink(configuration: influx, logger: logger) { device in
             await descriptor(of: device, in: store)
         }
     }

@@ -1,10 +1,8 @@
 import Foundation
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographPI30
-import HeliographSimulators
 import Logging
-import ServiceLifecycle
 
 /// What `heliograph query` asks.
 public struct PI30QueryRequest: Sendable {
@@ -60,7 +58,7 @@ public struct PI30QueryAnswer: Sendable {
     }
 }
 
-/// PI30 commands of the CLI: one query, and the simulator.
+/// PI30 commands of the CLI: one query (the simulator is `SimulatePI30Command` in the PI30 family).
 public enum PI30Tools {
     /// Opens the device, sends one query and decodes the answer.
     public static func query(_ request: PI30QueryRequest, logger: Logger = Logger(label: "heliograph.query")) async throws -> PI30QueryAnswer {
@@ -69,7 +67,7 @@ public enum PI30Tools {
             throw HeliographError(.deviceUnavailable, "\(request.path) does not exist")
         }
         let options = PI30Options(port: request.path, baud: request.baud, queries: [command.text], hid: request.hid)
-        let driver = DriverFactory.makePI30Driver(device: "query", options: options, timeout: request.timeout)
+        let driver = PI30Driver.make(device: "query", options: options, timeout: request.timeout)
         let result = try await withTimeout(request.timeout, "\(command.text) on \(request.path)") {
             try await driver.query(command, logger: logger)
         }
@@ -79,14 +77,5 @@ public enum PI30Tools {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let json = (try? encoder.encode(result)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return PI30QueryAnswer(query: command.text, values: values, rawJSON: json)
-    }
-
-    /// Serves a simulated PI30 inverter on a new pty until SIGINT/SIGTERM; `onReady` gets the pty path.
-    public static func simulate(link: String?, logger: Logger = Logger(label: "heliograph.simulate"), onReady: @escaping @Sendable (String) -> Void) async throws {
-        let simulator = PI30SimulatorService(configuration: .init(symlinkPath: link), logger: logger, onReady: onReady)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [.init(service: simulator)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await group.run()
     }
 }

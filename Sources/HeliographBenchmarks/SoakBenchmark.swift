@@ -2,8 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import HeliographApp
 import HeliographCore
+import HeliographDevices
 import HeliographPipeline
-import HeliographSimulators
+import HeliographWeb
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -147,7 +148,7 @@ public enum SoakBenchmark {
         if let broker {
             configuration.mqtt = MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: "heliograph-soak")
         }
-        let http = HTTPConfiguration(host: "127.0.0.1", port: 0)
+        let http = WebConfiguration(host: "127.0.0.1", port: 0)
         let (listening, listeningContinuation) = AsyncStream.makeStream(of: Int.self)
         let daemon = try await buildDaemon(
             configuration: configuration,

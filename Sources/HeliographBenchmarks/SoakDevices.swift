@@ -1,7 +1,7 @@
 import Foundation
 import HeliographApp
 import HeliographCore
-import HeliographSimulators
+import HeliographDevices
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -77,9 +77,9 @@ struct SoakDevices: Sendable {
         devices.map { device in
             switch device.kind {
             case .pi30(let pty):
-                DeviceConfiguration(id: device.id, type: "pi30", interval: interval, timeout: .seconds(5), options: .pi30(PI30Options(port: pty)))
+                DeviceConfiguration(id: device.id, type: "pi30", interval: interval, timeout: .seconds(5), options: PI30Options(port: pty))
             case .hoymiles(let port):
-                DeviceConfiguration(id: device.id, type: "hoymiles", interval: interval, timeout: .seconds(5), options: .hoymiles(HoymilesOptions(host: "127.0.0.1", port: port)))
+                DeviceConfiguration(id: device.id, type: "hoymiles", interval: interval, timeout: .seconds(5), options: HoymilesOptions(host: "127.0.0.1", port: port))
             }
         }
     }

@@ -1,10 +1,9 @@
 import Foundation
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographFleet
 import HeliographMQTTCodec
 import HeliographPowervault
-import HeliographSimulators
 import NIOCore
 
 extension FuzzTargets {

@@ -2,7 +2,7 @@ import Foundation
 import HeliographCore
 import HeliographHoymiles
 import HeliographModbus
-import HeliographSimulators
+import HeliographDevices
 import NIOCore
 
 extension FuzzTargets {

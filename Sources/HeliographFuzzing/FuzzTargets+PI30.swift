@@ -1,7 +1,7 @@
 import Foundation
 import HeliographCore
 import HeliographPI30
-import HeliographSimulators
+import HeliographDevices
 import NIOCore
 
 extension FuzzTargets {

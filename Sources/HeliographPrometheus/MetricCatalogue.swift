@@ -26,9 +26,6 @@ public enum MetricCatalogue {
         "heliograph.sink.dropped": Entry(name: "heliograph_sink_dropped_samples_total", help: "Samples a sink dropped because its buffer was full, by sink"),
         "heliograph.sink.write_errors": Entry(name: "heliograph_sink_write_errors_total", help: "Failed sink writes (retried), by sink"),
         "heliograph.store.query.duration": Entry(name: "heliograph_store_query_duration_seconds", help: "Time a history query to the store took, by operation"),
-        "heliograph.hoymiles.queries": Entry(name: "heliograph_hoymiles_queries_total", help: "Modbus queries sent to a Hoymiles DTU"),
-        "heliograph.hoymiles.errors": Entry(name: "heliograph_hoymiles_errors_total", help: "Modbus queries to a Hoymiles DTU that failed"),
-        "heliograph.hoymiles.query.duration": Entry(name: "heliograph_hoymiles_query_duration_seconds", help: "Time one Modbus query to a Hoymiles DTU took"),
         "heliograph.mqtt.published": Entry(name: "heliograph_mqtt_published_messages_total", help: "MQTT messages handed to the broker"),
         "heliograph.mqtt.dropped": Entry(name: "heliograph_mqtt_dropped_messages_total", help: "Outgoing MQTT messages dropped (QoS 0 while disconnected, or the outbox full)"),
         "heliograph.mqtt.received": Entry(name: "heliograph_mqtt_received_messages_total", help: "MQTT messages received on subscriptions"),
@@ -42,9 +39,10 @@ public enum MetricCatalogue {
         "heliograph.influxdb.dropped": Entry(name: "heliograph_influxdb_dropped_batches_total", help: "Batches dropped: spool full or rejected by InfluxDB as malformed"),
     ]
 
-    /// The Prometheus name and help for a swift-metrics label.
-    public static func entry(for label: String, instrument: Instrument) -> Entry {
-        if let entry = known[label] { return entry }
+    /// The Prometheus name and help for a swift-metrics label; `components` are the instruments other
+    /// modules declare (a device family's driver metrics), looked up after the daemon's own.
+    public static func entry(for label: String, instrument: Instrument, components: [String: Entry] = [:]) -> Entry {
+        if let entry = known[label] ?? components[label] { return entry }
         var name = MetricName.sanitize(label).lowercased()
         switch instrument {
         case .counter where !name.hasSuffix("_total"): name += "_total"

@@ -1,4 +1,5 @@
 import CoreMetrics
+import HeliographCore
 import Prometheus
 
 /// A swift-metrics backend that registers every instrument in a Prometheus registry under the
@@ -12,6 +13,8 @@ public struct PrometheusBridge: MetricsFactory, Sendable {
     public var durationBuckets: [Duration]
     /// Buckets for swift-metrics recorders created with `aggregate: true`.
     public var valueBuckets: [Double]
+    /// Names and help of instruments other modules create (device families), by swift-metrics label.
+    public var componentMetrics: [String: MetricCatalogue.Entry]
 
     public init(
         registry: PrometheusCollectorRegistry,
@@ -19,8 +22,10 @@ public struct PrometheusBridge: MetricsFactory, Sendable {
             .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
             .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2_500), .seconds(5), .seconds(10), .seconds(30),
         ],
-        valueBuckets: [Double] = [1, 5, 10, 50, 100, 500, 1_000, 5_000, 10_000]
+        valueBuckets: [Double] = [1, 5, 10, 50, 100, 500, 1_000, 5_000, 10_000],
+        componentMetrics: [MetricDescription] = []
     ) {
+        self.componentMetrics = Dictionary(componentMetrics.map { ($0.label, MetricCatalogue.Entry(name: $0.name, help: $0.help)) }) { first, _ in first }
         self.registry = registry
         self.durationBuckets = durationBuckets
         self.valueBuckets = valueBuckets
@@ -31,31 +36,31 @@ public struct PrometheusBridge: MetricsFactory, Sendable {
     }
 
     public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        let entry = MetricCatalogue.entry(for: label, instrument: .counter)
+        let entry = MetricCatalogue.entry(for: label, instrument: .counter, components: componentMetrics)
         return registry.makeCounter(descriptor: .named(entry.name, help: entry.help), labels: Self.labels(dimensions))
     }
 
     public func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        let entry = MetricCatalogue.entry(for: label, instrument: .counter)
+        let entry = MetricCatalogue.entry(for: label, instrument: .counter, components: componentMetrics)
         return registry.makeCounter(descriptor: .named(entry.name, help: entry.help), labels: Self.labels(dimensions))
     }
 
     public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         if aggregate {
-            let entry = MetricCatalogue.entry(for: label, instrument: .histogram)
+            let entry = MetricCatalogue.entry(for: label, instrument: .histogram, components: componentMetrics)
             return registry.makeValueHistogram(descriptor: .named(entry.name, help: entry.help), labels: Self.labels(dimensions), buckets: valueBuckets)
         }
-        let entry = MetricCatalogue.entry(for: label, instrument: .gauge)
+        let entry = MetricCatalogue.entry(for: label, instrument: .gauge, components: componentMetrics)
         return registry.makeGauge(descriptor: .named(entry.name, help: entry.help), labels: Self.labels(dimensions))
     }
 
     public func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
-        let entry = MetricCatalogue.entry(for: label, instrument: .gauge)
+        let entry = MetricCatalogue.entry(for: label, instrument: .gauge, components: componentMetrics)
         return registry.makeGauge(descriptor: .named(entry.name, help: entry.help), labels: Self.labels(dimensions))
     }
 
     public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
-        let entry = MetricCatalogue.entry(for: label, instrument: .timer)
+        let entry = MetricCatalogue.entry(for: label, instrument: .timer, components: componentMetrics)
         return registry.makeDurationHistogram(descriptor: .named(entry.name, help: entry.help), labels: Self.labels(dimensions), buckets: durationBuckets)
     }
 

@@ -7,7 +7,9 @@ import HeliographControl
 /// `session_hours` (Int, default 12), `auth.tokens` (name → secret), `auth.users` (name → bcrypt hash),
 /// `max_connections`, `idle_timeout`, `header_timeout` (see `ConnectionLimits`), `allowed_origins`.
 /// `login.*` (how many password checks run and wait, and the per-client and per-user attempt limits).
-public struct WebConfiguration: Sendable {
+public struct WebConfiguration: Sendable, Hashable {
+    /// `http.enabled`: false runs the daemon without the web server.
+    public var enabled: Bool
     public var host: String
     public var port: Int
     /// When false, every API read also needs a token or a login (the pages still load, then ask to log in).
@@ -25,8 +27,12 @@ public struct WebConfiguration: Sendable {
     public var loginLimits: LoginLimiter.Limits
     /// Threads and queue for bcrypt checks (`PasswordCheckThreads`).
     public var passwordChecks: PasswordCheckThreads.Limits
+    /// `http.commands_per_minute`: the daemon's CommandGate limit for setting changes (web and MQTT alike);
+    /// read with the web server's keys, where users look for it.
+    public var commandsPerMinute: Int
 
     public init(
+        enabled: Bool = true,
         host: String = "0.0.0.0",
         port: Int = 8080,
         openReading: Bool = true,
@@ -36,8 +42,10 @@ public struct WebConfiguration: Sendable {
         limits: ConnectionLimits = ConnectionLimits(),
         allowedOrigins: [String] = [],
         loginLimits: LoginLimiter.Limits = LoginLimiter.Limits(),
-        passwordChecks: PasswordCheckThreads.Limits = PasswordCheckThreads.Limits()
+        passwordChecks: PasswordCheckThreads.Limits = PasswordCheckThreads.Limits(),
+        commandsPerMinute: Int = 10
     ) {
+        self.enabled = enabled
         self.host = host
         self.port = port
         self.openReading = openReading
@@ -48,5 +56,6 @@ public struct WebConfiguration: Sendable {
         self.allowedOrigins = allowedOrigins
         self.loginLimits = loginLimits
         self.passwordChecks = passwordChecks
+        self.commandsPerMinute = commandsPerMinute
     }
 }

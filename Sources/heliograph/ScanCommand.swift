@@ -1,7 +1,7 @@
 import ArgumentParser
 import HeliographApp
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographSolarman
 import Logging
 

@@ -1,6 +1,8 @@
 import HeliographApp
 import HeliographAutomation
 import HeliographCore
+import HeliographDevices
+import HeliographWeather
 import Testing
 
 @Suite("Configuration: weather, solar, switches, alerts")
@@ -68,10 +70,10 @@ struct AutomationConfigurationTests {
         #expect(config.site.latitude == 51.4769 && config.site.longitude == -0.0005)
         let weather = try #require(config.devices.first { $0.id == "weather" })
         #expect(weather.interval == .seconds(600))
-        #expect(weather.options == .openMeteo(OpenMeteoOptions(baseURL: "http://127.0.0.1:9999/open-meteo", forecastHours: 24)))
+        #expect(weather.options as? OpenMeteoOptions == OpenMeteoOptions(baseURL: "http://127.0.0.1:9999/open-meteo", forecastHours: 24))
 
         let solar = try #require(config.solar)
-        #expect(solar.arrays == [PVArrayConfiguration(peakPowerKW: 3, tilt: 30, azimuth: 90), PVArrayConfiguration(peakPowerKW: 3.5, tilt: 30, azimuth: 270, lossesPct: 10)])
+        #expect(solar.arrays == [PVArray(peakPowerKW: 3, tilt: 30, azimuth: 90), PVArray(peakPowerKW: 3.5, tilt: 30, azimuth: 270, lossesPct: 10)])
         #expect(solar.weather == "weather")
         #expect(solar.producers == ["inverter"])
         #expect(solar.device == "solar")

@@ -1,5 +1,6 @@
 import HeliographApp
 import HeliographCore
+import HeliographDevices
 import Testing
 
 @Suite("Configuration")
@@ -40,11 +41,11 @@ struct ConfigurationTests {
         let inverter = config.devices[0]
         #expect(inverter.interval == .seconds(10))
         #expect(inverter.timeout == .milliseconds(2_500))
-        #expect(inverter.options == .pi30(PI30Options(port: "/dev/hidraw0", baud: 2400, queries: ["QPIGS", "QMOD", "QPIRI"], hid: true)))
+        #expect(inverter.options as? PI30Options == PI30Options(port: "/dev/hidraw0", baud: 2400, queries: ["QPIGS", "QMOD", "QPIRI"], hid: true))
         let garage = config.devices[1]
         #expect(garage.interval == .seconds(60))
         #expect(garage.timeout == .seconds(5))
-        #expect(garage.options == .pi30(PI30Options(port: "/dev/ttyUSB0", baud: 9600, queries: ["QPIGS", "QMOD", "QPIWS"], hid: false)))
+        #expect(garage.options as? PI30Options == PI30Options(port: "/dev/ttyUSB0", baud: 9600, queries: ["QPIGS", "QMOD", "QPIWS"], hid: false))
     }
 
     @Test("a deye device parses with defaults and checks its keys")
@@ -67,9 +68,9 @@ struct ConfigurationTests {
                 transport: carrier-pigeon
             """
         let (configuration, problems) = HeliographConfiguration.parse(yaml: yaml)
-        #expect(configuration?.devices.map(\.options) == [
-            .deye(DeyeOptions(host: "192.0.2.10", loggerSerial: 2_612_749_371)),
-            .deye(DeyeOptions(host: "gateway.local", port: 502, transport: "modbus-tcp", slaveID: 3, model: "deye_three_phase_hybrid_lv")),
+        #expect(configuration?.devices.map { $0.options as? DeyeOptions } == [
+            DeyeOptions(host: "192.0.2.10", loggerSerial: 2_612_749_371),
+            DeyeOptions(host: "gateway.local", port: 502, transport: "modbus-tcp", slaveID: 3, model: "deye_three_phase_hybrid_lv"),
         ])
         #expect(problems.map(\.description) == [
             "devices.bad.transport (line 15): must be one of v5, modbus-tcp; got 'carrier-pigeon'",
@@ -99,7 +100,7 @@ struct ConfigurationTests {
         #expect(config.storage.path == "/tmp/override.sqlite")
         #expect(config.logging.level == .warning)
         #expect(config.site.timeZone == "UTC")
-        guard case .pi30(let options) = config.devices[0].options else { Issue.record("not pi30"); return }
+        guard let options = config.devices[0].options as? PI30Options else { Issue.record("not pi30"); return }
         #expect(options.port == "/dev/pts/7")
         #expect(options.queries == ["QPIGS", "QID"])
     }

@@ -1,6 +1,6 @@
 import Foundation
 import HeliographApp
-import HeliographSimulators
+import HeliographDevices
 import HeliographSolarman
 import HeliographTesting
 import HeliographTransport
@@ -121,7 +121,7 @@ struct DeviceScanTests {
                 let (configuration, problems) = HeliographConfiguration.parse(yaml: snippet)
                 #expect(problems.isEmpty, "\(problems)\n\(snippet)")
                 let ports = configuration?.devices.map { device -> String in
-                    if case .pi30(let options) = device.options { return options.port }
+                    if let options = device.options as? PI30Options { return options.port }
                     return ""
                 }
                 #expect(ports == [dev.path + "/hidraw0", dev.path + "/serial/by-id/usb-Prolific-if00-port0"], "silent port left out; by-id link used")
@@ -146,7 +146,7 @@ struct DeviceScanTests {
         let snippet = try #require(report.configurationSnippet)
         let (configuration, problems) = HeliographConfiguration.parse(yaml: snippet)
         #expect(problems.isEmpty, "\(problems)\n\(snippet)")
-        guard case .deye(let deye)? = configuration?.devices.first?.options else {
+        guard let deye = configuration?.devices.first?.options as? DeyeOptions else {
             Issue.record("no deye device in \(snippet)")
             return
         }

@@ -1,7 +1,7 @@
 import Foundation
 import HeliographApp
 import HeliographCore
-import HeliographSimulators
+import HeliographDevices
 import HeliographTesting
 import Logging
 import ServiceLifecycle
@@ -28,7 +28,7 @@ struct DeyeDaemonTests {
                     DeviceConfiguration(
                         id: "hybrid", type: "deye", interval: .milliseconds(300), timeout: .seconds(5),
                         // Logger serial 0: learnt from the first answer, as a new user would configure it.
-                        options: .deye(DeyeOptions(host: "127.0.0.1", port: port, transport: wireProtocol.rawValue, loggerSerial: 0))
+                        options: DeyeOptions(host: "127.0.0.1", port: port, transport: wireProtocol.rawValue, loggerSerial: 0)
                     )
                 ]
             )

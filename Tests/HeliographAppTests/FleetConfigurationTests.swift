@@ -1,4 +1,5 @@
 import HeliographApp
+import HeliographFleet
 import Testing
 
 @Suite("Fleet configuration")

@@ -1,5 +1,6 @@
 import HeliographApp
 import HeliographControl
+import HeliographWeb
 import Testing
 
 @Suite struct HTTPConfigurationTests {
@@ -21,9 +22,9 @@ import Testing
         #expect(http.host == "127.0.0.1")
         #expect(http.port == 9090)
         #expect(!http.openReading)
-        #expect(http.tokens == ["ha": "0123456789abcdef0123"])
-        #expect(http.users == ["admin": hash])
-        #expect(HeliographConfiguration.parse(yaml: "devices: {}\n").configuration?.http == HTTPConfiguration())
+        #expect(http.credentials.tokens == ["ha": "0123456789abcdef0123"])
+        #expect(http.credentials.users == ["admin": hash])
+        #expect(HeliographConfiguration.parse(yaml: "devices: {}\n").configuration?.http == WebConfiguration())
     }
 
     @Test func plainPasswordsWeakTokensAndUnknownKeysAreProblems() {
@@ -61,11 +62,11 @@ import Testing
         #expect(problems.isEmpty, "\(problems)")
         let http = try #require(configuration?.http)
         #expect(http.host == "::1")
-        #expect(http.maxConnections == 100)
-        #expect(http.idleTimeout == .seconds(30))
-        #expect(http.headerTimeout == .milliseconds(500))
+        #expect(http.limits.maxConnections == 100)
+        #expect(http.limits.idleTimeout == .seconds(30))
+        #expect(http.limits.headerTimeout == .milliseconds(500))
         #expect(http.allowedOrigins == ["https://ha.example.net", "http://192.168.1.9:8123"])
-        let defaults = HTTPConfiguration()
+        let defaults = WebConfiguration().limits
         #expect(defaults.maxConnections == 512 && defaults.idleTimeout == .seconds(60) && defaults.headerTimeout == .seconds(10))
 
         let (_, bad) = HeliographConfiguration.parse(yaml: """

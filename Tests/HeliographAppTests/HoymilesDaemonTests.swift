@@ -3,9 +3,11 @@ import Foundation
 import FoundationNetworking
 #endif
 import HeliographApp
+import HeliographControl
 import HeliographCore
-import HeliographSimulators
+import HeliographDevices
 import HeliographTesting
+import HeliographWeb
 import Logging
 import ServiceLifecycle
 import Testing
@@ -23,7 +25,7 @@ struct HoymilesDaemonTests {
             """)
         #expect(problems.isEmpty)
         let roof = try #require(parsed?.devices.first)
-        #expect(roof.options == .hoymiles(HoymilesOptions(host: "10.0.0.7", port: 502, unit: 1, dailyResetHour: 2)))
+        #expect(roof.options as? HoymilesOptions == HoymilesOptions(host: "10.0.0.7", port: 502, unit: 1, dailyResetHour: 2))
 
         let (_, bad) = HeliographConfiguration.parse(yaml: """
             devices:
@@ -60,7 +62,7 @@ struct HoymilesDaemonTests {
                         type: "hoymiles",
                         interval: .milliseconds(200),
                         timeout: .seconds(5),
-                        options: .hoymiles(HoymilesOptions(host: "127.0.0.1", port: port))
+                        options: HoymilesOptions(host: "127.0.0.1", port: port)
                     )
                 ]
             )
@@ -104,11 +106,11 @@ struct HoymilesDaemonTests {
                 devices: [
                     DeviceConfiguration(
                         id: "roof", type: "hoymiles", interval: .seconds(3_600), timeout: .seconds(5),
-                        options: .hoymiles(HoymilesOptions(host: "127.0.0.1", port: port))
+                        options: HoymilesOptions(host: "127.0.0.1", port: port)
                     )
                 ]
             )
-            configuration.http = HTTPConfiguration(host: "127.0.0.1", port: 0, tokens: ["ci": "a-refresh-token-for-tests"])
+            configuration.http = WebConfiguration(host: "127.0.0.1", port: 0, credentials: Credentials(tokens: ["ci": "a-refresh-token-for-tests"]))
             let daemon = try await buildDaemon(
                 configuration: configuration,
                 logger: Logger(label: "test"),

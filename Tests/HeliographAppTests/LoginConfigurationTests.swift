@@ -19,12 +19,12 @@ import Testing
                 tracked: 1000
             """)
         #expect(problems.isEmpty, "\(problems)")
-        let login = try #require(configuration?.http.login)
+        let login = try #require(configuration?.http)
         #expect(login.passwordChecks == .init(threads: 2, queue: 4, maximumWait: .milliseconds(500)))
-        #expect(login.limits == .init(perClient: .init(burst: 20, interval: 3), perUser: .init(burst: 3, interval: 60), trackedKeys: 1_000))
-        let defaults = try #require(HeliographConfiguration.parse(yaml: "devices: {}\n").configuration?.http.login)
+        #expect(login.loginLimits == .init(perClient: .init(burst: 20, interval: 3), perUser: .init(burst: 3, interval: 60), trackedKeys: 1_000))
+        let defaults = try #require(HeliographConfiguration.parse(yaml: "devices: {}\n").configuration?.http)
         #expect(defaults.passwordChecks == .init(threads: 1, queue: 8, maximumWait: .seconds(2)))
-        #expect(defaults.limits == .init(perClient: .init(burst: 10, interval: 6), perUser: .init(burst: 5, interval: 12), trackedKeys: 4_096))
+        #expect(defaults.loginLimits == .init(perClient: .init(burst: 10, interval: 6), perUser: .init(burst: 5, interval: 12), trackedKeys: 4_096))
     }
 
     @Test func badLoginValuesAreProblems() {
@@ -47,7 +47,7 @@ import Testing
         let damaged = String(made.dropLast()) + "X"  // spare bits set in the digest's last character
         let good = HeliographConfiguration.parse(yaml: "http:\n  users:\n    admin: \"\(made)\"\n")
         #expect(good.problems.isEmpty, "\(good.problems)")
-        #expect(good.configuration?.http.users == ["admin": made])
+        #expect(good.configuration?.http.credentials.users == ["admin": made])
         let (_, problems) = HeliographConfiguration.parse(yaml: """
             http:
               users:

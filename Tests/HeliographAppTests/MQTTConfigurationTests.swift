@@ -1,5 +1,6 @@
 import Foundation
 import HeliographApp
+import HeliographDevices
 import HeliographTesting
 import Testing
 
@@ -137,8 +138,8 @@ import Testing
             """)
         #expect(problems.isEmpty, "\(problems)")
         let devices = try #require(configuration?.devices)
-        #expect(devices[0].options == .powervault(PowervaultOptions(deviceID: "PV001001DEV", gridChannel: "LOCAL", houseChannel: "HOUSE")))
-        guard case .mqttSensors(let sensors) = devices[1].options else {
+        #expect(devices[0].options as? PowervaultOptions == PowervaultOptions(deviceID: "PV001001DEV", gridChannel: "LOCAL", houseChannel: "HOUSE"))
+        guard let sensors = devices[1].options as? MQTTSensorOptions else {
             Issue.record("not mqtt-sensors")
             return
         }
@@ -158,7 +159,7 @@ import Testing
         #expect(problems.isEmpty, "\(problems)")
         let devices = try #require(configuration?.devices)
         let houseDevice = try #require(devices.first { $0.id == "house" }), gardenDevice = try #require(devices.first { $0.id == "garden" })
-        guard case .mqttSensors(let house) = houseDevice.options, case .mqttSensors(let garden) = gardenDevice.options else {
+        guard let house = houseDevice.options as? MQTTSensorOptions, let garden = gardenDevice.options as? MQTTSensorOptions else {
             Issue.record("not mqtt-sensors")
             return
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HeliographApp
 import HeliographInfluxDB
+import HeliographPrometheus
 import HeliographTesting
 import Testing
 
@@ -33,9 +34,9 @@ struct ObservabilityConfigurationTests {
         #expect(problems.isEmpty, "\(problems)")
         let influx = try #require(configuration?.influxDB)
         #expect(influx.endpoint.api == .v1(database: "solar", retentionPolicy: nil, username: "writer", password: "s3cret"))
-        #expect(influx.tags == ["site": "cottage"])
+        #expect(influx.lineProtocol.staticTags == ["site": "cottage"])
         #expect(influx.batchSize == 1_000)
-        #expect(influx.spoolDirectory == "/tmp/spool")
+        #expect(influx.spoolDirectory?.path == "/tmp/spool")
     }
 
     @Test func influxV2IsChosenByATokenAndTheEnvironmentCanSupplyIt() throws {
@@ -45,6 +46,9 @@ struct ObservabilityConfigurationTests {
         )
         #expect(problems.isEmpty, "\(problems)")
         #expect(configuration?.influxDB?.endpoint.api == .v2(organization: "home", bucket: "solar", token: "tok-123"))
+        // Without spool_directory the spool sits beside the database (storage.path).
+        let (placed, _) = HeliographConfiguration.parse(yaml: "storage: {path: /var/lib/heliograph/history.sqlite}\ninfluxdb: {url: http://x:8086}\n")
+        #expect(placed?.influxDB?.spoolDirectory?.path == "/var/lib/heliograph/influxdb-spool")
     }
 
     @Test func influxProblemsNameTheKey() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HeliographApp
 import HeliographTesting
+import HeliographWeb
 import Testing
 import Yams
 
@@ -47,7 +48,7 @@ struct PackagingTests {
         }
         // The web server's connection cap must fit in the descriptor limit with room for everything else.
         let descriptors = try #require(directives.first { $0.hasPrefix("LimitNOFILE=") }.flatMap { Int($0.dropFirst("LimitNOFILE=".count)) }, "LimitNOFILE missing")
-        #expect(descriptors >= HTTPConfiguration().maxConnections + 512, "LimitNOFILE=\(descriptors) leaves too little above http.max_connections")
+        #expect(descriptors >= WebConfiguration().limits.maxConnections + 512, "LimitNOFILE=\(descriptors) leaves too little above http.max_connections")
         try #require(Self.toolExists("systemd-analyze"), "systemd-analyze missing: scripts/test-deps.d/ops.sh installs Debian's systemd")
 
         let directory = try makeTemporaryDirectory()

@@ -1,4 +1,5 @@
 import Foundation
+import HeliographConfigFile
 import HeliographCore
 import HeliographTesting
 import Testing
@@ -21,7 +22,7 @@ struct SecretsTests {
         var env = environment
         env["HELIOGRAPH_SECRETS_DIRECTORY"] = env["HELIOGRAPH_SECRETS_DIRECTORY"] ?? secrets.path
         let (configuration, problems) = HeliographConfiguration.parse(yaml: yaml, environment: env)
-        return (configuration?.http.tokens["scripts"], problems, configuration?.secrets ?? [])
+        return (configuration?.http.credentials.tokens["scripts"], problems, configuration?.secrets ?? [])
     }
 
     @Test("a _file path is read and trimmed; the value is recorded for redaction")
@@ -113,7 +114,7 @@ struct SecretsTests {
         #expect(byKey["http.tokens.short"]?.first?.message.contains("at least 16") == true)
         #expect(byKey["http.tokens.inline"]?.first?.message.contains("at least 16") == true)
         #expect(problems.count == 6, "\(problems)")
-        #expect(configuration?.http.tokens.isEmpty == true)
+        #expect(configuration?.http.credentials.tokens.isEmpty == true)
         let text = problems.map(\.description).joined(separator: "\n")
         for value in [token, "tiny-secret", "tiny-inline"] { #expect(!text.contains(value), "\(text)") }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HeliographApp
 import HeliographCore
+import HeliographDevices
 import HeliographTesting
 import Hummingbird
 import HummingbirdTesting
@@ -94,7 +95,7 @@ struct WeatherDaemonTests {
                 storage: .init(path: directory.appendingPathComponent("history.sqlite").path)
             )
             configuration.devices = [
-                DeviceConfiguration(id: "weather", type: "open-meteo", interval: .milliseconds(200), options: .openMeteo(OpenMeteoOptions(baseURL: "http://127.0.0.1:\(try #require(client.port))")))
+                DeviceConfiguration(id: "weather", type: "open-meteo", interval: .milliseconds(200), options: OpenMeteoOptions(baseURL: "http://127.0.0.1:\(try #require(client.port))"))
             ]
             let daemon = try await buildDaemon(configuration: configuration, logger: Logger(label: "test"))
             try await withThrowingTaskGroup(of: Void.self) { group in

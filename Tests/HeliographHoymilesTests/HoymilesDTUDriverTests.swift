@@ -1,8 +1,7 @@
 import Foundation
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographHoymiles
-import HeliographSimulators
 import HeliographTesting
 import Logging
 import Testing

@@ -1,9 +1,8 @@
 import Foundation
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographHoymiles
 import HeliographModbus
-import HeliographSimulators
 import Logging
 import ServiceLifecycle
 import ServiceLifecycleTestKit

@@ -1,6 +1,6 @@
 import Foundation
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographHoymiles
 import HeliographModbus
 import HeliographTesting

@@ -1,7 +1,7 @@
 import Foundation
 import HeliographApp
 import HeliographCore
-import HeliographSimulators
+import HeliographDevices
 import HeliographTesting
 import Logging
 import ServiceLifecycle

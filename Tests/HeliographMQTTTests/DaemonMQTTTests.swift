@@ -1,7 +1,7 @@
 import Foundation
 import HeliographApp
 import HeliographCore
-import HeliographSimulators
+import HeliographDevices
 import HeliographTesting
 import Logging
 import ServiceLifecycle
@@ -187,7 +187,7 @@ extension BrokerSuites {
                 var configuration = HeliographConfiguration(
                     site: .init(timeZone: "UTC"),
                     storage: .init(path: directory.appendingPathComponent("history.sqlite").path),
-                    devices: [DeviceConfiguration(id: "hybrid", type: "deye", interval: .milliseconds(300), options: .deye(DeyeOptions(host: "127.0.0.1", port: port)))]
+                    devices: [DeviceConfiguration(id: "hybrid", type: "deye", interval: .milliseconds(300), options: DeyeOptions(host: "127.0.0.1", port: port))]
                 )
                 configuration.http.enabled = false
                 configuration.mqtt = MQTTConfiguration(host: "127.0.0.1", port: try freePort(), clientID: "heliograph-away")

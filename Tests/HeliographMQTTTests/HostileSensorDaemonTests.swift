@@ -1,6 +1,6 @@
 import Foundation
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographMQTT
 import HeliographTesting
 import Logging

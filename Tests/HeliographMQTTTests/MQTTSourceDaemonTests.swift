@@ -1,9 +1,8 @@
 import Foundation
 import HeliographApp
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographMQTT
-import HeliographSimulators
 import HeliographTesting
 import Logging
 import ServiceLifecycle

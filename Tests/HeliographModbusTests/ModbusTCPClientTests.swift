@@ -1,7 +1,6 @@
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographModbus
-import HeliographSimulators
 import HeliographTransport
 import Synchronization
 import Testing

@@ -1,5 +1,5 @@
 import HeliographModbus
-import HeliographSimulators
+import HeliographDevices
 import HeliographTesting
 import Testing
 

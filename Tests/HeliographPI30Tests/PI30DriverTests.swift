@@ -1,8 +1,7 @@
 import Foundation
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographPI30
-import HeliographSimulators
 import HeliographTransport
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import HeliographSimulators
+import HeliographDevices
 import HeliographTesting
 import Logging
 

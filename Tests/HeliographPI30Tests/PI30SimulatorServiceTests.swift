@@ -1,7 +1,6 @@
 import Foundation
 import HeliographCore
-import HeliographDrivers
-import HeliographSimulators
+import HeliographDevices
 import ServiceLifecycleTestKit
 import Testing
 

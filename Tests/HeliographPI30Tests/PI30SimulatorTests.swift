@@ -1,6 +1,6 @@
 import Foundation
 import HeliographPI30
-import HeliographSimulators
+import HeliographDevices
 import Testing
 
 @Suite("PI30 simulator model")

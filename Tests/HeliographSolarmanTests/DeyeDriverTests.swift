@@ -1,8 +1,7 @@
 import Foundation
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographModbus
-import HeliographSimulators
 import HeliographSolarman
 import HeliographTesting
 import HeliographTransport

@@ -1,6 +1,5 @@
 import HeliographCore
-import HeliographDrivers
-import HeliographSimulators
+import HeliographDevices
 import HeliographSolarman
 import Logging
 import ServiceLifecycle

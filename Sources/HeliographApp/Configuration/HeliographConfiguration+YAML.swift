@@ -1,4 +1,11 @@
+import HeliographAutomation
+import HeliographConfigFile
 import HeliographCore
+import HeliographDevices
+import HeliographFleet
+import HeliographInfluxDB
+import HeliographPrometheus
+import HeliographWeb
 import Logging
 import Yams
 
@@ -79,21 +86,24 @@ extension HeliographConfiguration {
                 devices.problem(name, "device ids may only use a-z, 0-9, '_' and '-' (at most 64 characters)")
                 continue
             }
-            if let device = DeviceTypes.parse(id: id, section: devices.section(name)) {
+            if let device = DeviceFamilies.parse(id: id, section: devices.section(name)) {
                 configuration.devices.append(device)
             }
         }
 
-        configuration.http = HTTPConfiguration.parse(file.section("http"))
+        configuration.http = WebConfiguration.parse(file.section("http"))
         configuration.mqtt = MQTTConfiguration.parse(file.section("mqtt"))
         checkLocation(&configuration, file: file)
         configuration.switches = SwitchConfiguration.parseAll(file.section("switches"))
         configuration.alerts = AlertsConfiguration.parse(file.section("alerts"))
         configuration.metrics = MetricsConfiguration.parse(file.section("metrics"))
-        configuration.influxDB = InfluxDBConfiguration.parse(file.section("influxdb"))
+        configuration.influxDB = InfluxDBSink.Configuration.parse(
+            file.section("influxdb"),
+            defaultSpoolDirectory: URL(fileURLWithPath: configuration.storage.path).deletingLastPathComponent().appendingPathComponent("influxdb-spool")
+        )
         configuration.heartbeat = HeartbeatConfiguration.parse(file.section("heartbeat"))
         if configuration.mqtt == nil {
-            for device in configuration.devices where DeviceTypes.needingMQTT.contains(device.type) {
+            for device in configuration.devices where DeviceFamilies.named(device.type)?.needsMQTT == true {
                 devices.section(device.id.rawValue).problem("type", "\(device.type) devices are read from an MQTT broker; add an mqtt: section")
             }
         }

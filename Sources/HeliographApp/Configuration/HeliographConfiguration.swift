@@ -1,4 +1,11 @@
+import HeliographAutomation
 import HeliographCore
+import HeliographDevices
+import HeliographFleet
+import HeliographInfluxDB
+import HeliographPrometheus
+import HeliographWeb
+import HeliographWeather
 import Logging
 
 import struct Foundation.TimeZone
@@ -77,8 +84,8 @@ public struct HeliographConfiguration: Sendable, Hashable {
     /// Devices by id, in the order of the file.
     public var devices: [DeviceConfiguration]
     public var logging: Logging
-    /// The web dashboard and API (`http:`; see `HTTPConfiguration`).
-    public var http = HTTPConfiguration()
+    /// The web dashboard and API (`http:`, read by the web server itself).
+    public var http = WebConfiguration()
     /// Fleet ingest (`ingest: mqtt`) and lossless sample publishing (`fleet:`; see `FleetConfiguration`).
     public var fleet = FleetConfiguration()
     /// The MQTT broker (`mqtt:`; see `MQTTConfiguration`); nil runs without MQTT.
@@ -95,8 +102,8 @@ public struct HeliographConfiguration: Sendable, Hashable {
     public var alerts: AlertsConfiguration?
     /// Prometheus `/metrics` (`metrics:`; see `MetricsConfiguration`).
     public var metrics = MetricsConfiguration()
-    /// Copy of every sample to InfluxDB (`influxdb:`; see `InfluxDBConfiguration`); nil when off.
-    public var influxDB: InfluxDBConfiguration?
+    /// Copy of every sample to InfluxDB (`influxdb:`, read by the sink itself); nil when off.
+    public var influxDB: InfluxDBSink.Configuration?
     /// healthchecks.io-style ping after each healthy check (`heartbeat:`; see `HeartbeatConfiguration`); nil when off.
     public var heartbeat: HeartbeatConfiguration?
 
@@ -105,100 +112,6 @@ public struct HeliographConfiguration: Sendable, Hashable {
         self.storage = storage
         self.devices = devices
         self.logging = logging
-    }
-}
-
-/// One entry under `devices:`. The keys every type shares are fields; type-specific ones are in `options`.
-public struct DeviceConfiguration: Sendable, Hashable {
-    public var id: DeviceID
-    /// `pi30`, later `deye`, `hoymiles`, ... (see `DeviceTypes`).
-    public var type: String
-    /// Time between polls. Default 10 s.
-    public var interval: Duration
-    /// Longest one poll may take. Default 5 s.
-    public var timeout: Duration
-    public var options: DeviceOptions
-
-    public init(id: DeviceID, type: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(5), options: DeviceOptions) {
-        self.id = id
-        self.type = type
-        self.interval = interval
-        self.timeout = timeout
-        self.options = options
-    }
-}
-
-/// The type-specific part of a device's configuration, already checked.
-public enum DeviceOptions: Sendable, Hashable {
-    case pi30(PI30Options)
-    case deye(DeyeOptions)
-    case hoymiles(HoymilesOptions)
-    case openMeteo(OpenMeteoOptions)
-    case powervault(PowervaultOptions)
-    case mqttSensors(MQTTSensorOptions)
-}
-
-/// Options of a Hoymiles DTU-Pro / DTU-Pro-S read over Modbus TCP (`type: hoymiles`). Every
-/// inverter behind it appears as its own device (`<id>-<serial>`), registered when first seen.
-public struct HoymilesOptions: Sendable, Hashable {
-    /// The DTU's address.
-    public var host: String
-    /// Default 502.
-    public var port: Int
-    /// Modbus unit id set in the Hoymiles app; default 1.
-    public var unit: Int
-    /// Local hour at which the DTU restarts its daily counters; default 0 (midnight, site time zone).
-    public var dailyResetHour: Int
-
-    public init(host: String, port: Int = 502, unit: Int = 1, dailyResetHour: Int = 0) {
-        self.host = host
-        self.port = port
-        self.unit = unit
-        self.dailyResetHour = dailyResetHour
-    }
-}
-
-/// Options of a Deye/Sunsynk inverter (`type: deye`), reached through a Solarman V5 logger or Modbus TCP.
-public struct DeyeOptions: Sendable, Hashable {
-    /// The logger's or gateway's address.
-    public var host: String
-    /// Default 8899 for `v5`, 502 for `modbus-tcp`.
-    public var port: Int?
-    /// `v5` (Solarman logger stick) or `modbus-tcp`. Default `v5`.
-    public var transport: String
-    /// The serial printed on the logger stick; 0 learns it from the first answer. Default 0.
-    public var loggerSerial: UInt32
-    /// Modbus address of the inverter. Default 1.
-    public var slaveID: Int
-    /// Bundled register map: `deye_single_phase_hybrid` (default), `deye_three_phase_hybrid_lv`, ...
-    public var model: String
-
-    public init(host: String, port: Int? = nil, transport: String = "v5", loggerSerial: UInt32 = 0, slaveID: Int = 1, model: String = "deye_single_phase_hybrid") {
-        self.host = host
-        self.port = port
-        self.transport = transport
-        self.loggerSerial = loggerSerial
-        self.slaveID = slaveID
-        self.model = model
-    }
-}
-
-/// Options of a Voltronic/PI30 inverter (`type: pi30`).
-public struct PI30Options: Sendable, Hashable {
-    /// `/dev/hidraw0` (USB HID) or `/dev/ttyUSB0` (serial); a pty path works too.
-    public var port: String
-    /// Serial speed; ignored for HID. Default 2400.
-    public var baud: Int
-    /// Queries issued on every poll and merged into one sample. Default `QPIGS`, `QMOD`, `QPIWS`.
-    public var queries: [String]
-    /// Talk USB HID (8-byte reports) rather than a serial line. Default: true when the port is `/dev/hidraw*`.
-    public var hid: Bool
-
-    public init(port: String, baud: Int = 2400, queries: [String] = ["QPIGS", "QMOD", "QPIWS"], hid: Bool? = nil) {
-        self.port = port
-        self.baud = baud
-        self.queries = queries
-        self.hid = hid ?? port.hasPrefix("/dev/hidraw")
     }
 }
 

@@ -1,3 +1,4 @@
+import HeliographConfigFile
 import HeliographCore
 import HeliographMQTT
 

@@ -1,3 +1,5 @@
+import HeliographDevices
+
 import class Foundation.JSONSerialization
 import class Foundation.NSNull
 import struct Foundation.Data

@@ -1,3 +1,5 @@
+import HeliographDevices
+
 extension DeviceScan.Report {
     /// True when at least one device can go into a configuration.
     public var foundDevices: Bool { !configurationEntries.isEmpty }

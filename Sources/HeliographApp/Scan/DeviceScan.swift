@@ -1,5 +1,5 @@
 import HeliographCore
-import HeliographDrivers
+import HeliographDevices
 import HeliographSolarman
 import Logging
 

@@ -1,5 +1,5 @@
 import Foundation
-import HeliographSimulators
+import HeliographDevices
 import HeliographTesting
 
 /// Settings and fixtures shared by the crash and outage drills (`KillDrillTests`,

@@ -1,0 +1,40 @@
+import HeliographCore
+
+/// One entry under `devices:`. The keys every type shares are fields; type-specific ones are in `options`.
+public struct DeviceConfiguration: Sendable, Hashable {
+    public var id: DeviceID
+    /// The family's name: `pi30`, `deye`, `hoymiles`, ... (see `DeviceFamilies.all`).
+    public var type: String
+    /// Time between polls. Default 10 s (the family may choose another).
+    public var interval: Duration
+    /// Longest one poll may take. Default 5 s (the family may choose another).
+    public var timeout: Duration
+    /// The family's own options type, e.g. `PI30Options` for `pi30`.
+    public var options: any DeviceFamilyOptions
+
+    public init(id: DeviceID, type: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(5), options: any DeviceFamilyOptions) {
+        self.id = id
+        self.type = type
+        self.interval = interval
+        self.timeout = timeout
+        self.options = options
+    }
+
+    /// The options as the family's type, nil when the device belongs to another family.
+    public func options<Options: DeviceFamilyOptions>(as type: Options.Type) -> Options? {
+        options as? Options
+    }
+
+    public static func == (lhs: DeviceConfiguration, rhs: DeviceConfiguration) -> Bool {
+        lhs.id == rhs.id && lhs.type == rhs.type && lhs.interval == rhs.interval && lhs.timeout == rhs.timeout
+            && lhs.options.erased == rhs.options.erased
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(type)
+        hasher.combine(interval)
+        hasher.combine(timeout)
+        hasher.combine(options.erased)
+    }
+}

@@ -1,0 +1,35 @@
+import HeliographMQTT
+import Logging
+
+import struct Foundation.Date
+import struct Foundation.TimeZone
+
+/// What the daemon offers a family when it builds a device's driver, beyond the device's own section.
+public struct DeviceContext: Sendable {
+    /// The site's time zone (daily counters that restart at local midnight).
+    public var timeZone: TimeZone
+    /// Where the site is (`site.latitude`, `site.longitude`), for sources that default to it.
+    public var siteLatitude: Double?
+    public var siteLongitude: Double?
+    /// The `mqtt:` broker connection, nil when the file has none.
+    public var mqtt: (any MQTTPublisher)?
+    /// The clock drivers stamp samples with: the wall clock, or simulated time in the soak benchmark.
+    public var now: @Sendable () -> Date
+    public var logger: Logger
+
+    public init(
+        timeZone: TimeZone = .current,
+        siteLatitude: Double? = nil,
+        siteLongitude: Double? = nil,
+        mqtt: (any MQTTPublisher)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger
+    ) {
+        self.timeZone = timeZone
+        self.siteLatitude = siteLatitude
+        self.siteLongitude = siteLongitude
+        self.mqtt = mqtt
+        self.now = now
+        self.logger = logger
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import HeliographConfigFile
+import HeliographCore
+import HeliographPipeline
+
+/// Everything the daemon and the CLI know about one kind of device, in one value: the name used as
+/// `devices.<id>.type`, its configuration keys and parser, how its driver is built, and optionally a
+/// simulator (`heliograph simulate <name>`) and the metrics its driver creates.
+///
+/// A family lives in one folder of this target; `DeviceFamilies.all` registers it.
+public struct DeviceFamily: Sendable {
+    /// `devices.<id>.type`, e.g. `pi30`.
+    public let name: String
+    /// Type-specific keys, for the unknown-key check.
+    public let keys: [String]
+    /// Poll interval and timeout when the file gives none.
+    public let defaultInterval: Duration
+    public let defaultTimeout: Duration
+    /// Read through the `mqtt:` broker connection: the file needs an `mqtt:` section.
+    public let needsMQTT: Bool
+    /// `heliograph simulate <name>`, when the family has a simulator.
+    public let simulateCommand: (any AsyncParsableCommand.Type)?
+    /// Prometheus names and help of the swift-metrics instruments its driver creates.
+    public let metrics: [MetricDescription]
+    private let parseOptions: @Sendable (ConfigurationSection) -> (any DeviceFamilyOptions)?
+    private let buildDevice: @Sendable (DeviceConfiguration, DeviceContext) throws -> PolledDevice
+
+    /// - Parameters:
+    ///   - parse: reads the type-specific keys of one device's section, reporting problems on it; nil when unusable.
+    ///   - makeDevice: builds the driver for checked options (the device's id, interval and timeout come with it).
+    public init<Options: DeviceFamilyOptions>(
+        name: String,
+        keys: [String],
+        defaultInterval: Duration = .seconds(10),
+        defaultTimeout: Duration = .seconds(5),
+        needsMQTT: Bool = false,
+        parse: @escaping @Sendable (ConfigurationSection) -> Options?,
+        makeDevice: @escaping @Sendable (Options, DeviceConfiguration, DeviceContext) throws -> PolledDevice,
+        simulateCommand: (any AsyncParsableCommand.Type)? = nil,
+        metrics: [MetricDescription] = []
+    ) {
+        self.name = name
+        self.keys = keys
+        self.defaultInterval = defaultInterval
+        self.defaultTimeout = defaultTimeout
+        self.needsMQTT = needsMQTT
+        self.simulateCommand = simulateCommand
+        self.metrics = metrics
+        self.parseOptions = { parse($0) }
+        self.buildDevice = { device, context in
+            guard let options = device.options(as: Options.self) else {
+                throw HeliographError(.invalidConfiguration, "device options of type \(type(of: device.options)) do not belong to the \(name) family", device: device.id)
+            }
+            return try makeDevice(options, device, context)
+        }
+    }
+
+    /// Keys every device section has, whatever its type.
+    public static let commonKeys = ["type", "interval", "timeout"]
+
+    /// Reads one device's section (its `type` already chosen this family): common keys, then the family's.
+    public func parse(id: DeviceID, section: ConfigurationSection) -> DeviceConfiguration? {
+        let interval = section.duration("interval", in: .milliseconds(100)...(.seconds(86_400)))
+        let timeout = section.duration("timeout", in: .milliseconds(50)...(.seconds(600)))
+        let options = parseOptions(section)
+        section.reportUnknownKeys(allowed: Self.commonKeys + keys)
+        guard let options else { return nil }
+        return DeviceConfiguration(id: id, type: name, interval: interval ?? defaultInterval, timeout: timeout ?? defaultTimeout, options: options)
+    }
+
+    /// The driver (and its service, when it has one) for a configured device of this family.
+    public func makeDevice(_ device: DeviceConfiguration, context: DeviceContext) throws -> PolledDevice {
+        try buildDevice(device, context)
+    }
+}

@@ -1,0 +1,60 @@
+import HeliographCore
+import HeliographPI30
+import HeliographTransport
+
+extension PI30Driver {
+    /// How the driver talks to its inverter. Defaults suit a 48 V unit on a 2400-baud serial line.
+    public struct Configuration: Sendable, Hashable {
+        /// How commands are cut on the wire.
+        public enum Framing: String, Sendable, Hashable, Codable {
+            /// One frame per write (RS-232, USB-serial adapters).
+            case serial
+            /// 8-byte zero-padded reports (USB HID, /dev/hidraw*).
+            case hid
+        }
+
+        /// How long one reply may take; a QPIGS reply takes about 0.5 s at 2400 baud.
+        public var commandTimeout: Duration
+        /// Queries sent on every poll, merged into one sample.
+        public var pollQueries: [PI30Command]
+        public var framing: Framing
+        /// Nominal battery voltage (12, 24, 48 V); voltage settings' ranges scale with it.
+        public var nominalBatteryVoltage: Double
+        /// Allowed max charging current (MCHGC), in 10 A steps.
+        public var maxChargingCurrentRange: ClosedRange<Double>
+        /// Allowed max utility charging current (MUCHGC), in 10 A steps.
+        public var maxUtilityChargingCurrentRange: ClosedRange<Double>
+
+        public init(
+            commandTimeout: Duration = .seconds(3),
+            pollQueries: [PI30Command] = [.qpigs, .qmod, .qpiws],
+            framing: Framing = .serial,
+            nominalBatteryVoltage: Double = 48,
+            maxChargingCurrentRange: ClosedRange<Double> = 10...120,
+            maxUtilityChargingCurrentRange: ClosedRange<Double> = 10...120
+        ) {
+            self.commandTimeout = commandTimeout
+            self.pollQueries = pollQueries
+            self.framing = framing
+            self.nominalBatteryVoltage = nominalBatteryVoltage
+            self.maxChargingCurrentRange = maxChargingCurrentRange
+            self.maxUtilityChargingCurrentRange = maxUtilityChargingCurrentRange
+        }
+    }
+}
+
+extension PI30Driver {
+    /// The transport for an inverter at `path`: `HIDTransport` for `.hid` (`/dev/hidraw*`),
+    /// otherwise `SerialTransport` at `baudRate` (2400 for PI30).
+    public static func transport(path: String, framing: Configuration.Framing, baudRate: Int = 2_400) -> any ByteTransport {
+        switch framing {
+        case .hid: HIDTransport(path: path)
+        case .serial: SerialTransport(path: path, baudRate: baudRate)
+        }
+    }
+
+    /// A driver for the inverter at `path`, choosing the transport from `configuration.framing`.
+    public init(device: DeviceID, path: String, configuration: Configuration = Configuration()) {
+        self.init(device: device, transport: Self.transport(path: path, framing: configuration.framing), configuration: configuration)
+    }
+}
