@@ -40,10 +40,11 @@ enum DriverFactory {
                 throw HeliographError(.invalidConfiguration, "an open-meteo source needs latitude and longitude", device: device.id)
             }
             let request = OpenMeteoRequest(baseURL: options.baseURL, latitude: latitude, longitude: longitude, forecastHours: options.forecastHours)
-            let driver = WeatherDriver(device: device.id, client: OpenMeteoClient(request: request, timeout: device.timeout))
+            let retry = device.retryPolicy(default: WeatherDriver.defaultRetry)
+            let driver = WeatherDriver(device: device.id, client: OpenMeteoClient(request: request, timeout: retry.attemptTimeout), retry: retry)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         case .pi30(let options):
-            let driver = makePI30Driver(device: device.id, options: options, timeout: device.timeout, now: clock.now)
+            let driver = makePI30Driver(device: device.id, options: options, retry: device.retryPolicy(default: PI30Driver.defaultRetry), now: clock.now)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         case .deye(let options):
             let configuration = DeyeDriver.Configuration(
@@ -51,7 +52,7 @@ enum DriverFactory {
                 slaveID: UInt8(options.slaveID),
                 model: options.model,
                 transportKind: DeyeDriver.Configuration.TransportKind(rawValue: options.transport) ?? .solarmanV5,
-                requestTimeout: min(device.timeout, .seconds(5))
+                retry: device.retryPolicy(default: DeyeDriver.defaultRetry)
             )
             let driver = try DeyeDriver(device: device.id, host: options.host, port: options.port, configuration: configuration)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
@@ -63,7 +64,7 @@ enum DriverFactory {
                     port: options.port,
                     unit: UInt8(options.unit),
                     dailyReset: HoymilesDailyReset(hour: options.dailyResetHour, timeZone: timeZone),
-                    requestTimeout: min(device.timeout, .seconds(3))
+                    retry: device.retryPolicy(default: HoymilesDTUDriver.defaultRetry)
                 ),
                 now: clock.now
             )
@@ -91,11 +92,13 @@ enum DriverFactory {
         ) { topic, payload in try mapping.decode(topic: topic, payload: payload) }
     }
 
-    static func makePI30Driver(device: DeviceID, options: PI30Options, timeout: Duration, now: @escaping @Sendable () -> Date = { Date() }) -> PI30Driver {
+    static func makePI30Driver(
+        device: DeviceID, options: PI30Options, retry: RetryPolicy = PI30Driver.defaultRetry, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> PI30Driver {
         let transport: any ByteTransport =
             options.hid ? HIDTransport(path: options.port) : SerialTransport(path: options.port, baudRate: options.baud)
         let configuration = PI30Driver.Configuration(
-            commandTimeout: min(timeout, .seconds(3)),
+            retry: retry,
             pollQueries: options.queries.map { PI30Command($0) },
             framing: options.hid ? .hid : .serial
         )
@@ -126,5 +129,13 @@ enum DriverFactory {
             cloudCover: { time in weather?.report?.cloudCover(at: time) }
         )
         return PolledDevice(driver: driver, interval: solar.interval, timeout: .seconds(5), service: driver)
+    }
+}
+
+extension DeviceConfiguration {
+    /// The configured policy; for a configuration built in code without one, the driver's default
+    /// fitted into the poll timeout (or one attempt of the whole timeout when even that cannot fit).
+    func retryPolicy(default defaultPolicy: RetryPolicy) -> RetryPolicy {
+        retry ?? defaultPolicy.fitted(within: timeout) ?? RetryPolicy(attemptTimeout: timeout)
     }
 }

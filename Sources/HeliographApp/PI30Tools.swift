@@ -69,7 +69,7 @@ public enum PI30Tools {
             throw HeliographError(.deviceUnavailable, "\(request.path) does not exist")
         }
         let options = PI30Options(port: request.path, baud: request.baud, queries: [command.text], hid: request.hid)
-        let driver = DriverFactory.makePI30Driver(device: "query", options: options, timeout: request.timeout)
+        let driver = DriverFactory.makePI30Driver(device: "query", options: options, retry: RetryPolicy(attemptTimeout: min(request.timeout, .seconds(3))))
         let result = try await withTimeout(request.timeout, "\(command.text) on \(request.path)") {
             try await driver.query(command, logger: logger)
         }

@@ -53,4 +53,55 @@ struct DeyeDaemonTests {
             group.cancelAll()
         }
     }
+
+    @Test("a request the logger lost is asked again inside the same poll: the poll timeout derived from retry: holds both attempts")
+    func lostRequestRetriedInsidePoll() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let simulator = try DeyeSimulator(configuration: .init(inverterSerial: "2306055555"))
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await simulator.run() }
+            let port = await simulator.listeningPort()
+            let (parsed, problems) = HeliographConfiguration.parse(yaml: """
+                site:
+                  time_zone: UTC
+                storage:
+                  path: \(directory.appendingPathComponent("history.sqlite").path)
+                devices:
+                  hybrid:
+                    type: deye
+                    host: 127.0.0.1
+                    port: \(port)
+                    interval: 200ms
+                    retry:
+                      attempts: 2
+                      request_timeout: 1s
+                """)
+            #expect(problems.isEmpty, "\(problems)")
+            let configuration = try #require(parsed)
+            // 2 × 1 s + up to 0.24 s between them, plus room: 3 s. The old fixed 1 s would cut the retry off.
+            #expect(configuration.devices.first?.timeout == .seconds(3))
+            let daemon = try await buildDaemon(configuration: configuration, logger: Logger(label: "test"))
+            group.addTask { try await daemon.group.run() }
+
+            try await eventually(timeout: .seconds(30), "the first poll stored") {
+                (daemon.poller.status(of: "hybrid")?.polls ?? 0) >= 1
+            }
+            let before = try #require(daemon.poller.status(of: "hybrid"))
+            simulator.updateFaults { $0.ignoreRequests = 1 }
+            try await eventually(timeout: .seconds(30), "two more polls") {
+                (daemon.poller.status(of: "hybrid")?.polls ?? 0) >= before.polls + 2
+            }
+            var unanswered = -1
+            simulator.updateFaults { unanswered = $0.ignoreRequests }
+            #expect(unanswered == 0, "the lost request was sent")
+            let after = try #require(daemon.poller.status(of: "hybrid"))
+            #expect(after.failures == before.failures, "no poll failed: \(after.lastError ?? "")")
+            #expect(after.availability == .online)
+
+            await daemon.group.triggerGracefulShutdown()
+            group.cancelAll()
+        }
+    }
 }

@@ -1,4 +1,6 @@
 import HeliographCore
+import HeliographDrivers
+import HeliographWeather
 
 /// The device types the configuration accepts under `devices.<id>.type`.
 ///
@@ -10,21 +12,25 @@ enum DeviceTypes {
         /// Type-specific keys, for the unknown-key check.
         var keys: [String]
         var parse: @Sendable (ConfigurationSection) -> DeviceOptions?
-        /// Poll interval and timeout when the file gives none.
+        /// The driver's retry policy (`retry:` overrides it); nil for types that send no requests.
+        var defaultRetry: RetryPolicy? = nil
+        /// Poll interval when the file gives none.
         var defaultInterval: Duration = .seconds(10)
+        /// Poll timeout when the file gives none, for types without a retry policy (the others derive theirs).
         var defaultTimeout: Duration = .seconds(5)
     }
 
     static let all: [DeviceType] = [
-        DeviceType(name: "pi30", keys: ["port", "baud", "queries", "hid"], parse: parsePI30),
-        DeviceType(name: "deye", keys: ["host", "port", "transport", "logger_serial", "slave_id", "model"], parse: parseDeye),
-        DeviceType(name: "hoymiles", keys: ["host", "port", "unit", "daily_reset_hour"], parse: parseHoymiles),
+        DeviceType(name: "pi30", keys: ["port", "baud", "queries", "hid"], parse: parsePI30, defaultRetry: PI30Driver.defaultRetry),
+        DeviceType(
+            name: "deye", keys: ["host", "port", "transport", "logger_serial", "slave_id", "model"], parse: parseDeye, defaultRetry: DeyeDriver.defaultRetry),
+        DeviceType(name: "hoymiles", keys: ["host", "port", "unit", "daily_reset_hour"], parse: parseHoymiles, defaultRetry: HoymilesDTUDriver.defaultRetry),
         DeviceType(
             name: "open-meteo",
             keys: ["latitude", "longitude", "base_url", "forecast_hours"],
             parse: parseOpenMeteo,
-            defaultInterval: .seconds(600),
-            defaultTimeout: .seconds(15)
+            defaultRetry: WeatherDriver.defaultRetry,
+            defaultInterval: .seconds(600)
         ),
         DeviceType(
             name: "powervault",
@@ -107,14 +113,17 @@ enum DeviceTypes {
         }
         let interval = section.duration("interval", in: .milliseconds(100)...(.seconds(86_400)))
         let timeout = section.duration("timeout", in: .milliseconds(50)...(.seconds(600)))
+        // Types that send requests settle their retries and poll timeout together (nil: refused).
+        let retry = type.defaultRetry.flatMap { DeviceRetry.parse(section, default: $0, timeout: timeout) }
         let options = type.parse(section)
-        section.reportUnknownKeys(allowed: commonKeys + type.keys)
-        guard let options else { return nil }
+        section.reportUnknownKeys(allowed: commonKeys + (type.defaultRetry == nil ? [] : ["retry"]) + type.keys)
+        guard let options, type.defaultRetry == nil || retry != nil else { return nil }
         return DeviceConfiguration(
             id: id,
             type: typeName,
             interval: interval ?? type.defaultInterval,
-            timeout: timeout ?? type.defaultTimeout,
+            timeout: retry?.pollTimeout ?? timeout ?? type.defaultTimeout,
+            retry: retry?.policy,
             options: options
         )
     }

@@ -115,15 +115,21 @@ public struct DeviceConfiguration: Sendable, Hashable {
     public var type: String
     /// Time between polls. Default 10 s.
     public var interval: Duration
-    /// Longest one poll may take. Default 5 s.
+    /// Longest one poll may take; it always holds every attempt of `retry` (see `DeviceRetry`).
     public var timeout: Duration
+    /// Attempts, per-request timeout and backoff inside one poll; nil for types that send no
+    /// requests (MQTT sources) and for the driver's default.
+    public var retry: RetryPolicy?
     public var options: DeviceOptions
 
-    public init(id: DeviceID, type: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(5), options: DeviceOptions) {
+    public init(
+        id: DeviceID, type: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(5), retry: RetryPolicy? = nil, options: DeviceOptions
+    ) {
         self.id = id
         self.type = type
         self.interval = interval
         self.timeout = timeout
+        self.retry = retry
         self.options = options
     }
 }
