@@ -40,31 +40,31 @@ struct RetryPolicyTests {
         }
         #expect(value == 3)
 
-        calls.withLock { $0 = 0 }
-        await #expect {
-            try await policy.run { () async throws -> Int in
-                calls.withLock { $0 += 1 }
-                throw HeliographError(.connectionFailed, "refused")
-            }
-        } throws: { error in
-            (error as? HeliographError)?.message == "refused (after 3 attempts)"
-        }
-        #expect(calls.withLock { $0 } == 3)
+        let failed = await alwaysFailing(policy, HeliographError(.connectionFailed, "refused"))
+        #expect(failed.thrown?.message == "refused (after 3 attempts)")
+        #expect(failed.attempts == 3)
     }
 
     @Test("a refusal is not transient: one attempt, the error untouched")
     func refusalNotRetried() async {
         let policy = RetryPolicy(attempts: 3, attemptTimeout: .seconds(1), initialDelay: .milliseconds(1))
+        let failed = await alwaysFailing(policy, HeliographError(.deviceRejected, "NAK"))
+        #expect(failed.thrown?.message == "NAK")
+        #expect(failed.attempts == 1)
+    }
+
+    /// Runs an attempt that always throws `error` under `policy`: what came out and how many attempts ran.
+    func alwaysFailing(_ policy: RetryPolicy, _ error: HeliographError) async -> (thrown: HeliographError?, attempts: Int) {
         let calls = Mutex(0)
-        await #expect {
-            try await policy.run { () async throws -> Int in
+        do {
+            _ = try await policy.run { () async throws -> Int in
                 calls.withLock { $0 += 1 }
-                throw HeliographError(.deviceRejected, "NAK")
+                throw error
             }
-        } throws: { error in
-            (error as? HeliographError)?.message == "NAK"
+            return (nil, calls.withLock { $0 })
+        } catch {
+            return (error as? HeliographError, calls.withLock { $0 })
         }
-        #expect(calls.withLock { $0 } == 1)
     }
 
     @Test("durations read as seconds to the millisecond")

@@ -11,10 +11,10 @@ import Testing
 /// publishes ends up in the central node's store, and the edge's device is registered there.
 @Suite("Daemon with ingest: mqtt", .timeLimit(.minutes(3)))
 struct DaemonIngestTests {
-    @Test(.enabled(if: TestBroker.isUsable))
+    @Test(.enabled(if: Mosquitto.isUsable))
     func ingestNodeStoresWhatTheEdgePublishes() async throws {
-        let broker = try await TestBroker.start()
-        defer { broker.shutdown() }
+        let broker = try await Mosquitto.start()
+        defer { broker.kill() }
         let directory = try makeTemporaryDirectory("daemon-ingest")
         defer { try? FileManager.default.removeItem(at: directory) }
         let yaml = """

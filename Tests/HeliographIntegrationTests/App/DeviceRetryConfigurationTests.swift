@@ -6,6 +6,15 @@ import Testing
 /// Every request-sending device type's poll timeout holds all of its retries (issue 14, item 6).
 @Suite("Device retry policy and poll timeout")
 struct DeviceRetryConfigurationTests {
+    /// A Deye inverter `roof` with a 5 s poll timeout; a test may append more of its keys (indented by four).
+    static let roofWithFiveSecondTimeout = """
+        devices:
+          roof:
+            type: deye
+            host: 192.0.2.10
+            timeout: 5s
+        """
+
     func devices(_ yaml: String) -> (devices: [DeviceConfiguration], problems: [String]) {
         let (configuration, problems) = HeliographConfiguration.parse(yaml: yaml)
         return (configuration?.devices ?? [], problems.map(\.description))
@@ -81,13 +90,7 @@ struct DeviceRetryConfigurationTests {
 
     @Test("a timeout alone shrinks the request timeout so every attempt still fits")
     func timeoutOnly() throws {
-        let (devices, problems) = devices("""
-            devices:
-              roof:
-                type: deye
-                host: 192.0.2.10
-                timeout: 5s
-            """)
+        let (devices, problems) = devices(Self.roofWithFiveSecondTimeout)
         #expect(problems == [])
         let device = try #require(devices.first)
         let retry = try #require(device.retry)
@@ -100,12 +103,8 @@ struct DeviceRetryConfigurationTests {
 
     @Test("config check refuses a timeout that cannot hold the retries, and says what would")
     func impossible() {
-        let (devices, problems) = devices("""
-            devices:
-              roof:
-                type: deye
-                host: 192.0.2.10
-                timeout: 5s
+        let (devices, problems) = devices(Self.roofWithFiveSecondTimeout + """
+
                 retry:
                   attempts: 3
                   request_timeout: 5s
