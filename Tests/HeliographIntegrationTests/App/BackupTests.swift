@@ -11,9 +11,7 @@ struct BackupTests {
     func onlineBackup() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let link = directory.appendingPathComponent("pi30").path
-        let simulator = try HeliographProcess(["simulate", "pi30", "--pty", "--link", link])
-        try await eventually(timeout: .seconds(30), "simulator prints its pty") { simulator.stdout.contains("serving on /dev/") }
+        let (simulator, link) = try await HeliographProcess.pi30Simulator(in: directory)
         let database = directory.appendingPathComponent("history.sqlite").path
         let configuration = DaemonConfiguration(database: database, devices: ["inverter": "{ type: pi30, port: \(link), interval: 200ms }"])
         let series = SeriesKey(device: "inverter", field: "battery_voltage_v")

@@ -21,35 +21,30 @@ struct DeyeDaemonTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulator.run() }
             let port = await simulator.listeningPort()
-            let configuration = HeliographConfiguration(
-                site: .init(timeZone: "UTC"),
-                storage: .init(path: directory.appendingPathComponent("history.sqlite").path),
+            let configuration = DaemonConfiguration(
+                database: directory.appendingPathComponent("history.sqlite").path,
+                // Logger serial 0: learnt from the first answer, as a new user would configure it.
                 devices: [
-                    DeviceConfiguration(
-                        id: "hybrid", type: "deye", interval: .milliseconds(300), timeout: .seconds(5),
-                        // Logger serial 0: learnt from the first answer, as a new user would configure it.
-                        options: .deye(DeyeOptions(host: "127.0.0.1", port: port, transport: wireProtocol.rawValue, loggerSerial: 0))
-                    )
-                ]
+                    "hybrid": "{ type: deye, host: 127.0.0.1, port: \(port), transport: \(wireProtocol.rawValue), logger_serial: 0, interval: 300ms, timeout: 5s }"
+                ],
+                http: false,
+                sections: "site: { time_zone: UTC }"
             )
-            let daemon = try await buildDaemon(configuration: configuration, logger: Logger(label: "test"))
-            group.addTask { try await daemon.group.run() }
-
-            try await eventually(timeout: .seconds(30), "three polls stored") {
-                guard (daemon.poller.status(of: "hybrid")?.polls ?? 0) >= 3 else { return false }
-                return try await daemon.store.latest(device: "hybrid") != nil
+            try await withDaemonInProcess(configuration: configuration) { daemon in
+                try await eventually(timeout: .seconds(30), "three polls stored") {
+                    guard (daemon.poller.status(of: "hybrid")?.polls ?? 0) >= 3 else { return false }
+                    return try await daemon.store.latest(device: "hybrid") != nil
+                }
+                let registered = try #require(try await daemon.store.devices().first { $0.descriptor.id == "hybrid" })
+                #expect(registered.descriptor.serial == "2306055555")
+                #expect(registered.descriptor.kind == "deye-hybrid")
+                let latest = try #require(try await daemon.store.latest(device: "hybrid"))
+                let soc = try #require(latest.number(CommonFields.batterySOC.id))
+                #expect((0...100).contains(soc))
+                let voltage = try #require(latest.number(CommonFields.batteryVoltage.id))
+                #expect((40...60).contains(voltage), "a 48 V battery reads \(voltage) V")
+                #expect(daemon.poller.status(of: "hybrid")?.availability == .online)
             }
-            let registered = try #require(try await daemon.store.devices().first { $0.descriptor.id == "hybrid" })
-            #expect(registered.descriptor.serial == "2306055555")
-            #expect(registered.descriptor.kind == "deye-hybrid")
-            let latest = try #require(try await daemon.store.latest(device: "hybrid"))
-            let soc = try #require(latest.number(CommonFields.batterySOC.id))
-            #expect((0...100).contains(soc))
-            let voltage = try #require(latest.number(CommonFields.batteryVoltage.id))
-            #expect((40...60).contains(voltage), "a 48 V battery reads \(voltage) V")
-            #expect(daemon.poller.status(of: "hybrid")?.availability == .online)
-
-            await daemon.group.triggerGracefulShutdown()
             group.cancelAll()
         }
     }
@@ -63,44 +58,31 @@ struct DeyeDaemonTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulator.run() }
             let port = await simulator.listeningPort()
-            let (parsed, problems) = HeliographConfiguration.parse(yaml: """
-                site:
-                  time_zone: UTC
-                storage:
-                  path: \(directory.appendingPathComponent("history.sqlite").path)
-                devices:
-                  hybrid:
-                    type: deye
-                    host: 127.0.0.1
-                    port: \(port)
-                    interval: 200ms
-                    retry:
-                      attempts: 2
-                      request_timeout: 2s
-                """)
-            #expect(problems.isEmpty, "\(problems)")
-            let configuration = try #require(parsed)
+            let configuration = DaemonConfiguration(
+                database: directory.appendingPathComponent("history.sqlite").path,
+                devices: ["hybrid": "{ type: deye, host: 127.0.0.1, port: \(port), interval: 200ms, retry: { attempts: 2, request_timeout: 2s } }"],
+                http: false,
+                sections: "site: { time_zone: UTC }"
+            )
+            let (parsed, _) = HeliographConfiguration.parse(yaml: configuration.yaml)
             // 2 × 2 s + up to 0.24 s between them, plus room: 5 s, which a 2 s timeout would have cut off.
-            #expect(configuration.devices.first?.timeout == .seconds(5))
-            let daemon = try await buildDaemon(configuration: configuration, logger: Logger(label: "test"))
-            group.addTask { try await daemon.group.run() }
-
-            try await eventually(timeout: .seconds(30), "the first poll stored") {
-                (daemon.poller.status(of: "hybrid")?.polls ?? 0) >= 1
+            #expect(parsed?.devices.first?.timeout == .seconds(5))
+            try await withDaemonInProcess(configuration: configuration) { daemon in
+                try await eventually(timeout: .seconds(30), "the first poll stored") {
+                    (daemon.poller.status(of: "hybrid")?.polls ?? 0) >= 1
+                }
+                let before = try #require(daemon.poller.status(of: "hybrid"))
+                simulator.updateFaults { $0.ignoreRequests = 1 }
+                try await eventually(timeout: .seconds(30), "two more polls") {
+                    (daemon.poller.status(of: "hybrid")?.polls ?? 0) >= before.polls + 2
+                }
+                var unanswered = -1
+                simulator.updateFaults { unanswered = $0.ignoreRequests }
+                #expect(unanswered == 0, "the lost request was sent")
+                let after = try #require(daemon.poller.status(of: "hybrid"))
+                #expect(after.failures == before.failures, "no poll failed: \(after.lastError ?? "")")
+                #expect(after.availability == .online)
             }
-            let before = try #require(daemon.poller.status(of: "hybrid"))
-            simulator.updateFaults { $0.ignoreRequests = 1 }
-            try await eventually(timeout: .seconds(30), "two more polls") {
-                (daemon.poller.status(of: "hybrid")?.polls ?? 0) >= before.polls + 2
-            }
-            var unanswered = -1
-            simulator.updateFaults { unanswered = $0.ignoreRequests }
-            #expect(unanswered == 0, "the lost request was sent")
-            let after = try #require(daemon.poller.status(of: "hybrid"))
-            #expect(after.failures == before.failures, "no poll failed: \(after.lastError ?? "")")
-            #expect(after.availability == .online)
-
-            await daemon.group.triggerGracefulShutdown()
             group.cancelAll()
         }
     }
