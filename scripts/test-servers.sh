@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Starts the servers the integration tests share, on 127.0.0.1 only, before `swift test`, and passes
 # their addresses by environment:
 #
@@ -51,7 +52,7 @@ start_test_mosquitto() {
         echo "max_queued_messages 0"
         echo "log_dest file $dir/mosquitto.log"
         # As root mosquitto would switch to the user "mosquitto", which may not reach the directory.
-        [ "$(id -u)" -eq 0 ] && echo "user root"
+        if [ "$(id -u)" -eq 0 ]; then echo "user root"; fi
     } > "$dir/mosquitto.conf"
     "$mosquitto" -c "$dir/mosquitto.conf" </dev/null >/dev/null 2>&1 &
     test_server_pids+=("$!")
@@ -97,7 +98,10 @@ start_test_postgres() {
         fi
         sleep 0.2
     done
-    "${psql[@]}" -d postgres -c "CREATE DATABASE heliograph" >/dev/null
+    if ! "${psql[@]}" -d postgres -c "CREATE DATABASE heliograph" > "$dir/create.log" 2>&1; then
+        echo "  PostgreSQL: CREATE DATABASE failed: $(tail -3 "$dir/create.log")"
+        return 0
+    fi
     export HELIOGRAPH_TEST_POSTGRES="postgres://heliograph:$password@127.0.0.1:$port/heliograph"
     echo "  PostgreSQL: HELIOGRAPH_TEST_POSTGRES=postgres://heliograph:…@127.0.0.1:$port/heliograph"
 }
