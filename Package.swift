@@ -194,7 +194,8 @@ let package = Package(
             name: "HeliographBenchmarks",
             dependencies: [
                 "HeliographApp", "HeliographCore", "HeliographPipeline", "HeliographDevices", "HeliographMQTT", "HeliographMQTTCodec", "HeliographWeb",
-                nioCore, nioPosix, logging, serviceLifecycle,
+                // The one mosquitto launcher (ChildProcess, posix_spawn) the tests use too.
+                "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
@@ -229,18 +230,6 @@ let package = Package(
         .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle], swiftSettings: strictSettings),
         .testTarget(name: "HeliographStorageTests", dependencies: ["HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
-        .testTarget(
-            name: "HeliographFleetTests",
-            dependencies: [
-                "HeliographFleet", "HeliographMQTT", "HeliographPostgres", "HeliographPipeline", "HeliographApp", "HeliographTesting", logging, serviceLifecycle,
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "HeliographPostgresTests",
-            dependencies: ["HeliographPostgres", "HeliographStorage", "HeliographPipeline", "HeliographTesting", logging, serviceLifecycle],
-            swiftSettings: strictSettings
-        ),
         .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio")], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographSolarmanTests",
@@ -250,15 +239,6 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "HeliographMQTTTests",
-            dependencies: [
-                "HeliographMQTT", "HeliographHomeAssistant", "HeliographAutomation", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging,
-                serviceLifecycle, "HeliographApp", "HeliographDevices", "HeliographPowervault",
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HeliographControlTests", dependencies: ["HeliographControl", "HeliographTesting"], swiftSettings: strictSettings),
@@ -289,15 +269,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "HeliographAppTests",
-            dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographStorage", "HeliographDevices", "HeliographWeather", "HeliographPrometheus", "HeliographWeb", "HeliographFleet", "HeliographTesting", "HeliographPipeline", serviceLifecycle, logging,
-                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
             name: "HeliographWeatherTests",
             dependencies: [
                 "HeliographWeather", "HeliographCore", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
@@ -315,14 +286,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Tests that need real servers and programs: PostgreSQL, mosquitto, InfluxDB, Prometheus (promtool),
+        // paho, the heliograph binary, the drills and the soak. scripts/test.sh starts the shared servers
+        // first and passes their addresses (HELIOGRAPH_TEST_MQTT, HELIOGRAPH_TEST_POSTGRES); one
+        // `swift test --filter HeliographIntegrationTests` runs them all.
         .testTarget(
-            name: "HeliographObservabilityTests",
+            name: "HeliographIntegrationTests",
             dependencies: [
-                "HeliographPrometheus", "HeliographInfluxDB", "HeliographCore", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
-                .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
+                "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
+                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographStorage", "HeliographWeather", "HeliographWeb",
+                "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -336,7 +314,6 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]

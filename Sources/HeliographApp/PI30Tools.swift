@@ -67,7 +67,7 @@ public enum PI30Tools {
             throw HeliographError(.deviceUnavailable, "\(request.path) does not exist")
         }
         let options = PI30Options(port: request.path, baud: request.baud, queries: [command.text], hid: request.hid)
-        let driver = PI30Driver.make(device: "query", options: options, timeout: request.timeout)
+        let driver = PI30Driver.make(device: "query", options: options, retry: RetryPolicy(attemptTimeout: min(request.timeout, .seconds(3))))
         let result = try await withTimeout(request.timeout, "\(command.text) on \(request.path)") {
             try await driver.query(command, logger: logger)
         }

@@ -4,6 +4,7 @@ import HeliographApp
 import HeliographCore
 import HeliographDevices
 import HeliographPipeline
+import HeliographTesting
 import HeliographWeb
 import Logging
 import ServiceLifecycle
@@ -98,17 +99,18 @@ public enum SoakBenchmark {
         let time = SimulatedTime(start: start, speed: options.speed)
 
         var notes: [String] = []
-        var broker: LocalBroker?
+        var broker: Mosquitto?
         if options.mqtt {
-            if LocalBroker.executable == nil {
+            if Mosquitto.executable == nil {
                 notes.append("MQTT skipped: mosquitto is not installed (apt-get install mosquitto)")
             } else {
-                broker = try await LocalBroker.start(in: directory)
+                // Bounded queues: a slow observer must not grow the broker without limit.
+                broker = try await Mosquitto.start(.init(maximumQueuedMessages: 10_000), under: directory)
             }
         } else {
             notes.append("MQTT skipped: --no-mqtt")
         }
-        defer { broker?.stop() }
+        defer { broker?.kill() }
 
         let devices = try await SoakDevices.start(count: options.devices, time: time, logger: logger)
         do {
@@ -131,7 +133,7 @@ public enum SoakBenchmark {
     private static func soak(
         _ options: Options,
         devices: SoakDevices,
-        broker: LocalBroker?,
+        broker: Mosquitto?,
         time: SimulatedTime,
         directory: URL,
         notes: [String],

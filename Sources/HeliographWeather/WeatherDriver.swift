@@ -11,12 +11,20 @@ import struct Foundation.Date
 public final class WeatherDriver: PolledDriver, Sendable {
     public let device: DeviceID
     public let client: OpenMeteoClient
+    /// Retries of a fetch on timeouts and connection trouble; `attemptTimeout` is the client's timeout.
+    public let retry: RetryPolicy
     private let latestReport = Mutex<(report: WeatherReport, fetched: Date)?>(nil)
     private let now: @Sendable () -> Date
 
-    public init(device: DeviceID, client: OpenMeteoClient, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// Two attempts of 10 s, 1 s apart (±20 %): a dropped HTTP request is asked again in the same poll.
+    public static let defaultRetry = RetryPolicy(attempts: 2, attemptTimeout: .seconds(10), initialDelay: .seconds(1), maximumDelay: .seconds(5))
+
+    /// - Parameter retry: fetches per poll and the waits between them; its `attemptTimeout` is the
+    ///   client's timeout (the configuration builds both from one policy). Nil: one fetch.
+    public init(device: DeviceID, client: OpenMeteoClient, retry: RetryPolicy? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.device = device
         self.client = client
+        self.retry = retry ?? RetryPolicy(attemptTimeout: client.timeout)
         self.now = now
     }
 
@@ -68,7 +76,7 @@ public final class WeatherDriver: PolledDriver, Sendable {
     public func poll(logger: Logger) async throws -> [Sample] {
         let report: WeatherReport
         do {
-            report = try await client.fetch(logger: logger)
+            report = try await retry.run { try await client.fetch(logger: logger) }
         } catch let error as HeliographError {
             throw error.on(device)
         }

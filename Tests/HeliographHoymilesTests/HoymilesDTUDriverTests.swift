@@ -20,7 +20,7 @@ func withSimulatedDTU<Result: Sendable>(
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
         let driver = HoymilesDTUDriver(
-            configuration: .init(device: "roof-dtu", host: "127.0.0.1", port: port, dailyReset: .init(hour: resetHour, timeZone: TimeZone(identifier: "UTC")!), requestTimeout: .seconds(10)),
+            configuration: .init(device: "roof-dtu", host: "127.0.0.1", port: port, dailyReset: .init(hour: resetHour, timeZone: TimeZone(identifier: "UTC")!), retry: RetryPolicy(attemptTimeout: .seconds(10))),
             now: { clock.now }
         )
         group.addTask { try await driver.run() }

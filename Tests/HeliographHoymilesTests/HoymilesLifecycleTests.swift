@@ -18,7 +18,7 @@ import Testing
                 group.addTask { try await simulator.run() }
                 var iterator = ports.makeAsyncIterator()
                 let port = try #require(await iterator.next())
-                let driver = HoymilesDTUDriver(configuration: .init(device: "dtu", host: "127.0.0.1", port: port, requestTimeout: .seconds(10)), now: { clock.now })
+                let driver = HoymilesDTUDriver(configuration: .init(device: "dtu", host: "127.0.0.1", port: port, retry: RetryPolicy(attemptTimeout: .seconds(10))), now: { clock.now })
                 group.addTask { try await driver.run() }
                 let samples = try await driver.poll(logger: Logger(label: "test"))
                 #expect(samples.count == 4)

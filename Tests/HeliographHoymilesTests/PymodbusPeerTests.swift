@@ -52,7 +52,7 @@ struct PymodbusPeerTests {
         defer { peer.stop() }
         let fixture = try HoymilesFixture.load()
         // pymodbus 3.16 drops the second of two requests arriving in one TCP segment, so one at a time.
-        let driver = HoymilesDTUDriver(configuration: .init(device: "peer-dtu", host: "127.0.0.1", port: peer.port, requestTimeout: .seconds(10), maximumInFlight: 1))
+        let driver = HoymilesDTUDriver(configuration: .init(device: "peer-dtu", host: "127.0.0.1", port: peer.port, retry: RetryPolicy(attemptTimeout: .seconds(10)), maximumInFlight: 1))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await driver.run() }
             defer { group.cancelAll() }

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("PI30 driver against the simulator on a real pty")
 struct PI30DriverTests {
-    static func driver(_ path: String, _ configuration: PI30Driver.Configuration = .init(commandTimeout: .seconds(5))) -> PI30Driver {
+    static func driver(_ path: String, _ configuration: PI30Driver.Configuration = .init(retry: RetryPolicy(attemptTimeout: .seconds(5)))) -> PI30Driver {
         PI30Driver(device: "inverter", transport: SerialTransport(path: path), configuration: configuration)
     }
 
@@ -87,7 +87,7 @@ struct PI30DriverTests {
     @Test("a value the device refuses is NAKed and the read-back is unchanged")
     func nak() async throws {
         try await withPI30Simulator { service, path in
-            let lenient = Self.driver(path, .init(commandTimeout: .seconds(5), maxChargingCurrentRange: 10...200))
+            let lenient = Self.driver(path, .init(retry: RetryPolicy(attemptTimeout: .seconds(5)), maxChargingCurrentRange: 10...200))
             let outcome = try await lenient.apply(SettingChange(device: "inverter", setting: "max_charging_current_a", value: .number(150)), logger: quietLogger)
             #expect(!outcome.accepted)
             #expect(outcome.readBack == .number(60))
@@ -138,7 +138,7 @@ struct PI30DriverTests {
     @Test("a silent device times out with a clear error, then recovers")
     func timeout() async throws {
         try await withPI30Simulator { service, path in
-            let driver = Self.driver(path, .init(commandTimeout: .milliseconds(300)))
+            let driver = Self.driver(path, .init(retry: RetryPolicy(attemptTimeout: .milliseconds(300))))
             service.setSilent(true)
             await #expect {
                 _ = try await driver.poll(logger: quietLogger)
@@ -172,7 +172,7 @@ struct PI30DriverTests {
     @Test("a truncated reply times out and does not poison the next poll")
     func truncated() async throws {
         try await withPI30Simulator { service, path in
-            let driver = Self.driver(path, .init(commandTimeout: .milliseconds(300)))
+            let driver = Self.driver(path, .init(retry: RetryPolicy(attemptTimeout: .milliseconds(300))))
             service.inject(.truncateNextReply)
             await #expect(throws: HeliographError.self) { _ = try await driver.poll(logger: quietLogger) }
             let sample = try #require(try await Self.driver(path).poll(logger: quietLogger).first)
@@ -215,7 +215,7 @@ struct PI30DriverTests {
             let driver = PI30Driver(
                 device: "inverter",
                 transport: HIDTransport(path: path),
-                configuration: .init(commandTimeout: .seconds(5), framing: .hid)
+                configuration: .init(retry: RetryPolicy(attemptTimeout: .seconds(5)), framing: .hid)
             )
             let sample = try #require(try await driver.poll(logger: quietLogger).first)
             #expect(sample.number("battery_soc_pct") == 70)

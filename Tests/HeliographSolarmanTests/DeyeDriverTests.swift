@@ -31,8 +31,7 @@ func deyeDriver(port: Int, serial: UInt32 = 2_612_749_371, model: String = "deye
         configuration: .init(
             loggerSerial: serial,
             model: model,
-            requestTimeout: timeout,
-            retry: .init(attempts: attempts, initialDelay: .milliseconds(10), maximumDelay: .milliseconds(50))
+            retry: RetryPolicy(attempts: attempts, attemptTimeout: timeout, initialDelay: .milliseconds(10), maximumDelay: .milliseconds(50))
         )
     )
 }
@@ -137,6 +136,37 @@ struct DeyeDriverTests {
         }
     }
 
+    @Test("a request lost on the way is asked again inside the same poll")
+    func lostRequestRetried() async throws {
+        try await withDeyeSimulator { simulator, port in
+            let driver = try deyeDriver(port: port, timeout: .seconds(1), attempts: 2)
+            simulator.updateFaults { $0.ignoreRequests = 1 }
+            let before = simulator.requestCount
+            let clock = ContinuousClock()
+            let start = clock.now
+            // One poll call succeeds. (That the daemon's poll timeout holds the attempts is DeyeDaemonTests';
+            // this deadline only turns a hang into a failure on a loaded machine.)
+            let samples = try await withTimeout(.seconds(30)) { try await driver.poll(logger: testLogger) }
+            #expect(samples.first?.number("battery_soc_pct") != nil)
+            // The first attempt waited out its request timeout on the lost request, then asked again.
+            #expect(clock.now - start >= .seconds(1))
+            #expect(simulator.requestCount - before >= 2)
+        }
+    }
+
+    @Test("with one attempt the same lost request fails the poll: the retry is what saved it above")
+    func lostRequestWithoutRetry() async throws {
+        try await withDeyeSimulator { simulator, port in
+            let driver = try deyeDriver(port: port, timeout: .milliseconds(400), attempts: 1)
+            simulator.updateFaults { $0.ignoreRequests = 1 }
+            await #expect {
+                try await driver.poll(logger: testLogger)
+            } throws: { error in
+                (error as? HeliographError)?.code == .timeout
+            }
+        }
+    }
+
     @Test("the double-CRC quirk does not break decoding")
     func doubleCRC() async throws {
         try await withDeyeSimulator { simulator, port in
@@ -215,7 +245,7 @@ struct DeyeDriverTests {
             let driver = try DeyeDriver(
                 device: "deye",
                 transport: TCPTransport(.init(host: "127.0.0.1", port: port)),
-                configuration: .init(loggerSerial: 2_612_749_371, requestTimeout: .seconds(5)),
+                configuration: .init(loggerSerial: 2_612_749_371, retry: RetryPolicy(attempts: 3, attemptTimeout: .seconds(5))),
                 map: map
             )
             await #expect {
@@ -241,7 +271,7 @@ struct DeyeDriverTests {
             let driver = try DeyeDriver(
                 device: "deye",
                 transport: TCPTransport(.init(host: "127.0.0.1", port: port)),
-                configuration: .init(loggerSerial: 2_612_749_371, requestTimeout: .seconds(5)),
+                configuration: .init(loggerSerial: 2_612_749_371, retry: RetryPolicy(attempts: 3, attemptTimeout: .seconds(5))),
                 map: map
             )
             let sample = try #require(try await driver.poll(logger: testLogger).first)
@@ -280,8 +310,7 @@ struct DeyeModbusTCPTests {
             configuration: .init(
                 slaveID: slaveID,
                 transportKind: .modbusTCP,
-                requestTimeout: timeout,
-                retry: .init(attempts: 2, initialDelay: .milliseconds(10))
+                retry: RetryPolicy(attempts: 2, attemptTimeout: timeout, initialDelay: .milliseconds(10))
             )
         )
     }

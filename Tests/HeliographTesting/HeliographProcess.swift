@@ -1,7 +1,7 @@
 import Foundation
 
 /// The built `heliograph` executable, run as a subprocess the way a user runs it (the end-to-end
-/// tests of HeliographAppTests and the crash and outage drills).
+/// tests of HeliographIntegrationTests and the crash and outage drills; `withDaemon` starts one from a configuration).
 public final class HeliographProcess: Sendable {
     public let process: ChildProcess
 

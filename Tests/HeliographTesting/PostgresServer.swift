@@ -23,18 +23,32 @@ public final class PostgresServer: Sendable {
     public let database = "heliograph"
     public let directory: URL
     private let binaries: URL
-    /// The shell that runs the server and reads `stop`/`start` lines on its stdin.
-    private let controller: ChildProcess
+    /// The shell that runs the server and reads `stop`/`start` lines on its stdin; nil for the server
+    /// scripts/test.sh started (`HELIOGRAPH_TEST_POSTGRES`), which is not ours to stop.
+    private let controller: ChildProcess?
 
     /// Tests needing PostgreSQL run when it is installed, and always under CI (failing loudly if not).
     public static var isUsable: Bool { binaryDirectory() != nil || isCI }
 
-    /// One server for the whole test process, started on first use (a cluster takes seconds to make).
+    /// One server for the whole test process: the one scripts/test.sh started when
+    /// `HELIOGRAPH_TEST_POSTGRES` names it, else one started on first use (a cluster takes seconds to make).
+    /// Shared: a test keeps to a schema or database of its own and never stops it.
     public static func shared() async throws -> PostgresServer {
         try await SharedServer.instance.value
     }
 
-    private init(port: Int, password: String, directory: URL, binaries: URL, controller: ChildProcess) {
+    /// `HELIOGRAPH_TEST_POSTGRES=postgres://heliograph:PASSWORD@127.0.0.1:PORT/heliograph`, as scripts/test.sh sets it.
+    static func outside() throws -> PostgresServer? {
+        guard let text = ProcessInfo.processInfo.environment["HELIOGRAPH_TEST_POSTGRES"], !text.isEmpty else { return nil }
+        guard let url = URLComponents(string: text), url.scheme == "postgres", url.host == "127.0.0.1", url.user == "heliograph",
+            url.path == "/heliograph", let port = url.port, let password = url.password, let binaries = binaryDirectory()
+        else {
+            throw TestFailure("HELIOGRAPH_TEST_POSTGRES must be postgres://heliograph:PASSWORD@127.0.0.1:PORT/heliograph (loopback only, psql installed); got '\(text)'")
+        }
+        return PostgresServer(port: port, password: password, directory: try makeTemporaryDirectory("heliograph-pg-client"), binaries: binaries, controller: nil)
+    }
+
+    private init(port: Int, password: String, directory: URL, binaries: URL, controller: ChildProcess?) {
         self.port = port
         self.password = password
         self.directory = directory
@@ -112,6 +126,7 @@ public final class PostgresServer: Sendable {
 
     /// Stops the server (a fast shutdown, as a crash or an administrator would) and waits until it is down.
     public func stop() async throws {
+        guard let controller else { throw TestFailure("the PostgreSQL server scripts/test.sh started is not ours to stop; start one") }
         let stopsBefore = stops
         try controller.write("stop\n")
         let port = self.port
@@ -121,18 +136,19 @@ public final class PostgresServer: Sendable {
     }
 
     /// How often the controller reported a completed stop.
-    private var stops: Int { controller.stdout.components(separatedBy: "stopped\n").count - 1 }
+    private var stops: Int { (controller?.stdout.components(separatedBy: "stopped\n").count ?? 1) - 1 }
 
     /// Starts the server again on the same port and data, returning once it accepts connections.
     public func restart() async throws {
+        guard let controller else { throw TestFailure("the PostgreSQL server scripts/test.sh started is not ours to restart; start one") }
         try controller.write("start\n")
         try await waitUntilReady()
     }
 
     /// Stops the server and deletes the cluster.
     public func shutdown() async {
-        controller.closeInput()
-        _ = try? await controller.exitStatus(timeout: .seconds(60))
+        controller?.closeInput()
+        _ = try? await controller?.exitStatus(timeout: .seconds(60))
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -150,7 +166,9 @@ public final class PostgresServer: Sendable {
 
     private func waitUntilReady() async throws {
         try await eventually(timeout: .seconds(60), "PostgreSQL on port \(port) accepts connections") {
-            guard self.controller.isRunning else { throw TestFailure("PostgreSQL controller exited: \(self.controller.combinedOutput)") }
+            if let controller = self.controller, !controller.isRunning {
+                throw TestFailure("PostgreSQL controller exited: \(controller.combinedOutput)")
+            }
             guard accepts(port: self.port) else { return false }
             let probe = try await self.psql("SELECT 'ready'", database: "postgres")
             return probe.status == 0 && probe.output.contains("ready")
@@ -193,7 +211,10 @@ public final class PostgresServer: Sendable {
     }
 }
 
-/// The process-wide server behind `PostgresServer.shared()`; stopped by its controller when the process exits.
+/// The process-wide server behind `PostgresServer.shared()`; one we started is stopped by its controller when the process exits.
 private enum SharedServer {
-    static let instance = Task { try await PostgresServer.start() }
+    static let instance = Task {
+        if let outside = try PostgresServer.outside() { return outside }
+        return try await PostgresServer.start()
+    }
 }

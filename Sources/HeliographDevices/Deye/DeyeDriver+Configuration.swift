@@ -12,31 +12,6 @@ extension DeyeDriver {
             case modbusTCP = "modbus-tcp"
         }
 
-        /// Retries inside one poll on timeouts and broken connections: exponential backoff with jitter.
-        /// The Poller's own backoff takes over once a poll has failed.
-        public struct Retry: Sendable, Hashable {
-            /// Attempts per poll, including the first.
-            public var attempts: Int
-            public var initialDelay: Duration
-            public var maximumDelay: Duration
-            /// Each delay is multiplied by a random factor in 1 ± jitter.
-            public var jitter: Double
-
-            public init(attempts: Int = 3, initialDelay: Duration = .milliseconds(200), maximumDelay: Duration = .seconds(2), jitter: Double = 0.2) {
-                self.attempts = max(1, attempts)
-                self.initialDelay = initialDelay
-                self.maximumDelay = maximumDelay
-                self.jitter = min(max(jitter, 0), 1)
-            }
-
-            /// The delay before attempt `attempt + 1` (attempt counts from 1).
-            public func delay(after attempt: Int) -> Duration {
-                var delay = initialDelay
-                for _ in 1..<max(1, attempt) { delay = min(delay * 2, maximumDelay) }
-                return delay * Double.random(in: (1 - jitter)...(1 + jitter))
-            }
-        }
-
         /// The logger (stick) serial printed on it, e.g. 2612749371. 0 = learn it from the first answer.
         public var loggerSerial: UInt32
         /// The inverter's Modbus address (1 unless changed on the inverter).
@@ -45,9 +20,11 @@ extension DeyeDriver {
         /// `deye_three_phase_hybrid_hv`, `deye_string`, `deye_micro`).
         public var model: String
         public var transportKind: TransportKind
-        /// How long one request may wait for its answer.
-        public var requestTimeout: Duration
-        public var retry: Retry
+        /// Retries inside one poll on timeouts and broken connections; `attemptTimeout` is how long
+        /// each request waits for its answer. Writes are never retried.
+        public var retry: RetryPolicy
+        /// How long one request may wait for its answer (`retry.attemptTimeout`).
+        public var requestTimeout: Duration { retry.attemptTimeout }
         /// How often settings (work mode, TOU, currents) are read back; live values are read every poll.
         public var slowReadInterval: Duration
         /// Answer logger heartbeats with a time reply (some loggers expect one).
@@ -60,8 +37,7 @@ extension DeyeDriver {
             slaveID: UInt8 = 1,
             model: String = "deye_single_phase_hybrid",
             transportKind: TransportKind = .solarmanV5,
-            requestTimeout: Duration = .seconds(5),
-            retry: Retry = Retry(),
+            retry: RetryPolicy = DeyeDriver.defaultRetry,
             slowReadInterval: Duration = .seconds(300),
             answersHeartbeats: Bool = true,
             name: String? = nil
@@ -70,13 +46,18 @@ extension DeyeDriver {
             self.slaveID = slaveID
             self.model = model
             self.transportKind = transportKind
-            self.requestTimeout = requestTimeout
             self.retry = retry
             self.slowReadInterval = slowReadInterval
             self.answersHeartbeats = answersHeartbeats
             self.name = name
         }
     }
+}
+
+extension DeyeDriver {
+    /// Three attempts of 3 s each, 200 ms then 400 ms apart (±20 %): a logger stick that drops a
+    /// request now and then is read in the same poll, well inside a 10 s poll timeout.
+    public static let defaultRetry = RetryPolicy(attempts: 3, attemptTimeout: .seconds(3))
 }
 
 extension DeyeDriver.Configuration.TransportKind {

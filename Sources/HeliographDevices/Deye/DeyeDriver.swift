@@ -168,27 +168,24 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
         return image
     }
 
-    /// One connection, all requests; retried with backoff on timeouts and connection trouble.
+    /// One connection, all requests; retried by `configuration.retry` on timeouts and connection trouble.
     func exchange(_ requests: [ModbusRequest], logger: Logger, retrying: Bool) async throws -> [ModbusResponse] {
-        let attempts = retrying ? configuration.retry.attempts : 1
-        var attempt = 1
-        while true {
-            do {
-                return try await exchangeOnce(requests, logger: logger)
-            } catch let error as HeliographError where Self.isTransient(error.code) && attempt < attempts {
-                let delay = configuration.retry.delay(after: attempt)
-                logger.debug(
-                    "retrying after a transient failure",
-                    metadata: ["device.id": "\(device)", "attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"]
-                )
-                attempt += 1
-                try await Task.sleep(for: delay)
-            } catch let error as HeliographError {
-                var error = error.on(device)
-                if attempts > 1, Self.isTransient(error.code) { error.message += " (after \(attempts) attempts)" }
-                if error.code == .timeout, let diagnosis = await diagnoseSilence(logger: logger) { throw diagnosis }
-                throw error
+        let policy = retrying ? configuration.retry : configuration.retry.once
+        do {
+            return try await policy.run(
+                willRetry: { attempt, delay, error in
+                    logger.debug(
+                        "retrying after a transient failure",
+                        metadata: ["device.id": "\(device)", "attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"]
+                    )
+                }
+            ) {
+                try await exchangeOnce(requests, logger: logger)
             }
+        } catch let error as HeliographError {
+            let error = error.on(device)
+            if error.code == .timeout, let diagnosis = await diagnoseSilence(logger: logger) { throw diagnosis }
+            throw error
         }
     }
 
@@ -255,7 +252,4 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
         )
     }
 
-    static func isTransient(_ code: HeliographError.Code) -> Bool {
-        [.timeout, .connectionFailed, .checksumMismatch, .malformedFrame].contains(code)
-    }
 }

@@ -54,6 +54,7 @@ extension DeviceFamily {
     public static let deye = DeviceFamily(
         name: "deye",
         keys: ["host", "port", "transport", "logger_serial", "slave_id", "model"],
+        defaultRetry: DeyeDriver.defaultRetry,
         parse: DeyeOptions.parse,
         makeDevice: { options, device, _ in
             let configuration = DeyeDriver.Configuration(
@@ -61,7 +62,7 @@ extension DeviceFamily {
                 slaveID: UInt8(options.slaveID),
                 model: options.model,
                 transportKind: DeyeDriver.Configuration.TransportKind(rawValue: options.transport) ?? .solarmanV5,
-                requestTimeout: min(device.timeout, .seconds(5))
+                retry: device.retryPolicy(default: DeyeDriver.defaultRetry)
             )
             let driver = try DeyeDriver(device: device.id, host: options.host, port: options.port, configuration: configuration)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)

@@ -67,6 +67,9 @@ public final class DeyeSimulator: Service, Sendable {
         public var silent = false
         /// Close the connection instead of answering.
         public var dropConnections = 0
+        /// Leave this many requests unanswered and keep the connection (a request lost on the way):
+        /// the driver waits out its request timeout, then tries again.
+        public var ignoreRequests = 0
         /// Wait this long before answering.
         public var replyDelay: Duration = .zero
         /// Send answers with a wrong V5 checksum.
@@ -166,6 +169,10 @@ public final class DeyeSimulator: Service, Sendable {
         let (response, delay): (ModbusResponse?, Duration) = state.withLock { state in
             state.requests += 1
             guard !state.faults.silent else { return (nil, .zero) }
+            if state.faults.ignoreRequests > 0 {
+                state.faults.ignoreRequests -= 1
+                return (nil, .zero)
+            }
             guard unit == configuration.slaveID else {
                 return (.exception(function: request.function.rawValue, code: .gatewayTargetFailedToRespond), state.faults.replyDelay)
             }
@@ -223,6 +230,10 @@ public final class DeyeSimulator: Service, Sendable {
             if faults.dropConnections > 0 {
                 faults.dropConnections -= 1
                 return .close
+            }
+            if faults.ignoreRequests > 0 {
+                faults.ignoreRequests -= 1
+                return .none
             }
             var modbus: [UInt8]
             if faults.loggerErrors > 0 {

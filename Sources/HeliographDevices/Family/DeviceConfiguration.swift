@@ -7,16 +7,23 @@ public struct DeviceConfiguration: Sendable, Hashable {
     public var type: String
     /// Time between polls. Default 10 s (the family may choose another).
     public var interval: Duration
-    /// Longest one poll may take. Default 5 s (the family may choose another).
+    /// Longest one poll may take; it always holds every attempt of `retry` (see `DeviceRetry`).
     public var timeout: Duration
+    /// Attempts, per-request timeout and backoff inside one poll; nil for families that send no
+    /// requests (MQTT sources) and for the driver's default.
+    public var retry: RetryPolicy?
     /// The family's own options type, e.g. `PI30Options` for `pi30`.
     public var options: any DeviceFamilyOptions
 
-    public init(id: DeviceID, type: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(5), options: any DeviceFamilyOptions) {
+    public init(
+        id: DeviceID, type: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(5), retry: RetryPolicy? = nil,
+        options: any DeviceFamilyOptions
+    ) {
         self.id = id
         self.type = type
         self.interval = interval
         self.timeout = timeout
+        self.retry = retry
         self.options = options
     }
 
@@ -27,7 +34,7 @@ public struct DeviceConfiguration: Sendable, Hashable {
 
     public static func == (lhs: DeviceConfiguration, rhs: DeviceConfiguration) -> Bool {
         lhs.id == rhs.id && lhs.type == rhs.type && lhs.interval == rhs.interval && lhs.timeout == rhs.timeout
-            && lhs.options.erased == rhs.options.erased
+            && lhs.retry == rhs.retry && lhs.options.erased == rhs.options.erased
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -35,6 +42,15 @@ public struct DeviceConfiguration: Sendable, Hashable {
         hasher.combine(type)
         hasher.combine(interval)
         hasher.combine(timeout)
+        hasher.combine(retry)
         hasher.combine(options.erased)
+    }
+}
+
+extension DeviceConfiguration {
+    /// The configured policy; for a configuration built in code without one, the driver's default
+    /// fitted into the poll timeout (or one attempt of the whole timeout when even that cannot fit).
+    public func retryPolicy(default defaultPolicy: RetryPolicy) -> RetryPolicy {
+        retry ?? defaultPolicy.fitted(within: timeout) ?? RetryPolicy(attemptTimeout: timeout)
     }
 }

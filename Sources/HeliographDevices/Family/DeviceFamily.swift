@@ -13,8 +13,11 @@ public struct DeviceFamily: Sendable {
     public let name: String
     /// Type-specific keys, for the unknown-key check.
     public let keys: [String]
-    /// Poll interval and timeout when the file gives none.
+    /// The driver's retry policy (`retry:` overrides it); nil for families that send no requests.
+    public let defaultRetry: RetryPolicy?
+    /// Poll interval when the file gives none.
     public let defaultInterval: Duration
+    /// Poll timeout when the file gives none, for families without a retry policy (the others derive theirs).
     public let defaultTimeout: Duration
     /// Read through the `mqtt:` broker connection: the file needs an `mqtt:` section.
     public let needsMQTT: Bool
@@ -31,6 +34,7 @@ public struct DeviceFamily: Sendable {
     public init<Options: DeviceFamilyOptions>(
         name: String,
         keys: [String],
+        defaultRetry: RetryPolicy? = nil,
         defaultInterval: Duration = .seconds(10),
         defaultTimeout: Duration = .seconds(5),
         needsMQTT: Bool = false,
@@ -41,6 +45,7 @@ public struct DeviceFamily: Sendable {
     ) {
         self.name = name
         self.keys = keys
+        self.defaultRetry = defaultRetry
         self.defaultInterval = defaultInterval
         self.defaultTimeout = defaultTimeout
         self.needsMQTT = needsMQTT
@@ -62,10 +67,19 @@ public struct DeviceFamily: Sendable {
     public func parse(id: DeviceID, section: ConfigurationSection) -> DeviceConfiguration? {
         let interval = section.duration("interval", in: .milliseconds(100)...(.seconds(86_400)))
         let timeout = section.duration("timeout", in: .milliseconds(50)...(.seconds(600)))
+        // Families that send requests settle their retries and poll timeout together (nil: refused).
+        let retry = defaultRetry.flatMap { DeviceRetry.parse(section, default: $0, timeout: timeout) }
         let options = parseOptions(section)
-        section.reportUnknownKeys(allowed: Self.commonKeys + keys)
-        guard let options else { return nil }
-        return DeviceConfiguration(id: id, type: name, interval: interval ?? defaultInterval, timeout: timeout ?? defaultTimeout, options: options)
+        section.reportUnknownKeys(allowed: Self.commonKeys + (defaultRetry == nil ? [] : ["retry"]) + keys)
+        guard let options, defaultRetry == nil || retry != nil else { return nil }
+        return DeviceConfiguration(
+            id: id,
+            type: name,
+            interval: interval ?? defaultInterval,
+            timeout: retry?.pollTimeout ?? timeout ?? defaultTimeout,
+            retry: retry?.policy,
+            options: options
+        )
     }
 
     /// The driver (and its service, when it has one) for a configured device of this family.

@@ -24,7 +24,11 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
         public var unit: UInt8
         /// When the DTU restarts its daily counters.
         public var dailyReset: HoymilesDailyReset
-        public var requestTimeout: Duration
+        /// Retries of each read on timeouts and connection trouble; `attemptTimeout` is how long one
+        /// request waits for its answer.
+        public var retry: RetryPolicy
+        /// How long one request waits for its answer (`retry.attemptTimeout`).
+        public var requestTimeout: Duration { retry.attemptTimeout }
         /// Port blocks read at once.
         public var maximumInFlight: Int
         /// Stop scanning after this many port blocks even without an empty one.
@@ -36,7 +40,7 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
             port: Int = 502,
             unit: UInt8 = 1,
             dailyReset: HoymilesDailyReset = HoymilesDailyReset(),
-            requestTimeout: Duration = .seconds(3),
+            retry: RetryPolicy = HoymilesDTUDriver.defaultRetry,
             maximumInFlight: Int = 4,
             maximumPortBlocks: Int = HoymilesRegisterMap.maximumPortBlocks
         ) {
@@ -45,7 +49,7 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
             self.port = port
             self.unit = unit
             self.dailyReset = dailyReset
-            self.requestTimeout = requestTimeout
+            self.retry = retry
             self.maximumInFlight = maximumInFlight
             self.maximumPortBlocks = min(maximumPortBlocks, HoymilesRegisterMap.maximumPortBlocks)
         }
@@ -56,6 +60,9 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
         var dtuSerial: HoymilesSerialNumber?
         var portCounts: [HoymilesSerialNumber: Int] = [:]
     }
+
+    /// Two attempts of 3 s per read: a request the DTU lost is asked again in the same poll.
+    public static let defaultRetry = RetryPolicy(attempts: 2, attemptTimeout: .seconds(3))
 
     public let configuration: Configuration
     public let client: ModbusTCPClient
@@ -188,12 +195,12 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
         try await query { try await $0.read(unit: configuration.unit, request: request) }
     }
 
-    /// Runs one Modbus exchange, counting it and its duration.
+    /// Runs one Modbus read (retried by `configuration.retry`), counting it and its duration.
     private func query<Result: Sendable>(_ exchange: (ModbusTCPClient) async throws -> Result) async throws -> Result {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            let result = try await exchange(client)
+            let result = try await configuration.retry.run { try await exchange(client) }
             statistics.recordQuery(duration: clock.now - start, failed: false)
             return result
         } catch {

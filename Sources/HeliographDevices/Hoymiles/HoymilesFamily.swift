@@ -44,6 +44,7 @@ extension DeviceFamily {
     public static let hoymiles = DeviceFamily(
         name: "hoymiles",
         keys: ["host", "port", "unit", "daily_reset_hour"],
+        defaultRetry: HoymilesDTUDriver.defaultRetry,
         parse: HoymilesOptions.parse,
         makeDevice: { options, device, context in
             let driver = HoymilesDTUDriver(
@@ -53,7 +54,7 @@ extension DeviceFamily {
                     port: options.port,
                     unit: UInt8(options.unit),
                     dailyReset: HoymilesDailyReset(hour: options.dailyResetHour, timeZone: context.timeZone),
-                    requestTimeout: min(device.timeout, .seconds(3))
+                    retry: device.retryPolicy(default: HoymilesDTUDriver.defaultRetry)
                 ),
                 now: context.now
             )

@@ -50,15 +50,16 @@ extension DeviceFamily {
     public static let openMeteo = DeviceFamily(
         name: "open-meteo",
         keys: ["latitude", "longitude", "base_url", "forecast_hours"],
+        defaultRetry: WeatherDriver.defaultRetry,
         defaultInterval: .seconds(600),
-        defaultTimeout: .seconds(15),
         parse: OpenMeteoOptions.parse,
         makeDevice: { options, device, context in
             guard let latitude = options.latitude ?? context.siteLatitude, let longitude = options.longitude ?? context.siteLongitude else {
                 throw HeliographError(.invalidConfiguration, "an open-meteo source needs latitude and longitude", device: device.id)
             }
             let request = OpenMeteoRequest(baseURL: options.baseURL, latitude: latitude, longitude: longitude, forecastHours: options.forecastHours)
-            let driver = WeatherDriver(device: device.id, client: OpenMeteoClient(request: request, timeout: device.timeout))
+            let retry = device.retryPolicy(default: WeatherDriver.defaultRetry)
+            let driver = WeatherDriver(device: device.id, client: OpenMeteoClient(request: request, timeout: retry.attemptTimeout), retry: retry)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         }
     )

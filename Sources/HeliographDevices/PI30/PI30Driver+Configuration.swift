@@ -13,8 +13,12 @@ extension PI30Driver {
             case hid
         }
 
-        /// How long one reply may take; a QPIGS reply takes about 0.5 s at 2400 baud.
-        public var commandTimeout: Duration
+        /// Retries of a poll (the port reopened, every query asked again) on timeouts and damaged
+        /// replies; `attemptTimeout` is how long one reply may take (a QPIGS reply takes about
+        /// 0.5 s at 2400 baud). Setting changes are never retried.
+        public var retry: RetryPolicy
+        /// How long one reply may take (`retry.attemptTimeout`).
+        public var commandTimeout: Duration { retry.attemptTimeout }
         /// Queries sent on every poll, merged into one sample.
         public var pollQueries: [PI30Command]
         public var framing: Framing
@@ -26,14 +30,14 @@ extension PI30Driver {
         public var maxUtilityChargingCurrentRange: ClosedRange<Double>
 
         public init(
-            commandTimeout: Duration = .seconds(3),
+            retry: RetryPolicy = PI30Driver.defaultRetry,
             pollQueries: [PI30Command] = [.qpigs, .qmod, .qpiws],
             framing: Framing = .serial,
             nominalBatteryVoltage: Double = 48,
             maxChargingCurrentRange: ClosedRange<Double> = 10...120,
             maxUtilityChargingCurrentRange: ClosedRange<Double> = 10...120
         ) {
-            self.commandTimeout = commandTimeout
+            self.retry = retry
             self.pollQueries = pollQueries
             self.framing = framing
             self.nominalBatteryVoltage = nominalBatteryVoltage
@@ -41,6 +45,11 @@ extension PI30Driver {
             self.maxUtilityChargingCurrentRange = maxUtilityChargingCurrentRange
         }
     }
+}
+
+extension PI30Driver {
+    /// Two attempts of 3 s per reply: a reply garbled on the line is asked again in the same poll.
+    public static let defaultRetry = RetryPolicy(attempts: 2, attemptTimeout: .seconds(3))
 }
 
 extension PI30Driver {

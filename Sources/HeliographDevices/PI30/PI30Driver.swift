@@ -9,7 +9,7 @@ import NIOCore
 ///
 /// Every operation opens the transport, runs its exchanges one command at a time (each bounded by
 /// `commandTimeout`) and closes it again, so a failure never leaves a half-read reply behind for
-/// the next poll.
+/// the next poll. A poll that timed out or got a damaged reply is tried again by `configuration.retry`.
 public struct PI30Driver: PolledDriver, SettingsDriver {
     public let device: DeviceID
     public let configuration: Configuration
@@ -60,7 +60,9 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
     /// Sends the configured queries (QPIGS, QMOD, QPIWS by default) and returns one sample.
     public func poll(logger: Logger) async throws -> [Sample] {
         let queries = configuration.pollQueries
-        return try await session(logger: logger) { session in
+        return try await configuration.retry.run(willRetry: { attempt, delay, error in
+            logger.debug("retrying the poll", metadata: ["device.id": "\(device)", "attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"])
+        }) { try await session(logger: logger) { session in
             var sample = Sample(device: device, time: now(), values: [:])
             for command in queries {
                 let response = try await session.ask(command)
@@ -72,7 +74,7 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
             PI30Fields.combinePV(&sample.values)
             sample.time = now()
             return [sample]
-        }
+        } }
     }
 
     /// Sends any command and returns its decoded reply with the raw frame, for `heliograph query`.

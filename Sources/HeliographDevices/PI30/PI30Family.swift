@@ -59,12 +59,14 @@ public struct PI30Options: DeviceFamilyOptions {
 }
 
 extension PI30Driver {
-    /// A driver on the options' port: USB HID reports or a serial line; each command waits at most 3 s (or `timeout`).
-    public static func make(device: DeviceID, options: PI30Options, timeout: Duration, now: @escaping @Sendable () -> Date = { Date() }) -> PI30Driver {
+    /// A driver on the options' port: USB HID reports or a serial line, retrying a poll as `retry` says.
+    public static func make(
+        device: DeviceID, options: PI30Options, retry: RetryPolicy = PI30Driver.defaultRetry, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> PI30Driver {
         let transport: any ByteTransport =
             options.hid ? HIDTransport(path: options.port) : SerialTransport(path: options.port, baudRate: options.baud)
         let configuration = PI30Driver.Configuration(
-            commandTimeout: min(timeout, .seconds(3)),
+            retry: retry,
             pollQueries: options.queries.map { PI30Command($0) },
             framing: options.hid ? .hid : .serial
         )
@@ -77,9 +79,10 @@ extension DeviceFamily {
     public static let pi30 = DeviceFamily(
         name: "pi30",
         keys: ["port", "baud", "queries", "hid"],
+        defaultRetry: PI30Driver.defaultRetry,
         parse: PI30Options.parse,
         makeDevice: { options, device, context in
-            let driver = PI30Driver.make(device: device.id, options: options, timeout: device.timeout, now: context.now)
+            let driver = PI30Driver.make(device: device.id, options: options, retry: device.retryPolicy(default: PI30Driver.defaultRetry), now: context.now)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         },
         simulateCommand: SimulatePI30Command.self

@@ -33,7 +33,7 @@ public enum PI30ProbeResult: Sendable, Hashable {
 public enum PI30Probe {
     public static func probe(path: String, hid: Bool, baud: Int = 2_400, timeout: Duration = .seconds(2), logger: Logger) async -> PI30ProbeResult {
         let options = PI30Options(port: path, baud: baud, queries: ["QPI"], hid: hid)
-        let driver = PI30Driver.make(device: "scan", options: options, timeout: timeout)
+        let driver = PI30Driver.make(device: "scan", options: options, retry: RetryPolicy(attemptTimeout: min(timeout, .seconds(3))))
         let protocolID: String
         do {
             let answer = try await withTimeout(timeout, "QPI on \(path)") { try await driver.query(.qpi, logger: logger) }

@@ -40,13 +40,12 @@ struct KillDrillTests {
 
         try await Drill.withDeyeSimulator { port in
             let config = directory.appendingPathComponent("heliograph.yaml")
-            try """
-                \(Drill.commonConfiguration)
+            let interval = "\(Int(Self.interval / .milliseconds(1)))ms"
+            // Restarted after every kill on the same file, so written once rather than through withDaemon.
+            try Drill.configuration(deyePort: port, count: Self.devices, interval: interval, sections: """
                 storage: { path: \(database) }
                 http: { enabled: false }
-                devices:
-                \(Drill.deyeDevices(count: Self.devices, port: port, interval: "\(Int(Self.interval / .milliseconds(1)))ms"))
-                """.write(to: config, atomically: true, encoding: .utf8)
+                """).yaml.write(to: config, atomically: true, encoding: .utf8)
 
             var pointsBefore = 0
             var worstLoss = 0

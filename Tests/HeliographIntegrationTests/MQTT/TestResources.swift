@@ -33,3 +33,12 @@ func withTestResources<T: Sendable>(timeout: Duration = .seconds(90), _ body: @e
         throw error
     }
 }
+
+extension Mosquitto {
+    /// Starts a broker that is stopped and removed when the test ends.
+    static func start(_ options: Options = Options(), in resources: TestResources) async throws -> Mosquitto {
+        let broker = try await start(options)
+        resources.onCleanup { await broker.shutdown() }
+        return broker
+    }
+}

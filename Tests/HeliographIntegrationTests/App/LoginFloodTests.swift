@@ -23,58 +23,53 @@ struct LoginFloodTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let (simulator, link) = try await HeliographProcess.pi30Simulator(in: directory)
         let database = directory.appendingPathComponent("history.sqlite").path
-        let config = directory.appendingPathComponent("heliograph.yaml")
         // A real cost-12 `$2y$` hash as the README says to make. The attempt limits are opened up so every
         // attempt reaches the password check: this test is about where bcrypt runs and how many at once.
+        // withDaemon has `config check` pass it first: the $2y$ hash from htpasswd is accepted.
         let hash = try htpasswdHash(user: "admin", password: "right password", cost: 12)
-        try """
-            storage:
-              path: \(database)
-            devices:
-              inverter:
-                type: pi30
-                port: \(link)
-                interval: 1s
-                timeout: 3s
-            logging:
-              level: info
-              format: logfmt
-            http:
-              host: 127.0.0.1
-              port: 0
-              users:
-                admin: "\(hash)"
-              login:
-                per_client: 100000
-                per_user: 100000
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let check = try await HeliographProcess.run(["config", "check", config.path])
-        #expect(check.status == 0, "the $2y$ hash from htpasswd passes config check: \(check.stderr)")
+        let configuration = DaemonConfiguration(
+            database: database,
+            devices: ["inverter": "{ type: pi30, port: \(link), interval: 1s, timeout: 3s }"],
+            http: false,
+            sections: """
+                logging:
+                  level: info
+                  format: logfmt
+                http:
+                  host: 127.0.0.1
+                  port: 0
+                  users:
+                    admin: "\(hash)"
+                  login:
+                    per_client: 100000
+                    per_user: 100000
+                """
+        )
+        try await withDaemon(configuration: configuration, in: directory) { daemon in
+            // Open our reader after the daemon has created and migrated the database (two migrating at once race).
+            try await eventually(timeout: .seconds(60), "daemon opens the database") { daemon.process.stderr.contains("history database open") }
+            let port = try await daemon.httpPort()
+            let store = try SQLiteStore(configuration: .init(path: database))
+            let series = SeriesKey(device: "inverter", field: "battery_voltage_v")
+            let stored: @Sendable (Date, Date) async throws -> Int = { from, to in try await store.points(series, from: from, to: to).count }
+            try await eventually(timeout: .seconds(60), "points arrive") { try await stored(.distantPast, .distantFuture) >= 3 }
 
-        let daemon = try HeliographProcess(["run", "--config", config.path])
-        // Open our reader after the daemon has created and migrated the database (two migrating at once race).
-        try await eventually(timeout: .seconds(60), "daemon serves") { daemon.stderr.contains("web server listening") && daemon.stderr.contains("history database open") }
-        let port = try #require(daemon.stderr.firstMatch(of: /http\.port=(\d+)/).flatMap { Int($0.1) }, "\(daemon.stderr)")
-        let store = try SQLiteStore(configuration: .init(path: database))
-        let series = SeriesKey(device: "inverter", field: "battery_voltage_v")
-        let stored: @Sendable (Date, Date) async throws -> Int = { from, to in try await store.points(series, from: from, to: to).count }
-        try await eventually(timeout: .seconds(60), "points arrive") { try await stored(.distantPast, .distantFuture) >= 3 }
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            let outcome: Result<Void, any Error>
+            do {
+                try await Self.flood(client: client, base: "http://127.0.0.1:\(port)", daemon: daemon.process, stored: stored)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            try await client.shutdown()
+            try outcome.get()
 
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        let outcome: Result<Void, any Error>
-        do {
-            try await Self.flood(client: client, base: "http://127.0.0.1:\(port)", daemon: daemon, stored: stored)
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
+            daemon.process.signal(SIGTERM)
+            #expect(try await daemon.process.exitStatus() == 0, "\(daemon.process.stderr.suffix(2_000))")
         }
-        try await client.shutdown()
-        try outcome.get()
-
-        daemon.signal(SIGTERM)
-        #expect(try await daemon.exitStatus() == 0, "\(daemon.stderr.suffix(2_000))")
         simulator.signal(SIGTERM)
         _ = try await simulator.exitStatus()
     }

@@ -26,13 +26,10 @@ struct DiskFullDrillTests {
 
         try await Drill.withDeyeSimulator { port in
             let config = filesystem.mountPoint.appendingPathComponent("heliograph.yaml")
-            try """
-                \(Drill.commonConfiguration)
+            try Drill.configuration(deyePort: port, count: 1, interval: "250ms", sections: """
                 storage: { path: \(database) }
                 http: { host: 127.0.0.1, port: \(httpPort) }
-                devices:
-                \(Drill.deyeDevices(count: 1, port: port, interval: "250ms"))
-                """.write(to: config, atomically: true, encoding: .utf8)
+                """).yaml.write(to: config, atomically: true, encoding: .utf8)
             let daemon = try HeliographProcess(["run", "--config", config.path])
             defer { daemon.signal(SIGKILL) }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HeliographTesting
 import Testing
 
 @testable import HeliographBenchmarks
@@ -8,7 +9,7 @@ import Testing
 /// its own in `SoakVerdictTests`. The daemon's graceful shutdown after the run is asserted short: an
 /// open Hoymiles DTU (Modbus TCP) connection used to hold it for its 120 s idle timeout (~150 s).
 @Suite(.serialized) struct SoakRunTests {
-    static let mosquittoExpected = LocalBroker.executable != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+    static let mosquittoExpected = Mosquitto.executable != nil || isCI
 
     @Test(.timeLimit(.minutes(2))) func aShortSoakRunsTheWholeDaemonAndMeasuresIt() async throws {
         // 12 simulated minutes at 120×: 6 real seconds, 72 polls per device.

@@ -44,7 +44,9 @@ struct ConfigurationTests {
         #expect(inverter.options as? PI30Options == PI30Options(port: "/dev/hidraw0", baud: 2400, queries: ["QPIGS", "QMOD", "QPIRI"], hid: true))
         let garage = config.devices[1]
         #expect(garage.interval == .seconds(60))
-        #expect(garage.timeout == .seconds(5))
+        // No timeout given: derived from the PI30 retry policy (2 attempts × 3 s, 0.24 s between, room: 7 s).
+        #expect(garage.timeout == .seconds(7))
+        #expect(garage.retry == PI30Driver.defaultRetry)
         #expect(garage.options as? PI30Options == PI30Options(port: "/dev/ttyUSB0", baud: 9600, queries: ["QPIGS", "QMOD", "QPIWS"], hid: false))
     }
 

@@ -21,13 +21,10 @@ struct PostgresOutageDrillTests {
         do {
             try await Drill.withDeyeSimulator { port in
                 let config = directory.appendingPathComponent("heliograph.yaml")
-                try """
-                    \(Drill.commonConfiguration)
+                try Drill.configuration(deyePort: port, count: 1, interval: "1s", sections: """
                     storage: { backend: postgres, url: "\(server.url())", path: \(directory.appendingPathComponent("history.sqlite").path) }
                     http: { host: 127.0.0.1, port: \(httpPort) }
-                    devices:
-                    \(Drill.deyeDevices(count: 1, port: port, interval: "1s"))
-                    """.write(to: config, atomically: true, encoding: .utf8)
+                    """).yaml.write(to: config, atomically: true, encoding: .utf8)
                 let daemon = try HeliographProcess(["run", "--config", config.path])
                 defer { daemon.signal(SIGKILL) }
                 try await eventually(timeout: .seconds(60), "the daemon writes to PostgreSQL") {

@@ -27,18 +27,23 @@ enum Drill {
         return try result.get()
     }
 
-    /// The `devices:` section: `count` Deye inverters `inverter1…` polled every `interval` from one simulator.
-    static func deyeDevices(count: Int, port: Int, interval: String) -> String {
-        (1...count).map { "  inverter\($0): { type: deye, host: 127.0.0.1, port: \(port), interval: \(interval), timeout: 5s }" }.joined(separator: "\n")
+    /// A drill daemon's configuration: `count` Deye inverters `inverter1…` polled every `interval` from
+    /// one simulator, trace logs as JSON (so `DaemonTrace` sees every poll and every write), no metrics,
+    /// UTC, plus `sections` (`storage:`, `http:` …) as the drill needs them.
+    static func configuration(deyePort port: Int, count: Int, interval: String, sections: String) -> DaemonConfiguration {
+        DaemonConfiguration(
+            devices: Dictionary(uniqueKeysWithValues: (1...count).map {
+                ("inverter\($0)", "{ type: deye, host: 127.0.0.1, port: \(port), interval: \(interval), timeout: 5s }")
+            }),
+            http: false,
+            sections: """
+                site: { time_zone: UTC }
+                logging: { level: trace, format: json }
+                metrics: { enabled: false }
+                \(sections)
+                """
+        )
     }
-
-    /// The lines of a daemon configuration every drill shares: trace logs as JSON (so `DaemonTrace`
-    /// sees every poll and every write), no metrics, UTC.
-    static let commonConfiguration = """
-        site: { time_zone: UTC }
-        logging: { level: trace, format: json }
-        metrics: { enabled: false }
-        """
 
     /// Now, in milliseconds since 1970 (the unit of sample times in the store and the trace).
     static var nowMilliseconds: Int64 { Int64((Date().timeIntervalSince1970 * 1_000).rounded()) }

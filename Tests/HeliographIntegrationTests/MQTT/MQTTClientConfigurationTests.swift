@@ -4,7 +4,7 @@ import HeliographMQTT
 import Testing
 
 @Suite("MQTT client configuration")
-struct ConfigurationTests {
+struct MQTTClientConfigurationTests {
     @Test("the password never appears when the configuration is printed or dumped")
     func passwordRedacted() {
         let configuration = MQTTClient.Configuration(

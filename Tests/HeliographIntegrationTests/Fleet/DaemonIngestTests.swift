@@ -11,10 +11,11 @@ import Testing
 /// publishes ends up in the central node's store, and the edge's device is registered there.
 @Suite("Daemon with ingest: mqtt", .timeLimit(.minutes(3)))
 struct DaemonIngestTests {
-    @Test(.enabled(if: TestBroker.isUsable))
+    @Test(.enabled(if: Mosquitto.isUsable))
     func ingestNodeStoresWhatTheEdgePublishes() async throws {
-        let broker = try await TestBroker.start()
-        defer { broker.shutdown() }
+        // The process-wide broker (scripts/test.sh's when HELIOGRAPH_TEST_MQTT is set): no other test
+        // on it uses the fleet topics, and the client ids are this test's own.
+        let broker = try await Mosquitto.shared()
         let directory = try makeTemporaryDirectory("daemon-ingest")
         defer { try? FileManager.default.removeItem(at: directory) }
         let yaml = """

@@ -38,11 +38,11 @@ struct FleetIngestTests {
 
     /// An edge node publishes the samples of five devices; two ingest nodes share them through one
     /// shared subscription on a real mosquitto and write them to one real PostgreSQL database.
-    @Test(.enabled(if: TestBroker.isUsable && PostgresServer.isUsable))
+    @Test(.enabled(if: Mosquitto.isUsable && PostgresServer.isUsable))
     func twoIngestNodesShareTheStreamAndStoreEverySampleOnce() async throws {
         let server = try await PostgresServer.shared()
-        let broker = try await TestBroker.start()
-        defer { broker.shutdown() }
+        let broker = try await Mosquitto.start()
+        defer { broker.kill() }
         let schema = "fleet_\(UUID().uuidString.prefix(8).lowercased())"
         let logger = Logger(label: "test.fleet")
         let devices: [DeviceID] = (1...5).map { DeviceID("edge-inv-\($0)") }

@@ -41,27 +41,21 @@ struct WeatherDaemonTests {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let yaml = """
-                site:
-                  time_zone: UTC
-                  latitude: 51.5
-                  longitude: -0.12
-                storage:
-                  path: \(directory.appendingPathComponent("history.sqlite").path)
-                devices:
-                  weather:
-                    type: open-meteo
-                    base_url: http://127.0.0.1:\(port)
-                    interval: 1s
-                solar:
-                  peak_power_kw: 4
-                  interval: 1s
-                """
-            let (parsed, problems) = HeliographConfiguration.parse(yaml: yaml)
-            #expect(problems.isEmpty, "\(problems)")
-            let daemon = try await buildDaemon(configuration: try #require(parsed), logger: Logger(label: "test"))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await daemon.group.run() }
+            let configuration = DaemonConfiguration(
+                database: directory.appendingPathComponent("history.sqlite").path,
+                devices: ["weather": "{ type: open-meteo, base_url: \"http://127.0.0.1:\(port)\", interval: 1s }"],
+                http: false,
+                sections: """
+                    site:
+                      time_zone: UTC
+                      latitude: 51.5
+                      longitude: -0.12
+                    solar:
+                      peak_power_kw: 4
+                      interval: 1s
+                    """
+            )
+            try await withDaemonInProcess(configuration: configuration) { daemon in
                 try await eventually(timeout: .seconds(30), "weather stored and the estimate using its cloud cover") {
                     guard let weather = try await daemon.store.latest(device: "weather"), weather["temperature_c"] == .number(12.5) else { return false }
                     return try await daemon.store.latest(device: "solar")?["cloud_cover_pct"] == .number(50)
@@ -76,8 +70,6 @@ struct WeatherDaemonTests {
                 #expect(estimate["expected_pv_power_w"]?.numeric != nil)
                 #expect(estimate["sun_elevation_deg"]?.numeric != nil)
                 #expect(requests.load(ordering: .relaxed) >= 1)
-                await daemon.group.triggerGracefulShutdown()
-                try await group.waitForAll()
             }
         }
     }
