@@ -46,7 +46,9 @@ struct DriverConformanceTests {
             let started = ContinuousClock.now
             let error = try await pollError(device)
             #expect(error.code == harness.silentError, "\(family): \(error)")
-            #expect(ContinuousClock.now - started < device.timeout + .seconds(3), "\(family) took \(ContinuousClock.now - started)")
+            // A hang, not a slow machine: the whole unit run shares two cores, where 2 s of 50 ms
+            // waits once took 7 s; a driver that ignores its timeout takes forever.
+            #expect(ContinuousClock.now - started < device.timeout + .seconds(10), "\(family) took \(ContinuousClock.now - started)")
         }
     }
 

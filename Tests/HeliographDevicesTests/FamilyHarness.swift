@@ -27,6 +27,11 @@ struct FamilyHarness: Sendable {
     var run: @Sendable (DeviceBehaviour, _ body: Body) async throws -> Void
 }
 
+/// The retry policy of request/answer families in this suite: two attempts of 2 s each, the poll
+/// timeout derived from it (5 s) as the daemon derives it. Shorter than the families' defaults (up to
+/// 2 × 10 s for Open-Meteo), so a silent device takes seconds, yet a retry really happens.
+let conformanceRetry = RetryPolicy(attempts: 2, attemptTimeout: .seconds(2))
+
 /// The harness of every registered family that has one, by family name.
 let familyHarnesses: [String: FamilyHarness] = [
     "pi30": .pi30,

@@ -19,7 +19,7 @@ extension FamilyHarness {
     static let openMeteo = FamilyHarness { behaviour, body in
         let context = DeviceContext(siteLatitude: 51.5, siteLongitude: -0.12, logger: quietLogger)
         let device = { @Sendable (port: Int) in
-            DeviceConfiguration(id: "weather-under-test", type: "open-meteo", timeout: .seconds(2), options: OpenMeteoOptions(baseURL: "http://127.0.0.1:\(port)"))
+            DeviceFamily.openMeteo.configuration(id: "weather-under-test", options: OpenMeteoOptions(baseURL: "http://127.0.0.1:\(port)"), retry: conformanceRetry)
         }
         switch behaviour {
         case .simulated, .garbage:

@@ -23,7 +23,7 @@ extension FamilyHarness {
     /// A PI30 inverter on a real pseudo-terminal: the simulator, a pty nobody answers on, or one that answers noise.
     static let pi30 = FamilyHarness { behaviour, body in
         let context = DeviceContext(logger: quietLogger)
-        let device = { @Sendable (path: String) in DeviceConfiguration(id: "pi30-under-test", type: "pi30", timeout: .seconds(2), options: PI30Options(port: path)) }
+        let device = { @Sendable (path: String) in DeviceFamily.pi30.configuration(id: "pi30-under-test", options: PI30Options(port: path), retry: conformanceRetry) }
         switch behaviour {
         case .simulated:
             let (paths, ready) = AsyncStream.makeStream(of: String.self)

@@ -13,7 +13,7 @@ extension FamilyHarness {
     static let deye = FamilyHarness(garbageErrors: [.timeout]) { behaviour, body in
         let context = DeviceContext(logger: quietLogger)
         let device = { @Sendable (port: Int) in
-            DeviceConfiguration(id: "deye-under-test", type: "deye", timeout: .seconds(2), options: DeyeOptions(host: "127.0.0.1", port: port))
+            DeviceFamily.deye.configuration(id: "deye-under-test", options: DeyeOptions(host: "127.0.0.1", port: port), retry: conformanceRetry)
         }
         switch behaviour {
         case .simulated:
@@ -32,7 +32,7 @@ extension FamilyHarness {
     static let hoymiles = FamilyHarness { behaviour, body in
         let context = DeviceContext(logger: quietLogger)
         let device = { @Sendable (port: Int) in
-            DeviceConfiguration(id: "dtu-under-test", type: "hoymiles", timeout: .seconds(2), options: HoymilesOptions(host: "127.0.0.1", port: port))
+            DeviceFamily.hoymiles.configuration(id: "dtu-under-test", options: HoymilesOptions(host: "127.0.0.1", port: port), retry: conformanceRetry)
         }
         switch behaviour {
         case .simulated:

@@ -82,6 +82,16 @@ public struct DeviceFamily: Sendable {
         )
     }
 
+    /// A device of this family as `parse` configures it when its section gives only the options:
+    /// the default interval, the default retry policy and the poll timeout derived from it.
+    /// `retry` replaces the default policy (the timeout is then derived from it).
+    public func configuration(id: DeviceID, options: some DeviceFamilyOptions, retry: RetryPolicy? = nil) -> DeviceConfiguration {
+        let policy = retry ?? defaultRetry
+        return DeviceConfiguration(
+            id: id, type: name, interval: defaultInterval, timeout: policy.map(DeviceRetry.derivedTimeout) ?? defaultTimeout, retry: policy, options: options
+        )
+    }
+
     /// The driver (and its service, when it has one) for a configured device of this family.
     public func makeDevice(_ device: DeviceConfiguration, context: DeviceContext) throws -> PolledDevice {
         try buildDevice(device, context)

@@ -41,9 +41,7 @@ struct DeviceRetry: Sendable, Hashable {
         policy.maximumDelay = max(policy.initialDelay, retry.duration("max_backoff", in: .zero...(.seconds(600))) ?? policy.maximumDelay)
         retry.reportUnknownKeys(allowed: keys)
         policy.attemptTimeout = requestTimeout ?? policy.attemptTimeout
-        guard let timeout else {
-            return DeviceRetry(policy: policy, pollTimeout: wholeSeconds(policy.longestDuration + margin))
-        }
+        guard let timeout else { return DeviceRetry(policy: policy, pollTimeout: derivedTimeout(policy)) }
         if requestTimeout == nil, let fitted = policy.fitted(within: timeout, shortestAttempt: shortestRequestTimeout) {
             return DeviceRetry(policy: fitted, pollTimeout: timeout)
         }
@@ -54,6 +52,11 @@ struct DeviceRetry: Sendable, Hashable {
                 + "raise timeout to at least \(wholeSeconds(policy.longestDuration).readable), or lower retry.attempts or retry.request_timeout"
         )
         return nil
+    }
+
+    /// The poll timeout that holds every attempt of `policy`: its longest duration plus `margin`, in whole seconds.
+    static func derivedTimeout(_ policy: RetryPolicy) -> Duration {
+        wholeSeconds(policy.longestDuration + margin)
     }
 
     /// `duration` rounded up to a whole second, so derived timeouts read well in `config check`.
