@@ -23,28 +23,21 @@ public enum Observability {
         return registry
     }()
 
-    /// The field gauges sink for the bus, reading device descriptors from the store's registry.
-    static func fieldGauges(_ configuration: MetricsConfiguration, store: any SampleStore) -> FieldGauges {
+    /// The field gauges sink for the bus; device descriptors come with the samples.
+    static func fieldGauges(_ configuration: MetricsConfiguration) -> FieldGauges {
         let seconds = Double(configuration.staleAfter.components.seconds) + Double(configuration.staleAfter.components.attoseconds) / 1e18
-        return FieldGauges(staleAfter: seconds) { device in await descriptor(of: device, in: store) }
-    }
-
-    static func descriptor(of device: DeviceID, in store: any SampleStore) async -> DeviceDescriptor? {
-        try? await store.devices().first { $0.descriptor.id == device }?.descriptor
+        return FieldGauges(staleAfter: seconds)
     }
 
     /// The InfluxDB sink; its sender is a service of its own, its spool beside the database by default.
     static func influxDBSink(
         _ influx: InfluxDBConfiguration,
         configuration: HeliographConfiguration,
-        store: any SampleStore,
         logger: Logger
     ) throws -> InfluxDBSink {
         var logger = logger
         logger[metadataKey: "sink.name"] = "influxdb"
-        return try InfluxDBSink(configuration: influx.sinkConfiguration(storagePath: configuration.storage.path), logger: logger) { device in
-            await descriptor(of: device, in: store)
-        }
+        return try InfluxDBSink(configuration: influx.sinkConfiguration(storagePath: configuration.storage.path), logger: logger)
     }
 
     /// The InfluxDB sender in `/health`: failing when batches have waited over a minute, degraded while retrying.

@@ -15,7 +15,7 @@ public final class AlertService: Service, Sendable {
     private let now: @Sendable () -> Date
     private let logger: Logger
     private let state: Mutex<(engine: AlertEngine, readings: Readings, history: [AlertRecord])>
-    private let outgoing: (stream: AsyncStream<AlertRecord>, continuation: AsyncStream<AlertRecord>.Continuation)
+    private let outgoing = RuleLoop<AlertRecord>()
     static let historyLimit = 500
     /// Attempts per channel and notification.
     static let attempts = 3
@@ -35,35 +35,10 @@ public final class AlertService: Service, Sendable {
         self.now = now
         self.logger = logger
         self.state = Mutex((AlertEngine(rules: rules, started: now()), Readings(), []))
-        self.outgoing = AsyncStream.makeStream(of: AlertRecord.self)
     }
 
     public func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            // The sender drains everything queued, also after the inputs stopped (graceful shutdown).
-            group.addTask {
-                for await alert in self.outgoing.stream { await self.notify(alert) }
-            }
-            await withTaskGroup(of: Void.self) { inputs in
-                inputs.addTask {
-                    for await sample in self.feed.subscribe().cancelOnGracefulShutdown() { self.take(sample) }
-                }
-                inputs.addTask {
-                    while !Task.isCancelled {
-                        do {
-                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
-                        } catch {
-                            break
-                        }
-                        self.evaluate()
-                    }
-                }
-                await inputs.next()
-                inputs.cancelAll()
-            }
-            self.outgoing.continuation.finish()
-            await group.waitForAll()
-        }
+        await outgoing.run(feed: feed, tick: tick, take: { self.take($0) }, evaluate: { self.evaluate() }, send: { await self.notify($0) })
     }
 
     /// Records a sample and evaluates the rules.
@@ -87,7 +62,7 @@ public final class AlertService: Service, Sendable {
         for record in records {
             let metadata: Logger.Metadata = ["alert.rule": "\(record.rule)", "alert.state": "\(record.state.rawValue)", "alert.message": "\(record.message)"]
             if record.state == .firing { logger.warning("Alert", metadata: metadata) } else { logger.info("Alert resolved", metadata: metadata) }
-            if record.notified { outgoing.continuation.yield(record) }
+            if record.notified { outgoing.yield(record) }
         }
     }
 

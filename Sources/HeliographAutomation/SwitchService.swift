@@ -35,7 +35,7 @@ public final class SwitchService: Service, Sendable {
     private let now: @Sendable () -> Date
     private let logger: Logger
     private let state: Mutex<(engine: SwitchEngine, readings: Readings, recent: [SwitchDecisionRecord])>
-    private let pending: (stream: AsyncStream<SwitchDecision>, continuation: AsyncStream<SwitchDecision>.Continuation)
+    private let pending = RuleLoop<SwitchDecision>()
     static let recentLimit = 500
 
     public init(
@@ -53,35 +53,10 @@ public final class SwitchService: Service, Sendable {
         self.now = now
         self.logger = logger
         self.state = Mutex((SwitchEngine(rules: configuration.rules, timeZone: configuration.timeZone), Readings(), []))
-        self.pending = AsyncStream.makeStream(of: SwitchDecision.self)
     }
 
     public func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            // The sender drains everything queued, also after the inputs stopped (graceful shutdown).
-            group.addTask {
-                for await decision in self.pending.stream { await self.apply(decision) }
-            }
-            await withTaskGroup(of: Void.self) { inputs in
-                inputs.addTask {
-                    for await sample in self.feed.subscribe().cancelOnGracefulShutdown() { self.take(sample) }
-                }
-                inputs.addTask {
-                    while !Task.isCancelled {
-                        do {
-                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.tick) }
-                        } catch {
-                            break
-                        }
-                        self.evaluate()
-                    }
-                }
-                await inputs.next()
-                inputs.cancelAll()
-            }
-            self.pending.continuation.finish()
-            await group.waitForAll()
-        }
+        await pending.run(feed: feed, tick: configuration.tick, take: { self.take($0) }, evaluate: { self.evaluate() }, send: { await self.apply($0) })
     }
 
     /// Records a sample and evaluates the rules. Called for every sample of the live feed.
@@ -89,14 +64,14 @@ public final class SwitchService: Service, Sendable {
         state.withLock { state in
             state.readings.record(sample)
             // Queued under the lock, so decisions reach the sender in the order they were taken.
-            for decision in state.engine.evaluate(readings: state.readings, now: now()) { pending.continuation.yield(decision) }
+            for decision in state.engine.evaluate(readings: state.readings, now: now()) { pending.yield(decision) }
         }
     }
 
     /// Evaluates the rules at the current time without a new sample.
     func evaluate() {
         state.withLock { state in
-            for decision in state.engine.evaluate(readings: state.readings, now: now()) { pending.continuation.yield(decision) }
+            for decision in state.engine.evaluate(readings: state.readings, now: now()) { pending.yield(decision) }
         }
     }
 

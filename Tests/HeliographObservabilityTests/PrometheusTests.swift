@@ -14,7 +14,7 @@ import Testing
     )
 
     static func gauges(staleAfter: TimeInterval = 600) -> FieldGauges {
-        FieldGauges(staleAfter: staleAfter) { device in device == "inv1" ? inverter : nil }
+        FieldGauges(staleAfter: staleAfter, devices: [inverter])
     }
 
     @Test func namesAreSanitisedAndCarryTheUnit() {

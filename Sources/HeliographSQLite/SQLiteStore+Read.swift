@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 
 extension SQLiteStore {
     public func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point] {
