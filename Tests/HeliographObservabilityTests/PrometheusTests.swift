@@ -63,6 +63,18 @@ import Testing
         #expect(text.contains(#"value="a\"b\\c\nd"} 1.0"#), "label values are escaped: \(text)")
     }
 
+    @Test("a device described after its first samples is exported under its model from then on, the unknown series gone")
+    func aDescriptorHandedOverLaterRelabels() async throws {
+        let gauges = FieldGauges(staleAfter: 600)
+        try await gauges.write([Sample(device: "inv1", time: Date(), values: ["battery_soc_pct": 50])])
+        #expect(gauges.registry.emitToString().contains(#"heliograph_battery_soc_pct{device="inv1",model="unknown"} 50.0"#))
+        await gauges.describe(Self.inverter)
+        try await gauges.write([Sample(device: "inv1", time: Date(), values: ["battery_soc_pct": 51])])
+        let text = gauges.registry.emitToString()
+        #expect(text.contains(#"heliograph_battery_soc_pct{device="inv1",model="Axpert VM III"} 51.0"#))
+        #expect(!text.contains(#"model="unknown""#), "\(text)")
+    }
+
     @Test func aSilentDeviceLosesItsSeries() async throws {
         let gauges = Self.gauges(staleAfter: 60)
         try await gauges.write([Sample(device: "inv1", time: Date(), values: ["battery_soc_pct": 87])])
