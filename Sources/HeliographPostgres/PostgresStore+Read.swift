@@ -5,12 +5,10 @@ import PostgresNIO
 
 extension PostgresStore {
     public func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point] {
-        let start = from.storageMilliseconds
-        let end = to.storageMilliseconds
-        guard end > start else { return [] }
+        guard let span = StorageTime.span(from: from, to: to) else { return [] }
         return try await operation("reading points of \(series)") {
             try await self.client.withConnection { connection in
-                try await self.rawPoints(connection, series, from: start, to: end).map { Point(time: Date(storageMilliseconds: $0.time), value: $0.value) }
+                try await self.rawPoints(connection, series, from: span.lowerBound, to: span.upperBound).map(\.point)
             }
         }
     }

@@ -23,6 +23,13 @@ package enum StorageTime {
         time >= 0 ? time / step * step : ((time - step + 1) / step) * step
     }
 
+    /// `from..<to` in ms, nil when it holds no time (a request for nothing, not an error).
+    package static func span(from: Date, to: Date) -> Range<Int64>? {
+        let start = from.storageMilliseconds
+        let end = to.storageMilliseconds
+        return end > start ? start..<end : nil
+    }
+
     /// The oldest time a tier keeping `days` days still holds, or nil when it keeps everything (0 days).
     package static func cutoff(days: Int, now: Int64) -> Int64? {
         days > 0 ? now - Int64(days) * 86_400_000 : nil
