@@ -56,14 +56,7 @@ public enum Observability {
     /// The exporter for `/metrics`: instruments, field gauges, device availability, store size.
     static func exporter(fields: FieldGauges?, poller: Poller, store: any SampleStore) -> PrometheusExporter {
         PrometheusExporter(instruments: instruments, fields: fields, build: .init(version: version)) {
-            let devices = poller.status.map { status in
-                PrometheusExporter.DeviceReading(
-                    device: status.device,
-                    up: status.availability == .unknown ? nil : status.availability == .online,
-                    lastSuccess: status.lastSuccess
-                )
-            }
-            return PrometheusExporter.Snapshot(devices: devices, store: try? await store.statistics())
+            PrometheusExporter.Snapshot(devices: poller.status, store: try? await store.statistics())
         }
     }
 

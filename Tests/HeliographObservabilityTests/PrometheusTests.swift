@@ -144,9 +144,14 @@ import Testing
                 "battery_soc_pct": 87, "pv_power_w": 1_234.5, "charging": false, "operating_mode": "Battery", "pv1_power_w": 600, "odd-name.x": 1,
             ])
         ])
-        return PrometheusExporter(instruments: registry, fields: fields, build: .init(version: "9.9.9")) {
+        var online = DeviceStatus(device: "inv1")
+        online.availability = .online
+        online.lastSuccess = Date()
+        var unavailable = DeviceStatus(device: "inv2")
+        unavailable.availability = .unavailable
+        return PrometheusExporter(instruments: registry, fields: fields, build: .init(version: "9.9.9")) { [online, unavailable] in
             PrometheusExporter.Snapshot(
-                devices: [.init(device: "inv1", up: true, lastSuccess: Date()), .init(device: "inv2", up: false, lastSuccess: nil)],
+                devices: [online, unavailable],
                 store: StoreStatistics(bytesOnDisk: 4_096, series: 6, points: 600, oldest: nil, newest: nil)
             )
         }
