@@ -81,14 +81,21 @@ let package = Package(
         // Validation, derived values, fan-out with a bounded buffer per sink, the poll schedule.
         .target(name: "HeliographPipeline", dependencies: ["HeliographCore", logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics")], swiftSettings: strictSettings),
 
+        // What both history stores share: retention, rollup tiers and buckets, batch grouping, daily energy, the maintenance loop.
+        .target(name: "HeliographStorageBase", dependencies: ["HeliographCore", logging, serviceLifecycle], swiftSettings: strictSettings),
+
         // SQLite history: head rows, compressed chunks, rollups, retention, daily energy.
-        .target(name: "HeliographStorage", dependencies: ["HeliographCore", .product(name: "GRDB", package: "GRDB.swift"), logging, serviceLifecycle], swiftSettings: strictSettings),
+        .target(
+            name: "HeliographSQLite",
+            dependencies: ["HeliographCore", "HeliographStorageBase", .product(name: "GRDB", package: "GRDB.swift"), logging, serviceLifecycle],
+            swiftSettings: strictSettings
+        ),
 
         // PostgreSQL history for fleets: time-partitioned points (or TimescaleDB hypertables), rollups, retention.
         .target(
             name: "HeliographPostgres",
             dependencies: [
-                "HeliographCore", "HeliographStorage", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "HeliographCore", "HeliographStorageBase", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
@@ -180,7 +187,7 @@ let package = Package(
             name: "HeliographApp",
             dependencies: [
                 "HeliographCore", "HeliographConfigFile", "HeliographTransport", "HeliographPI30", "HeliographDevices", "HeliographPipeline",
-                "HeliographStorage", "HeliographPostgres", "HeliographFleet", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
+                "HeliographSQLite", "HeliographPostgres", "HeliographFleet", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
                 "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", "HeliographPowervault", nioCore,
                 "HeliographPrometheus", "HeliographInfluxDB", .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -229,7 +236,7 @@ let package = Package(
         .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographStorageTests", dependencies: ["HeliographStorage", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographSQLiteTests", dependencies: ["HeliographSQLite", "HeliographStorageBase", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio")], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographSolarmanTests",
@@ -245,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "HeliographWebTests",
             dependencies: [
-                "HeliographWeb", "HeliographControl", "HeliographTesting", "HeliographStorage",
+                "HeliographWeb", "HeliographControl", "HeliographTesting", "HeliographSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],
@@ -295,7 +302,7 @@ let package = Package(
             dependencies: [
                 "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
-                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographStorage", "HeliographWeather", "HeliographWeb",
+                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographStorageBase", "HeliographWeather", "HeliographWeb",
                 "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),

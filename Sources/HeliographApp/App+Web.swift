@@ -28,9 +28,7 @@ public enum WebFrontEnd {
                     gate: gate,
                     audit: parts.store,
                     refresh: { poller.requestPoll() },
-                    health: { device in
-                        poller.status(of: device).flatMap { $0.availability == .unknown ? nil : DeviceHealth(online: $0.availability == .online, lastError: $0.lastError) }
-                    },
+                    health: { device in poller.status(of: device) },
                     automation: parts.automation,
                     status: PipelineStatus(poller: poller, bus: parts.bus, extra: parts.healthChecks),
                     metrics: parts.metrics.map { exporter -> @Sendable () async -> [UInt8] in { await exporter.exposition() } },

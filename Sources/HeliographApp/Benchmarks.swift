@@ -5,7 +5,7 @@ import HeliographModbus
 import HeliographInfluxDB
 import HeliographPI30
 import HeliographSolarman
-import HeliographStorage
+import HeliographSQLite
 
 /// The benchmark suites `heliograph bench` runs. Each engineer's benchmark function is called from here.
 public enum Benchmarks {

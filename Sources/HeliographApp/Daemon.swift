@@ -92,7 +92,7 @@ public func buildDaemon(
     }
     let gate = DaemonControl.makeGate(devices: devices, audit: storage.store, commandsPerMinute: configuration.http.commandsPerMinute, logger: logger)
     let mqtt = try configuration.mqtt.flatMap { mqtt in
-        try client.map { try DaemonMQTT.make(mqtt, client: $0, store: storage.store, devices: configuration.devices, gate: gate, logger: logger) }
+        try client.map { try DaemonMQTT.make(mqtt, client: $0, devices: configuration.devices, gate: gate, logger: logger) }
     }
     let qos: QoS = configuration.mqtt?.qos == 0 ? .atMostOnce : .atLeastOnce
     var sinks: [any SampleSink] = [storage.store] + (mqtt?.sinks ?? [])
@@ -100,11 +100,11 @@ public func buildDaemon(
     if let mqtt, !weatherDevices.isEmpty {
         sinks.append(WeatherTopicSink(client: mqtt.client, devices: weatherDevices, qos: qos))
     }
-    let fieldGauges = configuration.metrics.enabled ? Observability.fieldGauges(configuration.metrics, store: storage.store) : nil
+    let fieldGauges = configuration.metrics.enabled ? Observability.fieldGauges(configuration.metrics) : nil
     if let fieldGauges { sinks.append(fieldGauges) }
-    let influxDB = try configuration.influxDB.map { try Observability.influxDBSink($0, store: storage.store, logger: logger) }
+    let influxDB = try configuration.influxDB.map { try Observability.influxDBSink($0, logger: logger) }
     if let influxDB { sinks.append(influxDB) }
-    if let mqtt, configuration.fleet.publish { sinks.append(FleetWiring.publisher(mqtt: mqtt, store: storage.store, logger: logger)) }
+    if let mqtt, configuration.fleet.publish { sinks.append(FleetWiring.publisher(mqtt: mqtt, logger: logger)) }
     let bus = SampleBus(sinks: sinks, configuration: sinkConfiguration, logger: logger)
     var ingest: FleetIngest?
     if let mqtt, configuration.fleet.ingest == .mqtt {

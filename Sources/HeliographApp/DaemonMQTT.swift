@@ -44,7 +44,6 @@ public struct DaemonMQTT: Sendable {
     static func make(
         _ mqtt: MQTTConfiguration,
         client: MQTTClient,
-        store: any SampleStore,
         devices: [DeviceConfiguration],
         gate: CommandGate,
         softwareVersion: String? = nil,
@@ -80,11 +79,7 @@ public struct DaemonMQTT: Sendable {
                 settings: controllable,
                 compatibility: compatibility
             ),
-            logger: logger,
-            lookUp: { device in
-                // The poller registers each device's descriptor with the store before its first sample is published.
-                try? await store.devices().first { $0.descriptor.id == device }?.descriptor
-            }
+            logger: logger
         )
         return DaemonMQTT(client: client, sink: sink, commands: commands, configuration: mqtt)
     }

@@ -6,11 +6,9 @@ import Logging
 /// Builds the fleet parts of the daemon from its MQTT connection: the lossless sample publisher of
 /// an edge node and the shared-subscription ingest of a central node.
 enum FleetWiring {
-    static func publisher(mqtt: DaemonMQTT, store: any SampleStore, logger: Logger) -> FleetPublisher {
-        FleetPublisher(publisher: mqtt.client, topics: FleetTopics(base: mqtt.configuration.topicPrefix), logger: logger) { device in
-            // The poller registers each device with the store before its first sample is published.
-            try? await store.devices().first { $0.descriptor.id == device }?.descriptor
-        }
+    /// Learns each device's descriptor with its samples, through the bus.
+    static func publisher(mqtt: DaemonMQTT, logger: Logger) -> FleetPublisher {
+        FleetPublisher(publisher: mqtt.client, topics: FleetTopics(base: mqtt.configuration.topicPrefix), logger: logger)
     }
 
     static func ingest(_ fleet: FleetConfiguration, mqtt: DaemonMQTT, bus: SampleBus, store: any SampleStore, logger: Logger) -> FleetIngest {
@@ -19,7 +17,11 @@ enum FleetWiring {
             configuration: .init(topics: FleetTopics(base: mqtt.configuration.topicPrefix), group: fleet.group),
             logger: logger,
             deliver: { samples in bus.publish(samples) },
-            register: { descriptor in try await store.register(descriptor) }
+            register: { descriptor in
+                // The central node's sinks learn an edge device from its descriptor, as from a poller's.
+                bus.publish(descriptor)
+                try await store.register(descriptor)
+            }
         )
     }
 }

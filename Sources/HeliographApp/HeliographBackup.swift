@@ -1,4 +1,4 @@
-import HeliographStorage
+import HeliographSQLite
 
 /// `heliograph backup`: the composition root names the store; the CLI only parses.
 public enum HeliographBackup {

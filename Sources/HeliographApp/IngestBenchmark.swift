@@ -1,7 +1,7 @@
 import Foundation
 import HeliographCore
 import HeliographPostgres
-import HeliographStorage
+import HeliographSQLite
 import Logging
 
 /// `heliograph bench ingest`: samples per second a store takes from a fleet of simulated devices

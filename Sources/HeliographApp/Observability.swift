@@ -24,27 +24,20 @@ public enum Observability {
         return registry
     }()
 
-    /// The field gauges sink for the bus, reading device descriptors from the store's registry.
-    static func fieldGauges(_ configuration: MetricsConfiguration, store: any SampleStore) -> FieldGauges {
+    /// The field gauges sink for the bus; device descriptors come with the samples.
+    static func fieldGauges(_ configuration: MetricsConfiguration) -> FieldGauges {
         let seconds = Double(configuration.staleAfter.components.seconds) + Double(configuration.staleAfter.components.attoseconds) / 1e18
-        return FieldGauges(staleAfter: seconds) { device in await descriptor(of: device, in: store) }
-    }
-
-    static func descriptor(of device: DeviceID, in store: any SampleStore) async -> DeviceDescriptor? {
-        try? await store.devices().first { $0.descriptor.id == device }?.descriptor
+        return FieldGauges(staleAfter: seconds)
     }
 
     /// The InfluxDB sink; its sender is a service of its own.
     static func influxDBSink(
         _ influx: InfluxDBSink.Configuration,
-        store: any SampleStore,
         logger: Logger
     ) throws -> InfluxDBSink {
         var logger = logger
         logger[metadataKey: "sink.name"] = "influxdb"
-        return try InfluxDBSink(configuration: influx, logger: logger) { device in
-            await descriptor(of: device, in: store)
-        }
+        return try InfluxDBSink(configuration: influx, logger: logger)
     }
 
     /// The InfluxDB sender in `/health`: failing when batches have waited over a minute, degraded while retrying.
@@ -63,14 +56,7 @@ public enum Observability {
     /// The exporter for `/metrics`: instruments, field gauges, device availability, store size.
     static func exporter(fields: FieldGauges?, poller: Poller, store: any SampleStore) -> PrometheusExporter {
         PrometheusExporter(instruments: instruments, fields: fields, build: .init(version: version)) {
-            let devices = poller.status.map { status in
-                PrometheusExporter.DeviceReading(
-                    device: status.device,
-                    up: status.availability == .unknown ? nil : status.availability == .online,
-                    lastSuccess: status.lastSuccess
-                )
-            }
-            return PrometheusExporter.Snapshot(devices: devices, store: try? await store.statistics())
+            PrometheusExporter.Snapshot(devices: poller.status, store: try? await store.statistics())
         }
     }
 

@@ -24,36 +24,18 @@ struct PipelineStatus: DaemonStatusProvider {
 
     var firstPollsDone: Bool { poller.status.allSatisfy { $0.polls > 0 } }
 
-    func devices() -> [DeviceStatistics] {
+    func devices() -> [DeviceStatus] {
         let drivers = Dictionary(poller.devices.map { ($0.device, $0.driver) }, uniquingKeysWith: { first, _ in first })
         return poller.status.map { status in
             // The validator's rejections, plus what a driver dropped itself (an MQTT source's caps).
-            var discarded = Dictionary(uniqueKeysWithValues: status.discarded.map { ($0.key.rawValue, $0.value) })
-            if let counting = drivers[status.device] as? any DiscardCountingDriver {
-                discarded.merge(counting.discardedValues, uniquingKeysWith: +)
-            }
-            return DeviceStatistics(
-                device: status.device.rawValue,
-                availability: status.availability.rawValue,
-                lastPoll: status.lastAttempt,
-                lastSuccess: status.lastSuccess,
-                polls: status.polls,
-                errors: status.failures,
-                consecutiveErrors: status.consecutiveFailures,
-                discarded: discarded,
-                lastError: status.lastError
-            )
+            guard let counting = drivers[status.device] as? any DiscardCountingDriver else { return status }
+            var status = status
+            status.discarded.merge(counting.discardedValues, uniquingKeysWith: +)
+            return status
         }
     }
 
-    func sinks() -> [SinkStatistics] {
-        bus.statistics.map {
-            SinkStatistics(
-                sink: $0.sink, buffered: $0.buffered, written: $0.written, dropped: $0.dropped, writeErrors: $0.writeErrors,
-                lastError: $0.lastError, lastWrite: $0.lastWrite
-            )
-        }
-    }
+    func sinks() -> [SinkStatistics] { bus.statistics }
 
     static func health(_ status: DeviceStatus) -> ComponentHealth {
         let state: ComponentHealth.State =
@@ -66,7 +48,7 @@ struct PipelineStatus: DaemonStatusProvider {
     }
 
     /// A sink is retrying while its last write failed and samples wait; failing when that lasts.
-    func health(of sink: SinkRunner.Statistics, now: Date) -> ComponentHealth {
+    func health(of sink: SinkStatistics, now: Date) -> ComponentHealth {
         let kind = "sink"
         if let since = sink.writingSince, now.timeIntervalSince(since) > sinkWriteSlowAfter {
             let seconds = Int(now.timeIntervalSince(since))

@@ -1,6 +1,6 @@
 import HeliographCore
 import HeliographPostgres
-import HeliographStorage
+import HeliographSQLite
 import Logging
 import ServiceLifecycle
 

@@ -10,12 +10,9 @@ import struct Foundation.Date
 public final class AlertService: Service, Sendable {
     public let rules: [AlertRule]
     private let channels: [any AlertChannel]
-    private let feed: any LiveFeed
-    private let tick: Duration
-    private let now: @Sendable () -> Date
     private let logger: Logger
-    private let state: Mutex<(engine: AlertEngine, readings: Readings, history: [AlertRecord])>
-    private let outgoing: (stream: AsyncStream<AlertRecord>, continuation: AsyncStream<AlertRecord>.Continuation)
+    private let loop: RuleLoop<AlertEngine>
+    private let history = Mutex<[AlertRecord]>([])
     static let historyLimit = 500
     /// Attempts per channel and notification.
     static let attempts = 3
@@ -30,65 +27,37 @@ public final class AlertService: Service, Sendable {
     ) {
         self.rules = rules
         self.channels = channels
-        self.feed = feed
-        self.tick = tick
-        self.now = now
         self.logger = logger
-        self.state = Mutex((AlertEngine(rules: rules, started: now()), Readings(), []))
-        self.outgoing = AsyncStream.makeStream(of: AlertRecord.self)
+        self.loop = RuleLoop(engine: AlertEngine(rules: rules, started: now()), feed: feed, tick: tick, now: now)
     }
 
     public func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            // The sender drains everything queued, also after the inputs stopped (graceful shutdown).
-            group.addTask {
-                for await alert in self.outgoing.stream { await self.notify(alert) }
-            }
-            await withTaskGroup(of: Void.self) { inputs in
-                inputs.addTask {
-                    for await sample in self.feed.subscribe().cancelOnGracefulShutdown() { self.take(sample) }
-                }
-                inputs.addTask {
-                    while !Task.isCancelled {
-                        do {
-                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
-                        } catch {
-                            break
-                        }
-                        self.evaluate()
-                    }
-                }
-                await inputs.next()
-                inputs.cancelAll()
-            }
-            self.outgoing.continuation.finish()
-            await group.waitForAll()
-        }
+        await loop.run(accept: { self.handle($0) }, send: { await self.notify($0) })
     }
 
     /// Records a sample and evaluates the rules.
     public func take(_ sample: Sample) {
-        state.withLock { state in
-            state.readings.record(sample)
-            handle(state.engine.evaluate(readings: state.readings, now: now()), history: &state.history)
-        }
+        loop.take(sample) { handle($0) }
     }
 
     /// Evaluates the rules at the current time (staleness needs no sample to fire).
     public func evaluate() {
-        state.withLock { state in handle(state.engine.evaluate(readings: state.readings, now: now()), history: &state.history) }
+        loop.evaluate { handle($0) }
     }
 
-    /// Called under the lock, so notifications are queued in the order the alerts were raised.
-    private func handle(_ records: [AlertRecord], history: inout [AlertRecord]) {
-        guard !records.isEmpty else { return }
-        history.insert(contentsOf: records.reversed(), at: 0)
-        if history.count > Self.historyLimit { history.removeLast(history.count - Self.historyLimit) }
+    /// Keeps and logs the alerts raised or cleared; returns those to notify. Called under the
+    /// loop's lock, so notifications are queued in the order the alerts were raised.
+    private func handle(_ records: [AlertRecord]) -> [AlertRecord] {
+        guard !records.isEmpty else { return [] }
+        history.withLock { history in
+            history.insert(contentsOf: records.reversed(), at: 0)
+            if history.count > Self.historyLimit { history.removeLast(history.count - Self.historyLimit) }
+        }
         for record in records {
             let metadata: Logger.Metadata = ["alert.rule": "\(record.rule)", "alert.state": "\(record.state.rawValue)", "alert.message": "\(record.message)"]
             if record.state == .firing { logger.warning("Alert", metadata: metadata) } else { logger.info("Alert resolved", metadata: metadata) }
-            if record.notified { outgoing.continuation.yield(record) }
         }
+        return records.filter(\.notified)
     }
 
     private func notify(_ alert: AlertRecord) async {
@@ -109,10 +78,10 @@ public final class AlertService: Service, Sendable {
     }
 
     /// Alerts firing now, newest first.
-    public var active: [AlertRecord] { state.withLock { $0.engine.firing } }
+    public var active: [AlertRecord] { loop.withEngine(\.firing) }
 
     /// Raised and cleared alerts, newest first.
-    public func history(limit: Int) -> [AlertRecord] { Array(state.withLock { $0.history }.prefix(limit)) }
+    public func history(limit: Int) -> [AlertRecord] { Array(history.withLock { $0 }.prefix(limit)) }
 }
 
 /// The switching and alert services together, as the web page sees them.

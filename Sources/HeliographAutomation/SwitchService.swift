@@ -29,13 +29,11 @@ public final class SwitchService: Service, Sendable {
     }
 
     public let configuration: Configuration
-    private let feed: any LiveFeed
     private let publisher: any MessagePublisher
     private let audit: (any AuditLog)?
-    private let now: @Sendable () -> Date
     private let logger: Logger
-    private let state: Mutex<(engine: SwitchEngine, readings: Readings, recent: [SwitchDecisionRecord])>
-    private let pending: (stream: AsyncStream<SwitchDecision>, continuation: AsyncStream<SwitchDecision>.Continuation)
+    private let loop: RuleLoop<SwitchEngine>
+    private let recent = Mutex<[SwitchDecisionRecord]>([])
     static let recentLimit = 500
 
     public init(
@@ -47,57 +45,25 @@ public final class SwitchService: Service, Sendable {
         logger: Logger
     ) {
         self.configuration = configuration
-        self.feed = feed
         self.publisher = publisher
         self.audit = audit
-        self.now = now
         self.logger = logger
-        self.state = Mutex((SwitchEngine(rules: configuration.rules, timeZone: configuration.timeZone), Readings(), []))
-        self.pending = AsyncStream.makeStream(of: SwitchDecision.self)
+        let engine = SwitchEngine(rules: configuration.rules, timeZone: configuration.timeZone)
+        self.loop = RuleLoop(engine: engine, feed: feed, tick: configuration.tick, now: now)
     }
 
     public func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            // The sender drains everything queued, also after the inputs stopped (graceful shutdown).
-            group.addTask {
-                for await decision in self.pending.stream { await self.apply(decision) }
-            }
-            await withTaskGroup(of: Void.self) { inputs in
-                inputs.addTask {
-                    for await sample in self.feed.subscribe().cancelOnGracefulShutdown() { self.take(sample) }
-                }
-                inputs.addTask {
-                    while !Task.isCancelled {
-                        do {
-                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.tick) }
-                        } catch {
-                            break
-                        }
-                        self.evaluate()
-                    }
-                }
-                await inputs.next()
-                inputs.cancelAll()
-            }
-            self.pending.continuation.finish()
-            await group.waitForAll()
-        }
+        await loop.run(accept: { $0 }, send: { await self.apply($0) })
     }
 
     /// Records a sample and evaluates the rules. Called for every sample of the live feed.
     func take(_ sample: Sample) {
-        state.withLock { state in
-            state.readings.record(sample)
-            // Queued under the lock, so decisions reach the sender in the order they were taken.
-            for decision in state.engine.evaluate(readings: state.readings, now: now()) { pending.continuation.yield(decision) }
-        }
+        loop.take(sample) { $0 }
     }
 
     /// Evaluates the rules at the current time without a new sample.
     func evaluate() {
-        state.withLock { state in
-            for decision in state.engine.evaluate(readings: state.readings, now: now()) { pending.continuation.yield(decision) }
-        }
+        loop.evaluate { $0 }
     }
 
     private func apply(_ decision: SwitchDecision) async {
@@ -114,9 +80,9 @@ public final class SwitchService: Service, Sendable {
             record.message = "\(error)"
             logger.warning("Could not send a switch command", metadata: ["switch.id": "\(decision.switchID)", "switch.on": "\(decision.on)", "error": "\(error)"])
         }
-        state.withLock { state in
-            state.recent.insert(record, at: 0)
-            if state.recent.count > Self.recentLimit { state.recent.removeLast() }
+        recent.withLock { recent in
+            recent.insert(record, at: 0)
+            if recent.count > Self.recentLimit { recent.removeLast() }
         }
         if let audit {
             let entry = AuditEntry(
@@ -138,7 +104,8 @@ public final class SwitchService: Service, Sendable {
     // MARK: For the web page
 
     public func switches() async -> [SwitchStatus] {
-        let (states, recent) = state.withLock { ($0.engine.states, $0.recent) }
+        let states = loop.withEngine(\.states)
+        let recent = self.recent.withLock { $0 }
         return configuration.rules.map { rule in
             let target = configuration.switches.first { $0.id == rule.id }
             return SwitchStatus(
@@ -154,7 +121,7 @@ public final class SwitchService: Service, Sendable {
 
     /// From the audit log when there is one (so decisions survive restarts), else from memory.
     public func decisions(limit: Int) async throws -> [SwitchDecisionRecord] {
-        guard let audit else { return Array(state.withLock { $0.recent }.prefix(limit)) }
+        guard let audit else { return Array(recent.withLock { $0 }.prefix(limit)) }
         let ids = Set(configuration.rules.map(\.id))
         var records: [SwitchDecisionRecord] = []
         // The audit log also holds setting changes; read enough to find `limit` rule entries.

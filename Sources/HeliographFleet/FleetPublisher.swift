@@ -16,21 +16,22 @@ public final class FleetPublisher: SampleSink {
     public let name = "fleet"
     public let topics: FleetTopics
     private let publisher: any MQTTPublisher
-    /// Looks a device's descriptor up (the store's registry); nil while it is not registered yet.
-    private let descriptor: @Sendable (DeviceID) async -> DeviceDescriptor?
+    /// The descriptors handed over with the samples (`describe`).
+    private let devices: DeviceDirectory
     private let logger: Logger
     private let announced = Mutex<Set<DeviceID>>([])
 
-    public init(
-        publisher: any MQTTPublisher,
-        topics: FleetTopics = FleetTopics(),
-        logger: Logger,
-        descriptor: @escaping @Sendable (DeviceID) async -> DeviceDescriptor?
-    ) {
+    /// - Parameter devices: descriptors known up front; the others arrive through `describe`.
+    public init(publisher: any MQTTPublisher, topics: FleetTopics = FleetTopics(), devices: [DeviceDescriptor] = [], logger: Logger) {
         self.publisher = publisher
         self.topics = topics
-        self.descriptor = descriptor
+        self.devices = DeviceDirectory(devices)
         self.logger = logger
+    }
+
+    /// Keeps the descriptor; a changed one is announced again with the device's next samples.
+    public func describe(_ device: DeviceDescriptor) async {
+        if devices.record(device) { _ = announced.withLock { $0.remove(device.id) } }
     }
 
     public func write(_ samples: [Sample]) async throws {
@@ -50,8 +51,8 @@ public final class FleetPublisher: SampleSink {
 
     private func announceIfNeeded(_ device: DeviceID) async throws {
         guard !announced.withLock({ $0.contains(device) }) else { return }
-        // Until the poller registered it there is nothing to announce; the next batch tries again.
-        guard let found = await descriptor(device) else { return }
+        // Until the device was described there is nothing to announce; the next batch tries again.
+        guard let found = devices[device] else { return }
         try await announce(found)
         logger.debug("fleet device announced", metadata: ["device.id": "\(device)"])
     }

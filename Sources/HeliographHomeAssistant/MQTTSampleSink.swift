@@ -52,7 +52,6 @@ public final class MQTTSampleSink: SampleSink, Service {
     private let publisher: any MQTTPublisher
     private let discovery: HomeAssistantDiscovery
     private let logger: Logger
-    private let lookUp: (@Sendable (DeviceID) async -> DeviceDescriptor?)?
     private let state = Mutex(SinkState())
 
     private struct SinkState {
@@ -62,19 +61,9 @@ public final class MQTTSampleSink: SampleSink, Service {
     }
 
     /// - Parameters:
-    ///   - devices: descriptors known up front.
-    ///   - lookUp: asked for the descriptor of a device whose samples arrive before it was
-    ///     registered (the daemon learns models when a device first answers); asked again on the
-    ///     device's next sample while it returns nil.
-    public init(
-        publisher: any MQTTPublisher,
-        devices: [DeviceDescriptor],
-        configuration: Configuration = .init(),
-        logger: Logger,
-        lookUp: (@Sendable (DeviceID) async -> DeviceDescriptor?)? = nil
-    ) {
+    ///   - devices: descriptors known up front; the others arrive with the samples (`describe`).
+    public init(publisher: any MQTTPublisher, devices: [DeviceDescriptor], configuration: Configuration = .init(), logger: Logger) {
         self.publisher = publisher
-        self.lookUp = lookUp
         self.configuration = configuration
         self.discovery = HomeAssistantDiscovery(topics: configuration.topics, softwareVersion: configuration.softwareVersion)
         self.logger = logger
@@ -91,13 +80,14 @@ public final class MQTTSampleSink: SampleSink, Service {
         }
     }
 
+    /// A new or changed description is registered (discovery goes out with the device's next sample).
+    public func describe(_ device: DeviceDescriptor) async {
+        guard state.withLock({ $0.devices[device.id] != device }) else { return }
+        register(device)
+    }
+
     public func write(_ samples: [Sample]) async throws {
         for sample in samples {
-            if let lookUp, state.withLock({ $0.devices[sample.device] == nil }), let found = await lookUp(sample.device) {
-                state.withLock { state in
-                    if state.devices[found.id] == nil { state.devices[found.id] = found }
-                }
-            }
             let pending = state.withLock { state -> DeviceDescriptor? in
                 guard configuration.discovery, !state.announced.contains(sample.device) else { return nil }
                 return state.devices[sample.device]

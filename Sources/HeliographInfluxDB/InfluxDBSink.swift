@@ -75,8 +75,6 @@ public final class InfluxDBSink: SampleSink, Service, Sendable {
 
     private struct State {
         var spool: BatchSpool
-        var descriptors: [DeviceID: DeviceDescriptor] = [:]
-        var lookedUp: [DeviceID: Date] = [:]
         var sentPoints = 0
         var droppedBatches = 0
         var failedRequests = 0
@@ -88,7 +86,8 @@ public final class InfluxDBSink: SampleSink, Service, Sendable {
     public let name = "influxdb"
     public let configuration: Configuration
     private let state: Mutex<State>
-    private let describe: @Sendable (DeviceID) async -> DeviceDescriptor?
+    /// The descriptors handed over with the samples (kind → measurement, model → tag).
+    private let devices: DeviceDirectory
     private let logger: Logger
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
@@ -98,18 +97,13 @@ public final class InfluxDBSink: SampleSink, Service, Sendable {
     private let spooledGauge = Gauge(label: "heliograph.influxdb.spooled_batches")
 
     /// - Parameters:
-    ///   - describe: a device's descriptor (kind → measurement, model → tag), e.g. from the store's registry.
     ///   - client: the HTTP client; the shared one by default.
-    public init(
-        configuration: Configuration,
-        logger: Logger,
-        client: HTTPClient = .shared,
-        describe: @escaping @Sendable (DeviceID) async -> DeviceDescriptor?
-    ) throws {
+    ///   - devices: descriptors known up front; the others arrive with the samples (`describe`).
+    public init(configuration: Configuration, logger: Logger, client: HTTPClient = .shared, devices: [DeviceDescriptor] = []) throws {
         self.configuration = configuration
         self.logger = logger
         self.client = client
-        self.describe = describe
+        self.devices = DeviceDirectory(devices)
         let spool = try BatchSpool(directory: configuration.spoolDirectory, maximumBytes: configuration.spoolMaximumBytes)
         self.state = Mutex(State(spool: spool))
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -130,14 +124,17 @@ public final class InfluxDBSink: SampleSink, Service, Sendable {
 
     // MARK: Accepting samples
 
+    public func describe(_ device: DeviceDescriptor) async {
+        devices.record(device)
+    }
+
     /// Encodes, compresses and spools the samples; throws only when the spool cannot take them
     /// (then the sink runner keeps them and retries).
     public func write(_ samples: [Sample]) async throws {
         var lines: [String] = []
         lines.reserveCapacity(samples.count)
         for sample in samples {
-            let descriptor = await descriptor(for: sample.device)
-            if let line = configuration.lineProtocol.line(for: sample, descriptor: descriptor) { lines.append(line) }
+            if let line = configuration.lineProtocol.line(for: sample, descriptor: devices[sample.device]) { lines.append(line) }
         }
         guard !lines.isEmpty else { return }
         var start = 0
@@ -173,22 +170,6 @@ public final class InfluxDBSink: SampleSink, Service, Sendable {
         compressed.reserveCapacity(compressor.maxSize(from: text))
         try compressor.streamDeflate(from: &text, to: &compressed, flush: .finish)
         return Array(compressed.readableBytesView)
-    }
-
-    private func descriptor(for device: DeviceID) async -> DeviceDescriptor? {
-        let now = Date()
-        let (cached, ask) = state.withLock { state -> (DeviceDescriptor?, Bool) in
-            let cached = state.descriptors[device]
-            let recent = state.lookedUp[device].map { now.timeIntervalSince($0) < (cached == nil ? 10 : 300) } ?? false
-            return (cached, !recent)
-        }
-        guard ask else { return cached }
-        let fresh = await describe(device)
-        state.withLock { state in
-            state.lookedUp[device] = now
-            if let fresh { state.descriptors[device] = fresh }
-        }
-        return fresh ?? cached
     }
 
     // MARK: Sending

@@ -114,6 +114,7 @@ public final class Poller: Service, Sendable {
     ) async {
         for descriptor in await gateway.discoveredDevices() where known[descriptor.id] != descriptor {
             validator.register(descriptor)
+            bus.publish(descriptor)
             if let store {
                 do {
                     try await store.register(descriptor)
@@ -169,6 +170,7 @@ public final class Poller: Service, Sendable {
                         try await driver.describe(logger: logger)
                     }
                     validator.register(descriptor)
+                    bus.publish(descriptor)
                     updateStatus(device.device) { $0.descriptor = descriptor }
                     described = true
                     logger.info("Device described", metadata: ["device.model": "\(descriptor.model)", "device.fields": "\(descriptor.fields.count)"])
@@ -212,7 +214,7 @@ public final class Poller: Service, Sendable {
                     status.lastError = nil
                     status.consecutiveFailures = 0
                     status.polls += 1
-                    status.discarded.merge(rejected, uniquingKeysWith: +)
+                    status.discarded.merge(rejected.map { ($0.key.rawValue, $0.value) }, uniquingKeysWith: +)
                 }
                 if wasAvailable == .unavailable { logger.info("Device is back online") }
                 metrics.polls.increment()

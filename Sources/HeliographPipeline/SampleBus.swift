@@ -41,6 +41,12 @@ public final class SampleBus: Service, LiveFeed, Sendable {
         }
     }
 
+    /// Hands a device's descriptor to every sink ahead of the samples published after it (on its
+    /// first description, a new description, or discovery behind a gateway); never blocks.
+    public func publish(_ descriptor: DeviceDescriptor) {
+        for runner in runners { runner.enqueue(descriptor) }
+    }
+
     /// A stream of every sample published from now on. A subscriber that lags loses the oldest.
     public func subscribe() -> AsyncStream<Sample> {
         let id = nextSubscriber.add(1, ordering: .relaxed).newValue

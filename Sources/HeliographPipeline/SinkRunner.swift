@@ -44,21 +44,13 @@ public final class SinkRunner: Sendable {
     }
 
     /// Counters for /stats.
-    public struct Statistics: Sendable, Hashable, Codable {
-        public var sink: String
-        public var buffered: Int
-        public var written: Int
-        public var dropped: Int
-        public var writeErrors: Int
-        public var lastError: String?
-        public var lastWrite: Date?
-        /// When the write now in progress started; nil between writes. A sink whose server is gone
-        /// can hang in one write for its whole timeout without an error to show.
-        public var writingSince: Date? = nil
-    }
+    public typealias Statistics = SinkStatistics
 
     private struct State {
         var buffer: [Sample] = []
+        /// Descriptors published since the last write, handed to the sink before it (they are few
+        /// and never dropped: a sink must not see a device's samples without its latest description).
+        var descriptors: [DeviceDescriptor] = []
         var oldestEnqueued: ContinuousClock.Instant?
         var written = 0
         var dropped = 0
@@ -114,11 +106,26 @@ public final class SinkRunner: Sendable {
         if wakeNow { wake.signal() }
     }
 
+    /// Queues a device's descriptor for the sink, to be handed over before its next write; never blocks.
+    public func enqueue(_ descriptor: DeviceDescriptor) {
+        state.withLock { $0.descriptors.append(descriptor) }
+    }
+
+    /// Hands the sink the descriptors queued since its last write, in order.
+    private func describePending() async {
+        let descriptors = state.withLock { state in
+            defer { state.descriptors.removeAll() }
+            return state.descriptors
+        }
+        for descriptor in descriptors { await sink.describe(descriptor) }
+    }
+
     /// Writes until cancelled or `close()` is called, then drains what is left within `drainTimeout`.
     func run(logger: Logger) async {
         var failures = 0
         while true {
             guard let batch = await nextBatch() else { break }
+            await describePending()
             state.withLock { $0.writingSince = Date() }
             do {
                 try await sink.write(batch)
@@ -182,6 +189,7 @@ public final class SinkRunner: Sendable {
             if batch.isEmpty { return }
             do {
                 // Drain even when the surrounding task was cancelled: this is the last chance to keep the data.
+                await describePending()
                 try await Task.detached { [sink] in try await sink.write(batch) }.value
                 recordWritten(batch.count)
             } catch {

@@ -1,6 +1,6 @@
 import Foundation
 import HeliographCore
-import HeliographStorage
+import HeliographStorageBase
 
 extension PostgresStore {
     /// Where the database is, how to log in, and how long each tier of history is kept.
@@ -25,29 +25,8 @@ extension PostgresStore {
             case native
         }
 
-        /// How long each tier is kept, in days; 0 keeps it forever. Same meaning as the SQLite store's.
-        public struct Retention: Sendable, Hashable {
-            /// Full-resolution points. Points older than this are not even stored.
-            public var rawDays: Int
-            public var minuteRollupDays: Int
-            public var hourRollupDays: Int
-            public var dayRollupDays: Int
-
-            public init(rawDays: Int = 0, minuteRollupDays: Int = 14, hourRollupDays: Int = 0, dayRollupDays: Int = 0) {
-                self.rawDays = rawDays
-                self.minuteRollupDays = minuteRollupDays
-                self.hourRollupDays = hourRollupDays
-                self.dayRollupDays = dayRollupDays
-            }
-
-            public func days(for rollup: Rollup) -> Int {
-                switch rollup {
-                case .minute: minuteRollupDays
-                case .hour: hourRollupDays
-                case .day: dayRollupDays
-                }
-            }
-        }
+        /// How long each tier is kept, in days; 0 keeps it forever (the same for both stores).
+        public typealias Retention = StoreRetention
 
         public var host: String
         public var port: Int
@@ -156,10 +135,7 @@ extension PostgresStore {
             guard Self.isPlainIdentifier(schema) else {
                 throw HeliographError(.invalidConfiguration, "storage: schema must be a lower-case name (a-z, 0-9, _; not starting with a digit); got '\(schema)'")
             }
-            let retentions = [retention.rawDays, retention.minuteRollupDays, retention.hourRollupDays, retention.dayRollupDays]
-            guard retentions.allSatisfy({ $0 >= 0 }) else {
-                throw HeliographError(.invalidConfiguration, "storage retention days must be 0 (forever) or positive")
-            }
+            try retention.validate()
             guard partitionSpan >= .seconds(3_600), partitionSpan.components.seconds % 3_600 == 0, partitionSpan.components.attoseconds == 0 else {
                 throw HeliographError(.invalidConfiguration, "storage partition span must be a whole number of hours")
             }

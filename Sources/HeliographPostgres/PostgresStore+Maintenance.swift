@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographStorageBase
 import Logging
 import PostgresNIO
 
@@ -22,19 +23,19 @@ extension PostgresStore {
     /// writes seldom wait for DDL.
     @discardableResult
     public func runMaintenance(now: Date = Date()) async throws -> PostgresMaintenanceReport {
-        let nowMilliseconds = now.milliseconds
+        let nowMilliseconds = now.storageMilliseconds
         let retention = configuration.retention
         return try await operation("storage maintenance") {
             let layout = try await self.prepareSchema()
             var report = PostgresMaintenanceReport()
             try await self.ensurePartitions(covering: [nowMilliseconds, nowMilliseconds + layout.partitionSpan], layout: layout)
-            if let cutoff = Self.cutoff(days: retention.rawDays, now: nowMilliseconds) {
+            if let cutoff = retention.rawCutoff(now: nowMilliseconds) {
                 let dropped = try await self.dropPoints(olderThan: cutoff, layout: layout)
                 report.droppedPartitions = dropped.partitions
                 report.expiredRows += dropped.rows
             }
             for rollup in Rollup.allCases {
-                guard let cutoff = Self.cutoff(days: retention.days(for: rollup), now: nowMilliseconds) else { continue }
+                guard let cutoff = retention.cutoff(rollup, now: nowMilliseconds) else { continue }
                 let removed = try await self.client.withConnection { connection in
                     try await self.int64s(
                         connection,

@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographStorageBase
 import PostgresNIO
 
 extension PostgresStore {
@@ -9,7 +10,7 @@ extension PostgresStore {
     func ensurePartitions(covering times: [Int64], layout: SchemaLayout) async throws {
         guard layout.partitioning == "native" else { return }
         let span = layout.partitionSpan
-        let starts = Set(times.map { Self.floor($0, span) })
+        let starts = Set(times.map { StorageTime.floor($0, span) })
         let missing = knownPartitions.withLock { known in starts.subtracting(known) }
         guard !missing.isEmpty else { return }
         try await transaction { connection in
@@ -72,7 +73,7 @@ extension PostgresStore {
     static func partitionName(start: Int64) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let date = Date(milliseconds: start)
+        let date = Date(storageMilliseconds: start)
         let parts = calendar.dateComponents([.year, .month, .day, .hour], from: date)
         let day = String(format: "point_%04d%02d%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
         return start % 86_400_000 == 0 ? day : day + String(format: "t%02d", parts.hour ?? 0)
@@ -80,7 +81,7 @@ extension PostgresStore {
 
     /// An exact timestamptz literal in UTC for `ms` since 1970, for DDL (which takes no parameters).
     static func literal(_ milliseconds: Int64) -> String {
-        let seconds = floor(milliseconds, 1_000) / 1_000
+        let seconds = StorageTime.floor(milliseconds, 1_000) / 1_000
         let fraction = milliseconds - seconds * 1_000
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
@@ -89,11 +90,6 @@ extension PostgresStore {
             format: "%04d-%02d-%02d %02d:%02d:%02d.%03d+00",
             parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, Int(fraction)
         )
-    }
-
-    /// Rounds down to a multiple of `step`, also for times before 1970.
-    static func floor(_ value: Int64, _ step: Int64) -> Int64 {
-        value >= 0 ? value / step * step : ((value - step + 1) / step) * step
     }
 
     /// The first column of every row, as int8.

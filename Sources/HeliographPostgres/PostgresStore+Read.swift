@@ -1,22 +1,20 @@
 import Foundation
 import HeliographCore
-import HeliographStorage
+import HeliographStorageBase
 import PostgresNIO
 
 extension PostgresStore {
     public func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point] {
-        let start = from.milliseconds
-        let end = to.milliseconds
-        guard end > start else { return [] }
+        guard let span = StorageTime.span(from: from, to: to) else { return [] }
         return try await operation("reading points of \(series)") {
             try await self.client.withConnection { connection in
-                try await self.rawPoints(connection, series, from: start, to: end).map { Point(time: Date(milliseconds: $0.time), value: $0.value) }
+                try await self.rawPoints(connection, series, from: span.lowerBound, to: span.upperBound).map(\.point)
             }
         }
     }
 
     /// Points of one series in [from, to) ms, oldest first.
-    func rawPoints(_ connection: PostgresConnection, _ series: SeriesKey, from: Int64, to: Int64) async throws -> [(time: Int64, value: Double)] {
+    func rawPoints(_ connection: PostgresConnection, _ series: SeriesKey, from: Int64, to: Int64) async throws -> [StoredPoint] {
         let rows = try await run(
             connection,
             """
@@ -26,8 +24,8 @@ extension PostgresStore {
             """,
             series.device.rawValue, series.field.rawValue, from, to
         )
-        var points: [(time: Int64, value: Double)] = []
-        for try await (time, value) in rows.decode((Int64, Double).self) { points.append((time, value)) }
+        var points: [StoredPoint] = []
+        for try await (time, value) in rows.decode((Int64, Double).self) { points.append(StoredPoint(time: time, value: value)) }
         return points
     }
 
@@ -35,21 +33,15 @@ extension PostgresStore {
     /// serve the range the tier still keeps; the older part, dropped by the tier's retention, is
     /// computed from raw points.
     public func aggregates(_ series: SeriesKey, from: Date, to: Date, step: Rollup) async throws -> [AggregatePoint] {
-        let start = Self.floor(from.milliseconds, step.milliseconds)
-        let end = to.milliseconds
-        guard end > start else { return [] }
-        let tierCutoff = Self.cutoff(days: configuration.retention.days(for: step), now: Date().milliseconds)
-            .map { Self.floor($0, step.milliseconds) + step.milliseconds }
+        guard let ranges = AggregateRanges(from: from, to: to, step: step, retention: configuration.retention, now: Date()) else { return [] }
         return try await operation("reading aggregates of \(series)") {
             try await self.client.withConnection { connection in
                 var result: [AggregatePoint] = []
-                var rollupStart = start
-                if let tierCutoff, start < tierCutoff {
-                    let rawEnd = min(end, tierCutoff)
-                    result += StoreArithmetic.aggregates(try await self.rawPoints(connection, series, from: start, to: rawEnd), step: step)
-                    rollupStart = rawEnd
+                if let raw = ranges.raw {
+                    let points = try await self.rawPoints(connection, series, from: raw.lowerBound, to: raw.upperBound)
+                    result += Accumulator.buckets(points, rollup: step).map { $0.accumulator.aggregate(at: $0.start) }
                 }
-                guard rollupStart < end else { return result }
+                guard let stored = ranges.rollup else { return result }
                 let rows = try await self.run(
                     connection,
                     """
@@ -58,12 +50,10 @@ extension PostgresStore {
                     WHERE s.device = $1 AND s.field = $2 AND r.bucket >= \(Int64.sqlTime("$3")) AND r.bucket < \(Int64.sqlTime("$4"))
                     ORDER BY r.bucket
                     """,
-                    series.device.rawValue, series.field.rawValue, rollupStart, end
+                    series.device.rawValue, series.field.rawValue, stored.lowerBound, stored.upperBound
                 )
                 for try await (bucket, min, max, sum, count, last) in rows.decode((Int64, Double, Double, Double, Int64, Double).self) {
-                    result.append(
-                        AggregatePoint(time: Date(milliseconds: bucket), min: min, max: max, mean: sum / Double(count), last: last, count: Int(count))
-                    )
+                    result.append(Accumulator.aggregate(bucket: bucket, min: min, max: max, sum: sum, count: Int(count), last: last))
                 }
                 return result
             }
@@ -97,7 +87,7 @@ extension PostgresStore {
                     newest = max(newest ?? time, time)
                 }
                 guard let newest else { return nil }
-                return Sample(device: device, time: Date(milliseconds: newest), values: values)
+                return Sample(device: device, time: Date(storageMilliseconds: newest), values: values)
             }
         }
     }
@@ -158,8 +148,8 @@ extension PostgresStore {
                     bytesOnDisk: bytes,
                     series: Int(series),
                     points: points,
-                    oldest: oldest.map(Date.init(milliseconds:)),
-                    newest: newest.map(Date.init(milliseconds:))
+                    oldest: oldest.map(Date.init(storageMilliseconds:)),
+                    newest: newest.map(Date.init(storageMilliseconds:))
                 )
             }
         }
@@ -175,29 +165,15 @@ extension PostgresStore {
     /// Energy per local calendar day (in `configuration.timeZone`), by the same rules as the SQLite store.
     /// - Throws: `invalidRequest` when the field is neither an energy counter nor a power reading.
     public func dailyEnergy(device: DeviceID, field: FieldID, from: Date, to: Date) async throws -> [DailyEnergy] {
-        let timeZone = configuration.timeZone
-        let firstDay = StoreArithmetic.startOfLocalDay(from.milliseconds, in: timeZone)
-        let end = to.milliseconds
-        guard end > firstDay else { return [] }
-        let key = SeriesKey(device: device, field: field)
-        let (points, unit) = try await operation("reading energy of \(key)") {
-            try await self.client.withConnection { connection -> ([(time: Int64, value: Double)], FieldDescriptor.Unit?) in
-                var unit: FieldDescriptor.Unit?
+        guard let request = DailyEnergyRequest(device: device, field: field, from: from, to: to, timeZone: configuration.timeZone) else { return [] }
+        let (points, unit) = try await operation("reading energy of \(request.key)") {
+            try await self.client.withConnection { connection -> ([StoredPoint], FieldDescriptor.Unit?) in
+                var json: String?
                 let rows = try await self.run(connection, "SELECT descriptor::text FROM \(self.schema).device WHERE id = $1 AND descriptor IS NOT NULL", device.rawValue)
-                for try await json in rows.decode(String.self) {
-                    unit = (try? JSONDecoder().decode(DeviceDescriptor.self, from: Data(json.utf8)))?.field(field)?.unit
-                }
-                // A day and a half before the first day gives the baseline reading.
-                return (try await self.rawPoints(connection, key, from: firstDay - 129_600_000, to: end), unit)
+                for try await text in rows.decode(String.self) { json = text }
+                return (try await self.rawPoints(connection, request.key, from: request.readFrom, to: request.end), StoreJSON.unit(of: field, inDescriptor: json))
             }
         }
-        guard
-            let energy = StoreArithmetic.dailyEnergy(
-                points: points, unit: unit, field: field, rules: configuration.energy, timeZone: timeZone, firstDay: firstDay, end: end
-            )
-        else {
-            throw HeliographError(.invalidRequest, "\(key) is neither an energy counter (kWh, Wh) nor a power reading (W, kW)", device: device)
-        }
-        return energy
+        return try request.energy(points, unit: unit, rules: configuration.energy)
     }
 }

@@ -1,13 +1,14 @@
 import Foundation
 import HeliographCore
+import HeliographStorageBase
 import PostgresNIO
 
 extension PostgresStore {
     /// Records or replaces a device's descriptor. A new device is first and last seen now; writes
     /// widen that span to the times of its samples.
     public func register(_ descriptor: DeviceDescriptor) async throws {
-        let json = try Self.encodeJSON(descriptor)
-        let now = Date().milliseconds
+        let json = try StoreJSON.encode(descriptor)
+        let now = Date().storageMilliseconds
         try await operation("registering \(descriptor.id)") {
             try await self.client.withConnection { connection in
                 _ = try await self.run(
@@ -36,13 +37,7 @@ extension PostgresStore {
                 )
                 var devices: [RegisteredDevice] = []
                 for try await (json, firstSeen, lastSeen) in rows.decode((String, Int64, Int64).self) {
-                    devices.append(
-                        RegisteredDevice(
-                            descriptor: try JSONDecoder().decode(DeviceDescriptor.self, from: Data(json.utf8)),
-                            firstSeen: Date(milliseconds: firstSeen),
-                            lastSeen: Date(milliseconds: lastSeen)
-                        )
-                    )
+                    devices.append(try StoreJSON.registeredDevice(json: json, firstSeen: firstSeen, lastSeen: lastSeen))
                 }
                 return devices
             }
@@ -52,13 +47,13 @@ extension PostgresStore {
     // MARK: AuditLog
 
     public func append(_ entry: AuditEntry) async throws {
-        let json = try Self.encodeJSON(entry)
+        let json = try StoreJSON.encode(entry)
         try await operation("appending to the audit log") {
             try await self.client.withConnection { connection in
                 _ = try await self.run(
                     connection,
                     "INSERT INTO \(self.schema).audit (time, device, entry) VALUES (\(Int64.sqlTime("$1")), $2, $3::jsonb)",
-                    entry.time.milliseconds, entry.change.device.rawValue, json
+                    entry.time.storageMilliseconds, entry.change.device.rawValue, json
                 )
             }
         }
@@ -81,16 +76,10 @@ extension PostgresStore {
                     }
                 var entries: [AuditEntry] = []
                 for try await json in rows.decode(String.self) {
-                    entries.append(try JSONDecoder().decode(AuditEntry.self, from: Data(json.utf8)))
+                    entries.append(try StoreJSON.decode(AuditEntry.self, from: json))
                 }
                 return entries
             }
         }
-    }
-
-    static func encodeJSON(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

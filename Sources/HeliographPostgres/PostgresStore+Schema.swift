@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographStorageBase
 import Logging
 import PostgresNIO
 
@@ -185,25 +186,6 @@ extension PostgresStore {
 }
 
 extension Rollup {
-    var tableName: String {
-        switch self {
-        case .minute: "rollup_1m"
-        case .hour: "rollup_1h"
-        case .day: "rollup_1d"
-        }
-    }
-
-    var milliseconds: Int64 { Int64(seconds * 1_000) }
-
-    /// The next finer tier, whose buckets sum up to this one's.
-    var finer: Rollup? {
-        switch self {
-        case .minute: nil
-        case .hour: .minute
-        case .day: .hour
-        }
-    }
-
     /// The SQL interval of one bucket.
     var sqlInterval: String {
         switch self {

@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographStorageBase
 import PostgresNIO
 
 extension PostgresStore {
@@ -8,8 +9,8 @@ extension PostgresStore {
     /// Times are kept to the millisecond. Points older than the raw retention are dropped.
     public func write(_ samples: [Sample]) async throws {
         guard !samples.isEmpty else { return }
-        let now = Date().milliseconds
-        let batch = PointBatch(samples, rawCutoff: Self.cutoff(days: configuration.retention.rawDays, now: now))
+        let now = Date().storageMilliseconds
+        let batch = WriteBatch(samples, rawCutoff: configuration.retention.rawCutoff(now: now))
         try await operation("writing \(samples.count) samples") {
             let layout = try await self.prepareSchema()
             let ids = try await self.seriesIDs(for: Array(batch.points.keys))
@@ -27,7 +28,7 @@ extension PostgresStore {
         }
     }
 
-    private func insert(_ batch: PointBatch, ids: [SeriesKey: Int32], now: Int64, connection: PostgresConnection) async throws {
+    private func insert(_ batch: WriteBatch, ids: [SeriesKey: Int32], now: Int64, connection: PostgresConnection) async throws {
         let s = schema
         // Writers of the same device take turns (in one global order, so they cannot deadlock): rollup
         // buckets are recomputed from what the transaction sees, which must include the other's points.
@@ -104,18 +105,17 @@ extension PostgresStore {
     /// Recomputes every rollup bucket the batch touched, exactly, finer tiers first: a minute from the
     /// raw points, an hour from its minutes and a day from its hours while the finer tier still holds
     /// the whole bucket (else from the raw points). Buckets a tier's retention dropped are not recreated.
-    private func updateRollups(_ batch: PointBatch, ids: [SeriesKey: Int32], now: Int64, connection: PostgresConnection) async throws {
+    private func updateRollups(_ batch: WriteBatch, ids: [SeriesKey: Int32], now: Int64, connection: PostgresConnection) async throws {
         let retention = configuration.retention
         for rollup in Rollup.allCases {
-            let tierCutoff = Self.cutoff(days: retention.days(for: rollup), now: now)
-            let finerCutoff = rollup.finer.flatMap { Self.cutoff(days: retention.days(for: $0), now: now) }
+            let finerCutoff = rollup.finer.flatMap { retention.cutoff($0, now: now) }
             var fromFiner: Set<BucketKey> = []
             var fromRaw: Set<BucketKey> = []
             for (key, points) in batch.points {
                 guard let id = ids[key] else { continue }
                 for point in points {
-                    let start = Self.floor(point.time, rollup.milliseconds)
-                    if let tierCutoff, start + rollup.milliseconds <= tierCutoff { continue }
+                    let start = rollup.bucketStart(point.time)
+                    guard retention.keeps(rollup, bucket: start, now: now) else { continue }
                     if rollup.finer != nil, finerCutoff.map({ start >= $0 }) ?? true {
                         fromFiner.insert(BucketKey(series: id, start: start))
                     } else {
@@ -215,49 +215,10 @@ extension PostgresStore {
         for value in values { try bindings.append(value) }
         return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
     }
-
-    /// The oldest time (ms) a tier keeps, or nil when it keeps everything.
-    static func cutoff(days: Int, now: Int64) -> Int64? {
-        days > 0 ? now - Int64(days) * 86_400_000 : nil
-    }
 }
 
 /// One rollup bucket of one series.
 struct BucketKey: Hashable, Sendable {
     var series: Int32
     var start: Int64
-}
-
-/// A batch of samples regrouped by series, deduplicated (the last value for a time wins) and sorted.
-struct PointBatch: Sendable {
-    var points: [SeriesKey: [(time: Int64, value: Double)]] = [:]
-    var texts: [SeriesKey: (time: Int64, value: String)] = [:]
-    /// Oldest and newest sample time per device.
-    var seen: [DeviceID: ClosedRange<Int64>] = [:]
-    /// Whether any value is NaN or ±∞ (which can empty a rollup bucket).
-    var hasNonFinite = false
-
-    init(_ samples: [Sample], rawCutoff: Int64?) {
-        var byTime: [SeriesKey: [Int64: Double]] = [:]
-        for sample in samples {
-            let time = sample.time.milliseconds
-            seen[sample.device] = seen[sample.device].map { min($0.lowerBound, time)...max($0.upperBound, time) } ?? time...time
-            for (field, value) in sample.values {
-                let key = SeriesKey(device: sample.device, field: field)
-                if let number = value.numeric {
-                    if let rawCutoff, time < rawCutoff { continue }
-                    byTime[key, default: [:]][time] = number
-                    if !number.isFinite { hasNonFinite = true }
-                } else if let text = value.text, texts[key].map({ $0.time <= time }) ?? true {
-                    texts[key] = (time, text)
-                }
-            }
-        }
-        for (key, values) in byTime {
-            points[key] = values.map { (time: $0.key, value: $0.value) }.sorted { $0.time < $1.time }
-        }
-    }
-
-    /// Every point time, for partition upkeep.
-    var times: [Int64] { points.values.flatMap { $0.map(\.time) } }
 }

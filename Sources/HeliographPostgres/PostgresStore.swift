@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographStorageBase
 import Logging
 import NIOSSL
 import PostgresNIO
@@ -34,7 +35,7 @@ public final class PostgresStore: SampleStore, AuditLog, Service {
     let seriesIDs = Mutex<[SeriesKey: Int32]>([:])
     /// Partition start times (ms) known to exist.
     let knownPartitions = Mutex<Set<Int64>>([])
-    private let running = Mutex(false)
+    private let running = RunOnce()
 
     /// Prepares the connection pool; nothing connects until `run()` runs.
     /// - Throws: `invalidConfiguration` for bad settings.
@@ -108,34 +109,14 @@ public final class PostgresStore: SampleStore, AuditLog, Service {
     /// Runs the connection pool and, every `maintenanceInterval`, retention and partition upkeep,
     /// until graceful shutdown or cancellation. Runs at most once.
     public func run() async throws {
-        let alreadyRunning = running.withLock { running in
-            defer { running = true }
-            return running
-        }
-        guard !alreadyRunning else { throw HeliographError(.invalidRequest, "the PostgreSQL store service is already running") }
+        try running.claim("PostgreSQL store")
         logger.info("PostgreSQL history store starting", metadata: ["storage.database": "\(configuration.displayName)"])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.pools.run() }
-            await cancelWhenGracefulShutdown {
-                var interval = Duration.zero
-                while !Task.isCancelled {
-                    do {
-                        try await Task.sleep(for: interval)
-                    } catch {
-                        return
-                    }
-                    interval = self.configuration.maintenanceInterval
-                    do {
-                        let report = try await self.runMaintenance()
-                        self.logger.debug("storage maintenance", metadata: report.metadata)
-                    } catch {
-                        if Task.isCancelled { return }
-                        // Retried on the next pass; writes report their own failures.
-                        self.logger.warning("storage maintenance failed", metadata: ["error": "\(error)"])
-                        interval = min(interval, .seconds(10))
-                    }
-                }
-            }
+            // The first pass at once sets up the schema and this span's partitions; a failed pass
+            // (database down) is retried within 10 s, writes report their own failures.
+            let loop = MaintenanceLoop(interval: configuration.maintenanceInterval, firstPassAfter: .zero, retryAfterFailure: .seconds(10))
+            await loop.run(logger: logger) { try await self.runMaintenance().metadata }
             group.cancelAll()
         }
         logger.info("PostgreSQL history store closed")
@@ -266,12 +247,3 @@ extension Int64 {
 
 /// SQL reading a timestamptz column as ms since 1970 (int8).
 func sqlMilliseconds(_ column: String) -> String { "(extract(epoch FROM \(column)) * 1000)::int8" }
-
-extension Date {
-    /// Milliseconds since 1970, the time unit the store computes in.
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1_000).rounded()) }
-
-    init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1_000)
-    }
-}

@@ -15,7 +15,8 @@ public final class FieldGauges: SampleSink, Sendable {
     public let name = "prometheus"
     public let registry: PrometheusCollectorRegistry
     public let staleAfter: TimeInterval
-    private let describe: @Sendable (DeviceID) async -> DeviceDescriptor?
+    /// The descriptors handed over with the samples, for model, units and names.
+    private let devices: DeviceDirectory
     private let state = Mutex(State())
 
     private struct Series {
@@ -31,9 +32,6 @@ public final class FieldGauges: SampleSink, Sendable {
     }
 
     private struct State {
-        var descriptors: [DeviceID: DeviceDescriptor] = [:]
-        /// When a device with no descriptor was last looked up, so unknown devices are not asked for every sample.
-        var lookedUp: [DeviceID: Date] = [:]
         /// The first help text seen per family: the registry insists every series of a family has the same.
         var help: [String: String] = [:]
         var devices: [DeviceID: DeviceSeries] = [:]
@@ -42,20 +40,20 @@ public final class FieldGauges: SampleSink, Sendable {
     /// - Parameters:
     ///   - registry: where the gauges live; render it with `emitToString()` or through `PrometheusExporter`.
     ///   - staleAfter: seconds without a sample after which a device's series are removed.
-    ///   - describe: the descriptor of a device (from the store's registry), for model, units and names.
-    public init(
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        staleAfter: TimeInterval = 600,
-        describe: @escaping @Sendable (DeviceID) async -> DeviceDescriptor?
-    ) {
+    ///   - devices: descriptors known up front; the others arrive with the samples (`describe`).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), staleAfter: TimeInterval = 600, devices: [DeviceDescriptor] = []) {
         self.registry = registry
         self.staleAfter = staleAfter
-        self.describe = describe
+        self.devices = DeviceDirectory(devices)
+    }
+
+    public func describe(_ device: DeviceDescriptor) async {
+        devices.record(device)
     }
 
     public func write(_ samples: [Sample]) async throws {
         for sample in samples {
-            let descriptor = await descriptor(for: sample)
+            let descriptor = devices[sample.device]
             state.withLock { update(&$0, sample: sample, descriptor: descriptor) }
         }
     }
@@ -72,25 +70,6 @@ public final class FieldGauges: SampleSink, Sendable {
 
     /// Devices with live series, for tests and /stats.
     public var deviceCount: Int { state.withLock { $0.devices.count } }
-
-    /// The cached descriptor, refreshed when a sample carries a field it does not list (the device
-    /// was re-described) at most once a minute.
-    private func descriptor(for sample: Sample) async -> DeviceDescriptor? {
-        let now = Date()
-        let (cached, ask) = state.withLock { state -> (DeviceDescriptor?, Bool) in
-            let cached = state.descriptors[sample.device]
-            let complete = cached.map { descriptor in sample.values.keys.allSatisfy { descriptor.field($0) != nil } } ?? false
-            let recent = state.lookedUp[sample.device].map { now.timeIntervalSince($0) < 60 } ?? false
-            return (cached, !complete && !recent)
-        }
-        guard ask else { return cached }
-        let fresh = await describe(sample.device)
-        state.withLock { state in
-            state.lookedUp[sample.device] = now
-            if let fresh { state.descriptors[sample.device] = fresh }
-        }
-        return fresh ?? cached
-    }
 
     private func update(_ state: inout State, sample: Sample, descriptor: DeviceDescriptor?) {
         let model = descriptor?.model ?? "unknown"

@@ -10,27 +10,14 @@ import struct Foundation.Date
 public final class PrometheusExporter: Sendable {
     /// What the daemon knows at scrape time, gathered by the composition root.
     public struct Snapshot: Sendable {
-        public var devices: [DeviceReading]
+        /// Every polled device as the poller sees it.
+        public var devices: [DeviceStatus]
         /// Nil when the store could not answer (the scrape still succeeds).
         public var store: StoreStatistics?
 
-        public init(devices: [DeviceReading] = [], store: StoreStatistics? = nil) {
+        public init(devices: [DeviceStatus] = [], store: StoreStatistics? = nil) {
             self.devices = devices
             self.store = store
-        }
-    }
-
-    /// One polled device as the poller sees it.
-    public struct DeviceReading: Sendable {
-        public var device: DeviceID
-        /// Nil until the first poll ends; then true while polls succeed.
-        public var up: Bool?
-        public var lastSuccess: Date?
-
-        public init(device: DeviceID, up: Bool?, lastSuccess: Date?) {
-            self.device = device
-            self.up = up
-            self.lastSuccess = lastSuccess
         }
     }
 
@@ -135,7 +122,7 @@ public final class PrometheusExporter: Sendable {
                     gauges[reading.device] = made
                     return made
                 }()
-                pair.up.set(to: reading.up == true ? 1 : 0)
+                pair.up.set(to: reading.availability == .online ? 1 : 0)
                 if let lastSuccess = reading.lastSuccess { pair.lastSuccess.set(to: lastSuccess.timeIntervalSince1970) }
             }
         }

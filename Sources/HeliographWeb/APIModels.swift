@@ -19,7 +19,8 @@ struct DeviceResource: ResponseEncodable {
     var fields: [FieldResource]
     var settings: [SettingResource]
 
-    init(_ registered: RegisteredDevice, settings: [SettingDescriptor], health: DeviceHealth?, now: Date) {
+    /// - Parameter health: the poller's record of the device; it counts once the device was polled.
+    init(_ registered: RegisteredDevice, settings: [SettingDescriptor], health: DeviceStatus?, now: Date) {
         let descriptor = registered.descriptor
         self.id = descriptor.id.rawValue
         self.kind = descriptor.kind
@@ -30,8 +31,9 @@ struct DeviceResource: ResponseEncodable {
         self.firmware = descriptor.firmware
         self.firstSeen = registered.firstSeen
         self.lastSeen = registered.lastSeen
-        self.online = health?.online ?? (now.timeIntervalSince(registered.lastSeen) < 120)
-        self.lastError = health?.lastError
+        let polled = health.flatMap { $0.availability == .unknown ? nil : $0 }
+        self.online = polled.map { $0.availability == .online } ?? (now.timeIntervalSince(registered.lastSeen) < 120)
+        self.lastError = polled?.lastError
         self.fields = descriptor.fields.map(FieldResource.init)
         self.settings = settings.map(SettingResource.init)
     }

@@ -8,7 +8,8 @@ public protocol DaemonStatusProvider: Sendable {
     func components() async -> [ComponentHealth]
     /// True once every configured device has finished its first poll, successful or not.
     var firstPollsDone: Bool { get }
-    func devices() -> [DeviceStatistics]
+    /// The poll record of every configured device.
+    func devices() -> [DeviceStatus]
     func sinks() -> [SinkStatistics]
 }
 
@@ -39,55 +40,5 @@ public struct ComponentHealth: Sendable, Hashable, Codable {
         self.status = status
         self.detail = detail
         self.lastSuccess = lastSuccess
-    }
-}
-
-/// One device's poll record in `/stats`.
-public struct DeviceStatistics: Sendable, Hashable, Codable {
-    public var device: String
-    /// `unknown` (not polled yet), `online`, `unavailable`.
-    public var availability: String
-    public var lastPoll: Date?
-    public var lastSuccess: Date?
-    public var polls: Int
-    public var errors: Int
-    public var consecutiveErrors: Int
-    public var discarded: [String: Int]
-    public var lastError: String?
-
-    public init(
-        device: String, availability: String, lastPoll: Date?, lastSuccess: Date?, polls: Int, errors: Int, consecutiveErrors: Int,
-        discarded: [String: Int], lastError: String?
-    ) {
-        self.device = device
-        self.availability = availability
-        self.lastPoll = lastPoll
-        self.lastSuccess = lastSuccess
-        self.polls = polls
-        self.errors = errors
-        self.consecutiveErrors = consecutiveErrors
-        self.discarded = discarded
-        self.lastError = lastError
-    }
-}
-
-/// One sink's counters in `/stats`.
-public struct SinkStatistics: Sendable, Hashable, Codable {
-    public var sink: String
-    public var buffered: Int
-    public var written: Int
-    public var dropped: Int
-    public var writeErrors: Int
-    public var lastError: String?
-    public var lastWrite: Date?
-
-    public init(sink: String, buffered: Int, written: Int, dropped: Int, writeErrors: Int, lastError: String?, lastWrite: Date?) {
-        self.sink = sink
-        self.buffered = buffered
-        self.written = written
-        self.dropped = dropped
-        self.writeErrors = writeErrors
-        self.lastError = lastError
-        self.lastWrite = lastWrite
     }
 }

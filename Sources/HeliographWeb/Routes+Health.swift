@@ -29,7 +29,7 @@ struct StatsResource: ResponseEncodable {
     var oldest: Date?
     var newest: Date?
     /// Poll record of every configured device.
-    var pollers: [DeviceStatistics]
+    var pollers: [DeviceStatus]
     var sinks: [SinkStatistics]
     /// The web server's connections: open, limit, and what the connection guard closed.
     var connections: ConnectionStatistics

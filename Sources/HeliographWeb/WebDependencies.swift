@@ -12,7 +12,7 @@ public struct WebDependencies: Sendable {
     /// were asked; nil when nothing can.
     public var refresh: (@Sendable () async -> Int)?
     /// What the poller knows about a device; nil falls back to "a sample within the last two minutes".
-    public var health: (@Sendable (DeviceID) -> DeviceHealth?)?
+    public var health: (@Sendable (DeviceID) -> DeviceStatus?)?
     /// Load switching and alerts, when configured.
     public var automation: (any AutomationReport)?
     /// The hourly forecast of each weather source, newest fetch; nil when there is none.
@@ -28,7 +28,7 @@ public struct WebDependencies: Sendable {
         gate: CommandGate? = nil,
         audit: (any AuditLog)? = nil,
         refresh: (@Sendable () async -> Int)? = nil,
-        health: (@Sendable (DeviceID) -> DeviceHealth?)? = nil,
+        health: (@Sendable (DeviceID) -> DeviceStatus?)? = nil,
         automation: (any AutomationReport)? = nil,
         status: (any DaemonStatusProvider)? = nil,
         metrics: (@Sendable () async -> [UInt8])? = nil,
@@ -44,17 +44,5 @@ public struct WebDependencies: Sendable {
         self.status = status
         self.metrics = metrics
         self.forecasts = forecasts
-    }
-}
-
-/// A device's availability as the poller sees it.
-public struct DeviceHealth: Sendable, Hashable {
-    public var online: Bool
-    /// The last poll error, while the device is failing.
-    public var lastError: String?
-
-    public init(online: Bool, lastError: String? = nil) {
-        self.online = online
-        self.lastError = lastError
     }
 }

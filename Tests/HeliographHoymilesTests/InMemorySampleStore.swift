@@ -1,7 +1,7 @@
 import Foundation
 import HeliographCore
 
-/// Just enough of a `SampleStore` to test the Hoymiles queries; the real stores live in HeliographStorage.
+/// Just enough of a `SampleStore` to test the Hoymiles queries; the real stores live in HeliographSQLite and HeliographPostgres.
 actor InMemorySampleStore: SampleStore {
     nonisolated let name = "memory"
     private var registry: [DeviceID: RegisteredDevice] = [:]

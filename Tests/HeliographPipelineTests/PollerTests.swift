@@ -100,7 +100,7 @@ struct PollerTests {
         let bus = makeBus(store)
         let poller = Poller(devices: [PolledDevice(driver: driver, interval: .milliseconds(20))], bus: bus, store: store, logger: quietLogger)
         try await withRunning(bus, poller) {
-            try await eventually(timeout: patience, "three discarded") { (poller.status(of: "inv")?.discarded[.zeroBattery] ?? 0) >= 3 }
+            try await eventually(timeout: patience, "three discarded") { (poller.status(of: "inv")?.discarded[DiscardReason.zeroBattery.rawValue] ?? 0) >= 3 }
         }
         #expect(store.samples.isEmpty)
         #expect(poller.status(of: "inv")?.availability == .online)

@@ -21,9 +21,15 @@ final class FakeDaemonStatus: DaemonStatusProvider {
 
     var firstPollsDone: Bool { polled.load(ordering: .relaxed) }
 
-    func devices() -> [DeviceStatistics] {
-        [DeviceStatistics(device: "inv1", availability: "online", lastPoll: Date(), lastSuccess: Date(), polls: 12, errors: 2, consecutiveErrors: 0,
-                          discarded: ["soc_jump": 1], lastError: nil)]
+    func devices() -> [DeviceStatus] {
+        var status = DeviceStatus(device: "inv1")
+        status.availability = .online
+        status.lastAttempt = Date()
+        status.lastSuccess = Date()
+        status.polls = 12
+        status.failures = 2
+        status.discarded = ["soc_jump": 1]
+        return [status]
     }
 
     func sinks() -> [SinkStatistics] {

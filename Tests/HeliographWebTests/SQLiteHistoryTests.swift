@@ -1,7 +1,7 @@
 import Foundation
 import HeliographControl
 import HeliographCore
-import HeliographStorage
+import HeliographSQLite
 import HeliographTesting
 import HeliographWeb
 import Hummingbird

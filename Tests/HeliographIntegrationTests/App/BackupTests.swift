@@ -1,6 +1,6 @@
 import Foundation
 import HeliographCore
-import HeliographStorage
+import HeliographSQLite
 import HeliographTesting
 import Testing
 

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HeliographCore
-import HeliographStorage
+import HeliographSQLite
 import HeliographTesting
 import NIOCore
 import Synchronization

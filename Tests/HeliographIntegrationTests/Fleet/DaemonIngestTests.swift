@@ -40,7 +40,7 @@ struct DaemonIngestTests {
         let device: DeviceID = "edge-inverter"
         let descriptor = DeviceDescriptor(kind: "pi30", id: device, manufacturer: "Voltronic", model: "Axpert", fields: [.measurement("battery_voltage_v", "Battery voltage", .volt)])
         let edge = MQTTClient(configuration: .init(host: "127.0.0.1", port: broker.port, clientID: "edge-\(UUID().uuidString.prefix(6))"), logger: logger)
-        let publisher = FleetPublisher(publisher: edge, logger: logger) { $0 == device ? descriptor : nil }
+        let publisher = FleetPublisher(publisher: edge, devices: [descriptor], logger: logger)
         let start = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 600)
         let samples = (0..<50).map { Sample(device: device, time: start.addingTimeInterval(Double($0) * 10), values: ["battery_voltage_v": .number(48 + Double($0) / 10)]) }
         let key = SeriesKey(device: device, field: "battery_voltage_v")

@@ -54,7 +54,7 @@ struct FleetIngestTests {
 
         let nodes = try (1...2).map { index in try IngestNode(index: index, brokerPort: broker.port, url: server.url(), schema: schema, logger: logger) }
         let edge = MQTTClient(configuration: .init(host: "127.0.0.1", port: broker.port, clientID: "edge-\(UUID().uuidString.prefix(6))"), logger: logger)
-        let publisher = FleetPublisher(publisher: edge, logger: logger) { id in descriptors.first { $0.id == id } }
+        let publisher = FleetPublisher(publisher: edge, devices: descriptors, logger: logger)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for node in nodes { node.start(in: &group) }

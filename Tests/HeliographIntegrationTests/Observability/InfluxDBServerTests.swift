@@ -87,8 +87,9 @@ final class InfluxDBServer: Sendable {
                 endpoint: endpoint, lineProtocol: LineProtocol(staticTags: ["site": "test site"]), batchSize: 50, timeout: .seconds(5),
                 initialBackoff: .milliseconds(50), maximumBackoff: .milliseconds(500), spoolDirectory: spool
             ),
-            logger: Logger(label: "test.influxdb")
-        ) { $0 == "inv1" ? descriptor : nil }
+            logger: Logger(label: "test.influxdb"),
+            devices: [descriptor]
+        )
     }
 
     static func samples(_ range: Range<Int>) -> [Sample] {

@@ -26,8 +26,9 @@ import Testing
                 endpoint: endpoint, batchSize: batchSize, timeout: .seconds(5), initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100),
                 spoolDirectory: spool
             ),
-            logger: Logger(label: "test.influxdb")
-        ) { $0 == "inv1" ? descriptor : nil }
+            logger: Logger(label: "test.influxdb"),
+            devices: [descriptor]
+        )
     }
 
     /// Runs the sink as a service while `body` runs, then shuts it down gracefully.

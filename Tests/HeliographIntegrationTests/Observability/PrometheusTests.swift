@@ -14,7 +14,7 @@ import Testing
     )
 
     static func gauges(staleAfter: TimeInterval = 600) -> FieldGauges {
-        FieldGauges(staleAfter: staleAfter) { device in device == "inv1" ? inverter : nil }
+        FieldGauges(staleAfter: staleAfter, devices: [inverter])
     }
 
     @Test func namesAreSanitisedAndCarryTheUnit() {
@@ -61,6 +61,18 @@ import Testing
         let text = gauges.registry.emitToString()
         #expect(text.contains(#"heliograph_grid_voltage_v{device="mystery",model="unknown"} 231.0"#))
         #expect(text.contains(#"value="a\"b\\c\nd"} 1.0"#), "label values are escaped: \(text)")
+    }
+
+    @Test("a device described after its first samples is exported under its model from then on, the unknown series gone")
+    func aDescriptorHandedOverLaterRelabels() async throws {
+        let gauges = FieldGauges(staleAfter: 600)
+        try await gauges.write([Sample(device: "inv1", time: Date(), values: ["battery_soc_pct": 50])])
+        #expect(gauges.registry.emitToString().contains(#"heliograph_battery_soc_pct{device="inv1",model="unknown"} 50.0"#))
+        await gauges.describe(Self.inverter)
+        try await gauges.write([Sample(device: "inv1", time: Date(), values: ["battery_soc_pct": 51])])
+        let text = gauges.registry.emitToString()
+        #expect(text.contains(#"heliograph_battery_soc_pct{device="inv1",model="Axpert VM III"} 51.0"#))
+        #expect(!text.contains(#"model="unknown""#), "\(text)")
     }
 
     @Test func aSilentDeviceLosesItsSeries() async throws {
@@ -132,9 +144,14 @@ import Testing
                 "battery_soc_pct": 87, "pv_power_w": 1_234.5, "charging": false, "operating_mode": "Battery", "pv1_power_w": 600, "odd-name.x": 1,
             ])
         ])
-        return PrometheusExporter(instruments: registry, fields: fields, build: .init(version: "9.9.9")) {
+        var online = DeviceStatus(device: "inv1")
+        online.availability = .online
+        online.lastSuccess = Date()
+        var unavailable = DeviceStatus(device: "inv2")
+        unavailable.availability = .unavailable
+        return PrometheusExporter(instruments: registry, fields: fields, build: .init(version: "9.9.9")) { [online, unavailable] in
             PrometheusExporter.Snapshot(
-                devices: [.init(device: "inv1", up: true, lastSuccess: Date()), .init(device: "inv2", up: false, lastSuccess: nil)],
+                devices: [online, unavailable],
                 store: StoreStatistics(bytesOnDisk: 4_096, series: 6, points: 600, oldest: nil, newest: nil)
             )
         }

@@ -1,16 +1,15 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 
 extension SQLiteStore {
     public func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point] {
-        let start = from.storageMilliseconds
-        let end = to.storageMilliseconds
-        guard end > start else { return [] }
+        guard let span = StorageTime.span(from: from, to: to) else { return [] }
         return try await storageOperation("reading points of \(series)") {
             try await database.read { db in
                 guard let id = try Self.existingSeriesID(db, series) else { return [] }
-                return try Self.rawPoints(db, series: id, from: start, to: end).map { Point(time: Date(storageMilliseconds: $0.time), value: $0.value) }
+                return try Self.rawPoints(db, series: id, from: span.lowerBound, to: span.upperBound).map(\.point)
             }
         }
     }

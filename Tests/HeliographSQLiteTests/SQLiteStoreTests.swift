@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 import HeliographTesting
 import Logging
 import Testing
 
-@testable import HeliographStorage
+@testable import HeliographSQLite
 
 @Suite("SQLite store")
 struct SQLiteStoreTests {

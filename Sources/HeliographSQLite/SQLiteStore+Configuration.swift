@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographStorageBase
 
 extension SQLiteStore {
     /// Where the database lives and how long each tier of history is kept.
@@ -12,35 +13,8 @@ extension SQLiteStore {
             case inMemory
         }
 
-        /// How long each tier is kept, in days; 0 keeps it forever.
-        ///
-        /// Raw points compress to about 1.5 bytes each, cheaper per minute of history than a 1-minute
-        /// rollup row (~50 bytes), so raw history is kept forever by default and the 1-minute tier only
-        /// for the spans `Rollup.suitable` charts with it (up to 12.5 days); older minute buckets are
-        /// computed from raw points when asked for.
-        public struct Retention: Sendable, Hashable {
-            /// Full-resolution points (chunks and head). Points older than this are not even stored.
-            public var rawDays: Int
-            public var minuteRollupDays: Int
-            public var hourRollupDays: Int
-            public var dayRollupDays: Int
-
-            public init(rawDays: Int = 0, minuteRollupDays: Int = 14, hourRollupDays: Int = 0, dayRollupDays: Int = 0) {
-                self.rawDays = rawDays
-                self.minuteRollupDays = minuteRollupDays
-                self.hourRollupDays = hourRollupDays
-                self.dayRollupDays = dayRollupDays
-            }
-
-            /// Days kept for a rollup tier.
-            public func days(for rollup: Rollup) -> Int {
-                switch rollup {
-                case .minute: minuteRollupDays
-                case .hour: hourRollupDays
-                case .day: dayRollupDays
-                }
-            }
-        }
+        /// How long each tier is kept, in days; 0 keeps it forever (the same for both stores).
+        public typealias Retention = StoreRetention
 
         public var location: Location
         public var retention: Retention
@@ -95,10 +69,7 @@ extension SQLiteStore {
 
         /// Checks the values make sense; throws `invalidConfiguration` otherwise.
         public func validate() throws(HeliographError) {
-            let retentions = [retention.rawDays, retention.minuteRollupDays, retention.hourRollupDays, retention.dayRollupDays]
-            guard retentions.allSatisfy({ $0 >= 0 }) else {
-                throw HeliographError(.invalidConfiguration, "storage retention days must be 0 (forever) or positive")
-            }
+            try retention.validate()
             guard chunkSpan >= .seconds(60), chunkSpan.milliseconds % 60_000 == 0 else {
                 throw HeliographError(.invalidConfiguration, "storage chunk span must be a whole number of minutes")
             }
@@ -112,12 +83,5 @@ extension SQLiteStore {
                 throw HeliographError(.invalidConfiguration, "storage path is empty")
             }
         }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    var milliseconds: Int64 {
-        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

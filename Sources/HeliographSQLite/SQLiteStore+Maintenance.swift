@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 import Logging
 
 /// What one maintenance pass did.
@@ -30,7 +31,7 @@ extension SQLiteStore {
         var report = MaintenanceReport()
         let nowMilliseconds = (now ?? configuration.now()).storageMilliseconds
         let span = configuration.chunkSpan.milliseconds
-        let closedBefore = Self.windowStart(nowMilliseconds - configuration.compactionDelay.milliseconds, span: span)
+        let closedBefore = StorageTime.floor(nowMilliseconds - configuration.compactionDelay.milliseconds, span)
         let maximumPoints = configuration.maximumPointsPerChunk
         try await storageOperation("compacting") {
             let series = try await database.read { db in
@@ -48,10 +49,6 @@ extension SQLiteStore {
         return report
     }
 
-    static func windowStart(_ time: Int64, span: Int64) -> Int64 {
-        time >= 0 ? time / span * span : ((time - span + 1) / span) * span
-    }
-
     /// Moves the head rows of one series older than `before` into chunks, merging any chunk already
     /// covering the same window (late points), and deletes those head rows.
     static func compact(_ db: Database, series: Int64, before: Int64, span: Int64, maximumPoints: Int) throws -> (points: Int, chunks: Int) {
@@ -63,7 +60,7 @@ extension SQLiteStore {
         guard !head.isEmpty else { return (0, 0) }
         var windows: [(start: Int64, points: [StoredPoint])] = []
         for point in head {
-            let start = windowStart(point.time, span: span)
+            let start = StorageTime.floor(point.time, span)
             if windows.last?.start != start { windows.append((start, [])) }
             windows[windows.count - 1].points.append(point)
         }
@@ -116,7 +113,7 @@ extension SQLiteStore {
         return try await storageOperation("applying retention") {
             try await database.write { db in
                 var removed = 0
-                if let cutoff = Self.cutoff(days: retention.rawDays, now: now) {
+                if let cutoff = retention.rawCutoff(now: now) {
                     try db.execute(sql: "DELETE FROM head WHERE time < ?", arguments: [cutoff])
                     removed += db.changesCount
                     try db.execute(sql: "DELETE FROM chunk WHERE start_time < ? AND end_time < ?", arguments: [cutoff, cutoff])
@@ -124,7 +121,7 @@ extension SQLiteStore {
                 }
                 let series = try Int64.fetchAll(db, sql: "SELECT id FROM series")
                 for rollup in Rollup.allCases {
-                    guard let cutoff = Self.cutoff(days: retention.days(for: rollup), now: now) else { continue }
+                    guard let cutoff = retention.cutoff(rollup, now: now) else { continue }
                     // Per series, so the primary key serves the range instead of a scan of the whole tier.
                     let delete = try db.cachedStatement(sql: "DELETE FROM \(rollup.tableName) WHERE series_id = ? AND bucket <= ?")
                     for id in series {

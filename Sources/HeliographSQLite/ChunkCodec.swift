@@ -1,19 +1,4 @@
-/// One stored point as the storage layer sees it: milliseconds since 1970 and the exact double.
-struct StoredPoint: Sendable, Hashable {
-    var time: Int64
-    var value: Double
-
-    /// Compares values by bit pattern so NaN payloads and negative zero count as distinct values.
-    static func == (lhs: StoredPoint, rhs: StoredPoint) -> Bool {
-        lhs.time == rhs.time && lhs.value.bitPattern == rhs.value.bitPattern
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(time)
-        hasher.combine(value.bitPattern)
-    }
-}
-
+import HeliographStorageBase
 /// Compresses a run of points of one series into a chunk blob, in the Gorilla style.
 ///
 /// Layout: one format byte, then a bit stream with the point count (32 bits), the first time

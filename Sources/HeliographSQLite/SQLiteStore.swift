@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -23,7 +24,7 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
     let database: any DatabaseWriter
     /// Series ids already known to exist, so writes skip the lookup.
     let seriesIDs = Mutex<[SeriesKey: Int64]>([:])
-    private let running = Mutex(false)
+    private let running = RunOnce()
 
     /// Opens (creating when missing), checks (`PRAGMA quick_check`, see `checkIntegrity`) and migrates the database.
     /// - Throws: `HeliographError` `.invalidConfiguration` for bad settings, `.storageFailure` when the
@@ -92,29 +93,9 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
     /// Runs maintenance every `maintenanceInterval` until graceful shutdown or cancellation, then
     /// checkpoints the WAL into the main file and closes the database.
     public func run() async throws {
-        let alreadyRunning = running.withLock { running in
-            defer { running = true }
-            return running
-        }
-        guard !alreadyRunning else { throw HeliographError(.invalidRequest, "the SQLite store service is already running") }
-        let interval = configuration.maintenanceInterval
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await Task.sleep(for: interval)
-                } catch {
-                    return
-                }
-                do {
-                    let report = try await self.runMaintenance()
-                    self.logger.debug("storage maintenance", metadata: report.metadata)
-                } catch {
-                    // Cancellation mid-pass (shutdown) is not a failure; the pass resumes next start.
-                    if Task.isCancelled { return }
-                    self.logger.warning("storage maintenance failed", metadata: ["error": "\(error)"])
-                }
-            }
-        }
+        try running.claim("SQLite store")
+        let loop = MaintenanceLoop(interval: configuration.maintenanceInterval, firstPassAfter: configuration.maintenanceInterval)
+        await loop.run(logger: logger) { try await self.runMaintenance().metadata }
         try close()
     }
 
@@ -174,14 +155,5 @@ extension SQLiteStore.Configuration.Location {
         case .file(let path): path
         case .inMemory: ":memory:"
         }
-    }
-}
-
-extension Date {
-    /// Milliseconds since 1970, the time unit of every table.
-    var storageMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1_000).rounded()) }
-
-    init(storageMilliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(storageMilliseconds) / 1_000)
     }
 }

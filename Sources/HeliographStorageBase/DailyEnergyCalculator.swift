@@ -49,15 +49,15 @@ public struct EnergyRules: Sendable, Hashable {
 /// `maximumPowerGap` apart (longer gaps are sleep or outage and add nothing); a span that crosses
 /// local midnight is split there with the power interpolated linearly. Signed power integrates to
 /// net energy. Non-finite readings are skipped in both cases.
-struct DailyEnergyCalculator: Sendable {
-    enum Source: Sendable, Hashable {
+package struct DailyEnergyCalculator: Sendable {
+    package enum Source: Sendable, Hashable {
         /// A cumulative counter; `scale` converts its unit to kWh.
         case counter(scale: Double)
         /// A power reading; `scale` converts its unit to kW.
         case power(scale: Double)
 
         /// From the descriptor's unit when known, otherwise from the field id's unit suffix.
-        init?(unit: FieldDescriptor.Unit?, field: FieldID) {
+        package init?(unit: FieldDescriptor.Unit?, field: FieldID) {
             let unit = unit ?? Self.unit(fromSuffixOf: field)
             switch unit {
             case .kilowattHour: self = .counter(scale: 1)
@@ -78,13 +78,19 @@ struct DailyEnergyCalculator: Sendable {
         }
     }
 
-    var source: Source
-    var rules: EnergyRules
-    var timeZone: TimeZone
+    package var source: Source
+    package var rules: EnergyRules
+    package var timeZone: TimeZone
+
+    package init(source: Source, rules: EnergyRules, timeZone: TimeZone) {
+        self.source = source
+        self.rules = rules
+        self.timeZone = timeZone
+    }
 
     /// Energy per day for the days starting at or after `firstDay` (a local midnight, ms) and before
     /// `end`; `points` may start earlier to provide the baseline. Days with no reading are left out.
-    func dailyEnergy(_ points: [StoredPoint], firstDay: Int64, end: Int64) -> [DailyEnergy] {
+    package func dailyEnergy(_ points: [StoredPoint], firstDay: Int64, end: Int64) -> [DailyEnergy] {
         var days = DayCalendar(timeZone: timeZone)
         var totals: [Int64: (day: String, kilowattHours: Double)] = [:]
         func add(_ energy: Double, at time: Int64) {
@@ -149,23 +155,23 @@ struct DailyEnergyCalculator: Sendable {
 }
 
 /// Local calendar days, caching the current one because most consecutive readings share a day.
-struct DayCalendar {
-    struct Day {
-        var key: String
-        var start: Int64
-        var end: Int64
+package struct DayCalendar {
+    package struct Day {
+        package var key: String
+        package var start: Int64
+        package var end: Int64
     }
 
     private let calendar: Calendar
     private var current: Day?
 
-    init(timeZone: TimeZone) {
+    package init(timeZone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         self.calendar = calendar
     }
 
-    mutating func day(containing time: Int64) -> Day {
+    package mutating func day(containing time: Int64) -> Day {
         if let current, time >= current.start, time < current.end { return current }
         let date = Date(storageMilliseconds: time)
         let start = calendar.startOfDay(for: date)
@@ -178,5 +184,5 @@ struct DayCalendar {
     }
 
     /// The local midnight starting the day that contains `time`.
-    mutating func startOfDay(_ time: Int64) -> Int64 { day(containing: time).start }
+    package mutating func startOfDay(_ time: Int64) -> Int64 { day(containing: time).start }
 }

@@ -1,3 +1,4 @@
+import HeliographStorageBase
 /// Appends bit fields, most significant bit first, to a growing byte array.
 ///
 /// The unit of the Gorilla chunk format: each field is written with an explicit width so the

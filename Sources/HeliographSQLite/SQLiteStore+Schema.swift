@@ -1,5 +1,6 @@
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 
 extension SQLiteStore {
     /// The schema, as named migrations applied in order. Never edit a shipped migration; add a new one.
@@ -87,31 +88,5 @@ extension SQLiteStore {
             }
         }
         return migrator
-    }
-}
-
-extension Rollup {
-    var tableName: String {
-        switch self {
-        case .minute: "rollup_1m"
-        case .hour: "rollup_1h"
-        case .day: "rollup_1d"
-        }
-    }
-
-    var milliseconds: Int64 { Int64(seconds * 1_000) }
-
-    /// The next finer tier, whose buckets sum up to this one's.
-    var finer: Rollup? {
-        switch self {
-        case .minute: nil
-        case .hour: .minute
-        case .day: .hour
-        }
-    }
-
-    func bucketStart(_ time: Int64) -> Int64 {
-        let width = milliseconds
-        return time >= 0 ? time / width * width : ((time - width + 1) / width) * width
     }
 }

@@ -1,50 +1,7 @@
 import Foundation
 import GRDB
 import HeliographCore
-
-/// min, max, sum, count and last of a run of values; the exact state a rollup row stores.
-struct Accumulator: Sendable {
-    var min = Double.infinity
-    var max = -Double.infinity
-    var sum = 0.0
-    var count = 0
-    var last = 0.0
-
-    /// Adds a value in time order. Non-finite values (NaN, ±inf) are not aggregated.
-    mutating func add(_ value: Double) {
-        guard value.isFinite else { return }
-        min = Swift.min(min, value)
-        max = Swift.max(max, value)
-        sum += value
-        count += 1
-        last = value
-    }
-
-    /// Folds in a finer bucket's summary; buckets must come in time order.
-    mutating func merge(min: Double, max: Double, sum: Double, count: Int, last: Double) {
-        guard count > 0 else { return }
-        self.min = Swift.min(self.min, min)
-        self.max = Swift.max(self.max, max)
-        self.sum += sum
-        self.count += count
-        self.last = last
-    }
-
-    func aggregate(at time: Int64) -> AggregatePoint {
-        AggregatePoint(time: Date(storageMilliseconds: time), min: min, max: max, mean: sum / Double(count), last: last, count: count)
-    }
-
-    /// Buckets the points (sorted by time) of one series.
-    static func buckets(_ points: [StoredPoint], rollup: Rollup) -> [(start: Int64, accumulator: Accumulator)] {
-        var result: [(start: Int64, accumulator: Accumulator)] = []
-        for point in points where point.value.isFinite {
-            let start = rollup.bucketStart(point.time)
-            if result.last?.start != start { result.append((start, Accumulator())) }
-            result[result.count - 1].accumulator.add(point.value)
-        }
-        return result
-    }
-}
+import HeliographStorageBase
 
 extension SQLiteStore {
     /// Recomputes rollup buckets of one series exactly: from the finer tier when that tier still
@@ -55,7 +12,7 @@ extension SQLiteStore {
     static func recompute(_ db: Database, series: Int64, rollup: Rollup, buckets: [Int64], retention: Configuration.Retention, now: Int64) throws {
         let width = rollup.milliseconds
         let finer = rollup.finer
-        let finerCutoff = finer.flatMap { cutoff(days: retention.days(for: $0), now: now) }
+        let finerCutoff = finer.flatMap { retention.cutoff($0, now: now) }
         var results: [Int64: Accumulator] = [:]
         for run in runs(buckets.sorted(), width: width) {
             let from = run.first!
@@ -108,31 +65,23 @@ extension SQLiteStore {
     /// serve the range the tier still keeps; the older part, dropped by the tier's retention, is
     /// computed from raw points.
     public func aggregates(_ series: SeriesKey, from: Date, to: Date, step: Rollup) async throws -> [AggregatePoint] {
-        let start = step.bucketStart(from.storageMilliseconds)
-        let end = to.storageMilliseconds
-        guard end > start else { return [] }
-        let tierCutoff = cutoff(days: configuration.retention.days(for: step), now: configuration.now()).map { step.bucketStart($0) + step.milliseconds }
+        guard let ranges = AggregateRanges(from: from, to: to, step: step, retention: configuration.retention, now: configuration.now()) else { return [] }
         return try await storageOperation("reading aggregates of \(series)") {
             try await database.read { db in
                 guard let id = try Self.existingSeriesID(db, series) else { return [] }
                 var result: [AggregatePoint] = []
-                var rollupStart = start
-                if let tierCutoff, start < tierCutoff {
-                    let rawEnd = min(end, tierCutoff)
-                    let points = try Self.rawPoints(db, series: id, from: start, to: rawEnd)
+                if let raw = ranges.raw {
+                    let points = try Self.rawPoints(db, series: id, from: raw.lowerBound, to: raw.upperBound)
                     result += Accumulator.buckets(points, rollup: step).map { $0.accumulator.aggregate(at: $0.start) }
-                    rollupStart = rawEnd
                 }
-                guard rollupStart < end else { return result }
+                guard let stored = ranges.rollup else { return result }
                 let rows = try Row.fetchCursor(
                     db,
                     sql: "SELECT bucket, min, max, sum, count, last FROM \(step.tableName) WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket",
-                    arguments: [id, rollupStart, end]
+                    arguments: [id, stored.lowerBound, stored.upperBound]
                 )
                 while let row = try rows.next() {
-                    let count: Int = row[4]
-                    let sum: Double = row[3]
-                    result.append(AggregatePoint(time: Date(storageMilliseconds: row[0]), min: row[1], max: row[2], mean: sum / Double(count), last: row[5], count: count))
+                    result.append(Accumulator.aggregate(bucket: row[0], min: row[1], max: row[2], sum: row[3], count: row[4], last: row[5]))
                 }
                 return result
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 import Logging
 
 extension SQLiteStore {

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 
 extension SQLiteStore {
     /// Records or replaces a device's descriptor. A new device is first and last seen now; writes
     /// widen that span to the times of its samples.
     public func register(_ descriptor: DeviceDescriptor) async throws {
-        let json = try Self.encodeJSON(descriptor)
+        let json = try StoreJSON.encode(descriptor)
         let now = configuration.now().storageMilliseconds
         try await storageOperation("registering \(descriptor.id)") {
             try await database.write { db in
@@ -29,20 +30,14 @@ extension SQLiteStore {
                     (json: row[0] as String, firstSeen: row[1] as Int64, lastSeen: row[2] as Int64)
                 }
             }
-            return try rows.map { row in
-                RegisteredDevice(
-                    descriptor: try JSONDecoder().decode(DeviceDescriptor.self, from: Data(row.json.utf8)),
-                    firstSeen: Date(storageMilliseconds: row.firstSeen),
-                    lastSeen: Date(storageMilliseconds: row.lastSeen)
-                )
-            }
+            return try rows.map { try StoreJSON.registeredDevice(json: $0.json, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen) }
         }
     }
 
     // MARK: AuditLog
 
     public func append(_ entry: AuditEntry) async throws {
-        let json = try Self.encodeJSON(entry)
+        let json = try StoreJSON.encode(entry)
         try await storageOperation("appending to the audit log") {
             try await database.write { db in
                 try db.execute(
@@ -68,15 +63,7 @@ extension SQLiteStore {
                     try String.fetchAll(db, sql: "SELECT entry FROM audit ORDER BY time DESC, id DESC LIMIT ?", arguments: [limit])
                 }
             }
-            return try rows.map { try JSONDecoder().decode(AuditEntry.self, from: Data($0.utf8)) }
+            return try rows.map { try StoreJSON.decode(AuditEntry.self, from: $0) }
         }
-    }
-
-    static func encodeJSON(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        // Dates as seconds since 1970 with fractions, so an entry reads back as written.
-        encoder.dateEncodingStrategy = .deferredToDate
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 
 extension SQLiteStore {
     /// Stores a batch in one transaction: head rows, newest values, text values, device last-seen and
@@ -8,7 +9,7 @@ extension SQLiteStore {
     /// Times are kept to the millisecond. Points older than the raw retention are dropped.
     public func write(_ samples: [Sample]) async throws {
         guard !samples.isEmpty else { return }
-        let batch = WriteBatch(samples, rawCutoff: cutoff(days: configuration.retention.rawDays, now: configuration.now()))
+        let batch = WriteBatch(samples, rawCutoff: configuration.retention.rawCutoff(now: configuration.now().storageMilliseconds))
         let known = seriesIDs.withLock { $0 }
         let retention = configuration.retention
         let now = configuration.now().storageMilliseconds
@@ -40,8 +41,7 @@ extension SQLiteStore {
                     let appendOnly = previousNewest[id].map { points[0].time > $0 } ?? true
                     for rollup in Rollup.allCases {
                         // Buckets the tier's retention already dropped are not recreated.
-                        let tierCutoff = Self.cutoff(days: retention.days(for: rollup), now: now)
-                        let kept = tierCutoff.map { cutoff in points.filter { rollup.bucketStart($0.time) + rollup.milliseconds > cutoff } } ?? points
+                        let kept = points.filter { retention.keeps(rollup, bucket: rollup.bucketStart($0.time), now: now) }
                         guard !kept.isEmpty else { continue }
                         if appendOnly {
                             for bucket in Accumulator.buckets(kept, rollup: rollup) {
@@ -140,42 +140,5 @@ extension SQLiteStore {
         }
         try db.execute(sql: "INSERT INTO series (device, field) VALUES (?, ?)", arguments: [key.device.rawValue, key.field.rawValue])
         return db.lastInsertedRowID
-    }
-
-    /// The start of the oldest time a tier keeps, in ms, or nil when it keeps everything.
-    func cutoff(days: Int, now: Date) -> Int64? {
-        Self.cutoff(days: days, now: now.storageMilliseconds)
-    }
-
-    static func cutoff(days: Int, now: Int64) -> Int64? {
-        days > 0 ? now - Int64(days) * 86_400_000 : nil
-    }
-}
-
-/// A batch of samples regrouped by series, deduplicated (the last value for a time wins) and sorted.
-struct WriteBatch: Sendable {
-    var points: [SeriesKey: [StoredPoint]] = [:]
-    var texts: [SeriesKey: (time: Int64, value: String)] = [:]
-    /// Oldest and newest sample time per device.
-    var seen: [DeviceID: ClosedRange<Int64>] = [:]
-
-    init(_ samples: [Sample], rawCutoff: Int64?) {
-        var byTime: [SeriesKey: [Int64: Double]] = [:]
-        for sample in samples {
-            let time = sample.time.storageMilliseconds
-            seen[sample.device] = seen[sample.device].map { min($0.lowerBound, time)...max($0.upperBound, time) } ?? time...time
-            for (field, value) in sample.values {
-                let key = SeriesKey(device: sample.device, field: field)
-                if let number = value.numeric {
-                    if let rawCutoff, time < rawCutoff { continue }
-                    byTime[key, default: [:]][time] = number
-                } else if let text = value.text, texts[key].map({ $0.time <= time }) ?? true {
-                    texts[key] = (time, text)
-                }
-            }
-        }
-        for (key, values) in byTime {
-            points[key] = values.map { StoredPoint(time: $0.key, value: $0.value) }.sorted { $0.time < $1.time }
-        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographStorageBase
 import Logging
 
 /// Measures the SQLite store with synthetic inverter data; `heliograph bench storage` runs it.

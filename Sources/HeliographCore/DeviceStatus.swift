@@ -1,8 +1,8 @@
-import HeliographCore
-
 import struct Foundation.Date
 
-/// What the poller knows about one device right now, for /stats, the web UI and MQTT availability.
+/// What the poller knows about one device right now: for `/stats` (encoded under the names the API
+/// documents), `/health`, the web UI and MQTT availability. Defined once; the pipeline fills it in and
+/// the web server shows it.
 public struct DeviceStatus: Sendable, Hashable, Codable {
     public enum Availability: String, Sendable, Hashable, Codable {
         /// Not polled successfully yet.
@@ -20,9 +20,10 @@ public struct DeviceStatus: Sendable, Hashable, Codable {
     public var consecutiveFailures: Int
     public var polls: Int
     public var failures: Int
-    /// Values or samples the validator rejected, by reason.
-    public var discarded: [DiscardReason: Int]
-    /// Set after the first successful `describe`.
+    /// Values or samples rejected, by reason: the validator's (`out_of_range`, …) and what a driver
+    /// dropped itself (an MQTT source's caps).
+    public var discarded: [String: Int]
+    /// Set after the first successful `describe`; not part of `/stats`.
     public var descriptor: DeviceDescriptor?
 
     public init(device: DeviceID) {
@@ -34,6 +35,14 @@ public struct DeviceStatus: Sendable, Hashable, Codable {
         self.discarded = [:]
     }
 
-    /// Total rejected by validation, all reasons.
+    /// Total rejected, all reasons.
     public var discardedTotal: Int { discarded.values.reduce(0, +) }
+
+    /// The `/stats` names (`PollerStats` in the OpenAPI document).
+    enum CodingKeys: String, CodingKey {
+        case device, availability, lastError, lastSuccess, polls, discarded
+        case lastAttempt = "lastPoll"
+        case failures = "errors"
+        case consecutiveFailures = "consecutiveErrors"
+    }
 }

@@ -5,7 +5,7 @@ import HeliographTesting
 import Logging
 import Testing
 
-@testable import HeliographStorage
+@testable import HeliographSQLite
 
 /// Start-up `PRAGMA quick_check` (issue 13, item 8): a damaged file is refused, untouched.
 @Suite("SQLite store integrity check on open")

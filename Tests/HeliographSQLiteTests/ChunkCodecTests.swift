@@ -1,8 +1,9 @@
 import Foundation
 import HeliographCore
+import HeliographStorageBase
 import Testing
 
-@testable import HeliographStorage
+@testable import HeliographSQLite
 
 @Suite("Bit writer and reader")
 struct BitStreamTests {
