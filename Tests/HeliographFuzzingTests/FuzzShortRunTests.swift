@@ -1,5 +1,6 @@
 import Foundation
 import HeliographFuzzing
+import HeliographTesting
 import Testing
 
 /// The CI share of the fuzzing: every target for a bounded number of inputs, and every input that
@@ -10,7 +11,7 @@ struct FuzzShortRunTests {
     static let inputs = 2_000
 
     @Test(arguments: FuzzTargets.all.map(\.name))
-    func targetSurvivesAShortRun(_ name: String) throws {
+    func targetSurvivesAShortRun(_ name: String) async throws {
         let target = try #require(FuzzTargets.named(name))
         var options = FuzzRunner.Options()
         options.seed = 20_261_203
@@ -18,7 +19,8 @@ struct FuzzShortRunTests {
         // Generous: a debug build under a loaded CI machine is slow, and other suites share the process.
         options.hangSeconds = 10
         options.maximumRSSBytes = 2 << 30
-        let report = FuzzRunner(options: options).run(target)
+        // Seconds of decoding: on a thread of its own, not the cooperative pool other suites need.
+        let report = try await onOwnThread { [options] in FuzzRunner(options: options).run(target) }
         #expect(report.findings.isEmpty, "\(report.findings)")
         #expect(report.inputs == Self.inputs)
         #expect(report.accepted > 0, "\(name): no input was accepted, so the parsers behind the checks were never reached")
