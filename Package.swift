@@ -202,7 +202,7 @@ let package = Package(
             dependencies: [
                 "HeliographApp", "HeliographCore", "HeliographPipeline", "HeliographDevices", "HeliographMQTT", "HeliographMQTTCodec", "HeliographWeb",
                 // The one mosquitto launcher (ChildProcess, posix_spawn) the tests use too.
-                "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
+                "HeliographProcesses", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
@@ -228,11 +228,16 @@ let package = Package(
         // libFuzzer entry point for the same targets; a stub unless built with -sanitize=fuzzer -DHELIOGRAPH_LIBFUZZER (README, Fuzzing).
         .executableTarget(name: "heliograph-libfuzzer", dependencies: ["HeliographFuzzing"], swiftSettings: strictSettings),
 
-        // Shared test helpers: fixture loading, waiting for events, temporary directories.
-        .target(name: "HeliographTesting", dependencies: ["HeliographCore", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
+        // Running programs as children (posix_spawn, clean signal state, no inherited descriptors), the
+        // mosquitto launcher, free ports, waiting. Product-side because `heliograph bench soak` starts a
+        // broker; the tests get it through HeliographTesting, which re-exports it.
+        .target(name: "HeliographProcesses", swiftSettings: strictSettings),
 
-        // The test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
-        .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographTesting"], swiftSettings: strictSettings),
+        // Shared test helpers: fixture loading, the shared test servers, in-memory fakes. Linked by test targets only.
+        .target(name: "HeliographTesting", dependencies: ["HeliographCore", "HeliographProcesses", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
+
+        // The process runner's and the test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
+        .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographProcesses", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle], swiftSettings: strictSettings),
