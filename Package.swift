@@ -196,11 +196,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Benchmarks that run the whole daemon (`heliograph bench soak`); kept out of the library targets.
+        // Every `heliograph bench` suite (codec decode speed, storage, ingest, InfluxDB encoding) and the soak,
+        // which runs the whole daemon; kept out of the library targets.
         .target(
             name: "HeliographBenchmarks",
             dependencies: [
                 "HeliographApp", "HeliographCore", "HeliographPipeline", "HeliographDevices", "HeliographMQTT", "HeliographMQTTCodec", "HeliographWeb",
+                "HeliographPI30", "HeliographModbus", "HeliographSolarman", "HeliographHoymiles", "HeliographInfluxDB", "HeliographSQLite",
+                "HeliographPostgres", "HeliographStorageBase", .product(name: "GRDB", package: "GRDB.swift"),
                 // The one mosquitto launcher (ChildProcess, posix_spawn) the tests use too.
                 "HeliographProcesses", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -326,6 +329,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The benchmark suites run small and report what they measured.
+        .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks", "HeliographCore"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
