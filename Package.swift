@@ -186,12 +186,21 @@ let package = Package(
         .target(
             name: "HeliographApp",
             dependencies: [
-                "HeliographCore", "HeliographConfigFile", "HeliographTransport", "HeliographPI30", "HeliographDevices", "HeliographPipeline",
-                "HeliographSQLite", "HeliographPostgres", "HeliographFleet", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
-                "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", "HeliographPowervault", nioCore,
-                "HeliographPrometheus", "HeliographInfluxDB", .product(name: "Metrics", package: "swift-metrics"),
+                "HeliographCore", "HeliographConfigFile", "HeliographDevices", "HeliographPipeline", "HeliographSQLite", "HeliographPostgres",
+                "HeliographFleet", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "HeliographMQTT",
+                "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "Yams", nioCore, logging,
+                serviceLifecycle, .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The bodies of the CLI's tools: scan, demo, query (PI30), backup. The executable only parses arguments.
+        .target(
+            name: "HeliographTools",
+            dependencies: [
+                "HeliographApp", "HeliographAutomation", "HeliographCore", "HeliographDevices", "HeliographPI30", "HeliographSolarman",
+                "HeliographSQLite", "HeliographWeather", logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
         ),
@@ -205,7 +214,7 @@ let package = Package(
                 "HeliographPI30", "HeliographModbus", "HeliographSolarman", "HeliographHoymiles", "HeliographInfluxDB", "HeliographSQLite",
                 "HeliographPostgres", "HeliographStorageBase", .product(name: "GRDB", package: "GRDB.swift"),
                 // The one mosquitto launcher (ChildProcess, posix_spawn) the tests use too.
-                "HeliographProcesses", nioCore, nioPosix, logging, serviceLifecycle,
+                "HeliographProcesses", nioCore, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
@@ -224,7 +233,10 @@ let package = Package(
 
         .executableTarget(
             name: "heliograph",
-            dependencies: ["HeliographApp", "HeliographBenchmarks", "HeliographFuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "HeliographApp", "HeliographTools", "HeliographBenchmarks", "HeliographFuzzing", "HeliographCore", "HeliographDevices", "HeliographSolarman",
+                logging, .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -308,7 +320,7 @@ let package = Package(
         .testTarget(
             name: "HeliographIntegrationTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
+                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
                 "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographStorageBase", "HeliographWeather", "HeliographWeb",
                 "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
