@@ -71,10 +71,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // MQTT publishing sink: state JSON, per-field topics, Home Assistant discovery.
+        // MQTT publishing: the sample sink (state JSON, per-field topics, Home Assistant discovery), the daemon's
+        // own diagnostics device, and the retained `weather/<field>` topics.
         .target(
             name: "HeliographHomeAssistant",
-            dependencies: ["HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", nioCore, logging, serviceLifecycle],
+            dependencies: [
+                "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline", "HeliographWeather", nioCore, logging, serviceLifecycle,
+            ],
             swiftSettings: strictSettings
         ),
 

@@ -3,6 +3,7 @@ import HeliographControl
 import HeliographCore
 import HeliographDevices
 import HeliographFleet
+import HeliographHomeAssistant
 import HeliographMQTTCodec
 import HeliographPipeline
 import HeliographPrometheus
