@@ -178,10 +178,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Smart load switching and alerts: pure rule engines, and the services that apply them.
+        // Smart load switching and alerts: pure rule engines, and the services that apply them; the heartbeat
+        // (dead man's switch) ping to a healthchecks.io-style monitor.
         .target(
             name: "HeliographAutomation",
-            dependencies: ["HeliographCore", "HeliographConfigFile", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
+            dependencies: [
+                "HeliographCore", "HeliographConfigFile", "HeliographPipeline", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging,
+                serviceLifecycle,
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -237,7 +241,7 @@ let package = Package(
         .executableTarget(
             name: "heliograph",
             dependencies: [
-                "HeliographApp", "HeliographTools", "HeliographBenchmarks", "HeliographFuzzing", "HeliographCore", "HeliographDevices", "HeliographSolarman",
+                "HeliographApp", "HeliographTools", "HeliographBenchmarks", "HeliographFuzzing", "HeliographCore", "HeliographDevices", "HeliographSolarman", "HeliographTransport",
                 logging, .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -310,7 +314,7 @@ let package = Package(
         .testTarget(
             name: "HeliographAutomationTests",
             dependencies: [
-                "HeliographAutomation", "HeliographCore", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                "HeliographAutomation", "HeliographCore", "HeliographPipeline", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"), logging, serviceLifecycle,
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
@@ -325,7 +329,7 @@ let package = Package(
             dependencies: [
                 "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
-                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographStorageBase", "HeliographWeather", "HeliographWeb",
+                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographStorageBase", "HeliographTransport", "HeliographWeather", "HeliographWeb",
                 "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -2,6 +2,7 @@ import Foundation
 import HeliographControl
 import HeliographCore
 import HeliographDevices
+import HeliographAutomation
 import HeliographFleet
 import HeliographHomeAssistant
 import HeliographMQTTCodec
