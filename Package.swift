@@ -42,10 +42,10 @@ let package = Package(
     ],
     targets: [
         // Domain values and seams; no I/O.
-        .target(name: "HeliographCore", dependencies: [logging, serviceLifecycle], swiftSettings: strictSettings),
+        .target(name: "HeliographCore", dependencies: [logging], swiftSettings: strictSettings),
 
         // Byte transports: TCP, serial (termios), USB HID (/dev/hidraw*), pseudo-terminals.
-        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
+        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, serviceLifecycle], swiftSettings: strictSettings),
 
         // Pure codecs: bytes in, messages out. NIOCore only.
         .target(name: "HeliographPI30", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
@@ -56,7 +56,7 @@ let package = Package(
             resources: [.copy("RegisterMaps")],
             swiftSettings: strictSettings
         ),
-        .target(name: "HeliographHoymiles", dependencies: ["HeliographCore", "HeliographModbus", nioCore], swiftSettings: strictSettings),
+        .target(name: "HeliographHoymiles", dependencies: ["HeliographCore", "HeliographModbus"], swiftSettings: strictSettings),
         .target(name: "HeliographMQTTCodec", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
         // Powervault P3 MQTT payloads → fields (pure).
         .target(name: "HeliographPowervault", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
@@ -109,7 +109,7 @@ let package = Package(
             name: "HeliographPrometheus",
             dependencies: [
                 "HeliographCore", "HeliographConfigFile", .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Metrics", package: "swift-metrics"), logging, serviceLifecycle,
+                .product(name: "CoreMetrics", package: "swift-metrics"), logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
         ),
@@ -147,7 +147,7 @@ let package = Package(
             dependencies: [
                 "HeliographCore", "HeliographConfigFile", "HeliographControl", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
             exclude: ["Resources/README.md"],
             resources: webResources,
@@ -259,29 +259,29 @@ let package = Package(
         .target(name: "HeliographTesting", dependencies: ["HeliographCore", "HeliographProcesses", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
 
         // The process runner's and the test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
-        .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographProcesses", "HeliographTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographSQLiteTests", dependencies: ["HeliographSQLite", "HeliographStorageBase", "HeliographTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio")], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographProcesses"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle, "HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographSQLiteTests", dependencies: ["HeliographSQLite", "HeliographStorageBase", "HeliographTesting", .product(name: "GRDB", package: "GRDB.swift"), "HeliographCore", logging], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio"), nioCore], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographSolarmanTests",
             dependencies: [
                 "HeliographSolarman", "HeliographModbus", "HeliographTransport", "HeliographDevices",
                 "HeliographPipeline", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
-                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"), "HeliographCore",
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographControlTests", dependencies: ["HeliographControl", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographControlTests", dependencies: ["HeliographControl", "HeliographTesting", "HeliographCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographWebTests",
             dependencies: [
                 "HeliographWeb", "HeliographControl", "HeliographTesting", "HeliographSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"), "HeliographCore", .product(name: "Hummingbird", package: "hummingbird"), logging,
             ],
             swiftSettings: strictSettings
         ),
@@ -289,7 +289,7 @@ let package = Package(
             name: "HeliographModbusTests",
             dependencies: [
                 "HeliographModbus", "HeliographDevices", "HeliographTransport", "HeliographTesting",
-                nioCore, .product(name: "NIOTestUtils", package: "swift-nio"),
+                nioCore, .product(name: "NIOTestUtils", package: "swift-nio"), "HeliographCore",
             ],
             swiftSettings: strictSettings
         ),
@@ -297,7 +297,7 @@ let package = Package(
             name: "HeliographHoymilesTests",
             dependencies: [
                 "HeliographHoymiles", "HeliographModbus", "HeliographDevices", "HeliographTransport",
-                "HeliographTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                "HeliographTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, serviceLifecycle,
             ],
             resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings
@@ -315,8 +315,7 @@ let package = Package(
             name: "HeliographAutomationTests",
             dependencies: [
                 "HeliographAutomation", "HeliographCore", "HeliographPipeline", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"), logging, serviceLifecycle,
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), logging, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -329,12 +328,12 @@ let package = Package(
             dependencies: [
                 "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
-                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographStorageBase", "HeliographTransport", "HeliographWeather", "HeliographWeb",
+                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
                 "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), .product(name: "CoreMetrics", package: "swift-metrics"), "HeliographControl", "HeliographPI30", "HeliographSolarman", "Yams",
             ],
             swiftSettings: strictSettings
         ),
@@ -349,8 +348,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The benchmark suites run small and report what they measured.
-        .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks", "HeliographCore"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )
