@@ -42,10 +42,10 @@ let package = Package(
     ],
     targets: [
         // Domain values and seams; no I/O.
-        .target(name: "HeliographCore", dependencies: [logging, serviceLifecycle], swiftSettings: strictSettings),
+        .target(name: "HeliographCore", dependencies: [logging], swiftSettings: strictSettings),
 
         // Byte transports: TCP, serial (termios), USB HID (/dev/hidraw*), pseudo-terminals.
-        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
+        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, serviceLifecycle], swiftSettings: strictSettings),
 
         // Pure codecs: bytes in, messages out. NIOCore only.
         .target(name: "HeliographPI30", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
@@ -56,7 +56,7 @@ let package = Package(
             resources: [.copy("RegisterMaps")],
             swiftSettings: strictSettings
         ),
-        .target(name: "HeliographHoymiles", dependencies: ["HeliographCore", "HeliographModbus", nioCore], swiftSettings: strictSettings),
+        .target(name: "HeliographHoymiles", dependencies: ["HeliographCore", "HeliographModbus"], swiftSettings: strictSettings),
         .target(name: "HeliographMQTTCodec", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
         // Powervault P3 MQTT payloads → fields (pure).
         .target(name: "HeliographPowervault", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
@@ -71,10 +71,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // MQTT publishing sink: state JSON, per-field topics, Home Assistant discovery.
+        // MQTT publishing: the sample sink (state JSON, per-field topics, Home Assistant discovery), the daemon's
+        // own diagnostics device, and the retained `weather/<field>` topics.
         .target(
             name: "HeliographHomeAssistant",
-            dependencies: ["HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", nioCore, logging, serviceLifecycle],
+            dependencies: [
+                "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline", "HeliographWeather", nioCore, logging, serviceLifecycle,
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -106,7 +109,7 @@ let package = Package(
             name: "HeliographPrometheus",
             dependencies: [
                 "HeliographCore", "HeliographConfigFile", .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Metrics", package: "swift-metrics"), logging, serviceLifecycle,
+                .product(name: "CoreMetrics", package: "swift-metrics"), logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
         ),
@@ -144,7 +147,7 @@ let package = Package(
             dependencies: [
                 "HeliographCore", "HeliographConfigFile", "HeliographControl", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
             exclude: ["Resources/README.md"],
             resources: webResources,
@@ -175,10 +178,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Smart load switching and alerts: pure rule engines, and the services that apply them.
+        // Smart load switching and alerts: pure rule engines, and the services that apply them; the heartbeat
+        // (dead man's switch) ping to a healthchecks.io-style monitor.
         .target(
             name: "HeliographAutomation",
-            dependencies: ["HeliographCore", "HeliographConfigFile", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging, serviceLifecycle],
+            dependencies: [
+                "HeliographCore", "HeliographConfigFile", "HeliographPipeline", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, logging,
+                serviceLifecycle,
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -186,23 +193,35 @@ let package = Package(
         .target(
             name: "HeliographApp",
             dependencies: [
-                "HeliographCore", "HeliographConfigFile", "HeliographTransport", "HeliographPI30", "HeliographDevices", "HeliographPipeline",
-                "HeliographSQLite", "HeliographPostgres", "HeliographFleet", "HeliographSolarman", "HeliographHoymiles", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "Yams", logging,
-                "HeliographMQTT", "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographModbus", "HeliographPowervault", nioCore,
-                "HeliographPrometheus", "HeliographInfluxDB", .product(name: "Metrics", package: "swift-metrics"),
+                "HeliographCore", "HeliographConfigFile", "HeliographDevices", "HeliographPipeline", "HeliographSQLite", "HeliographPostgres",
+                "HeliographFleet", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "HeliographMQTT",
+                "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "Yams", nioCore, logging,
+                serviceLifecycle, .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                serviceLifecycle,
             ],
             swiftSettings: strictSettings
         ),
 
-        // Benchmarks that run the whole daemon (`heliograph bench soak`); kept out of the library targets.
+        // The bodies of the CLI's tools: scan, demo, query (PI30), backup. The executable only parses arguments.
+        .target(
+            name: "HeliographTools",
+            dependencies: [
+                "HeliographApp", "HeliographAutomation", "HeliographCore", "HeliographDevices", "HeliographPI30", "HeliographSolarman",
+                "HeliographSQLite", "HeliographWeather", logging, serviceLifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Every `heliograph bench` suite (codec decode speed, storage, ingest, InfluxDB encoding) and the soak,
+        // which runs the whole daemon; kept out of the library targets.
         .target(
             name: "HeliographBenchmarks",
             dependencies: [
                 "HeliographApp", "HeliographCore", "HeliographPipeline", "HeliographDevices", "HeliographMQTT", "HeliographMQTTCodec", "HeliographWeb",
+                "HeliographPI30", "HeliographModbus", "HeliographSolarman", "HeliographHoymiles", "HeliographInfluxDB", "HeliographSQLite",
+                "HeliographPostgres", "HeliographStorageBase", .product(name: "GRDB", package: "GRDB.swift"),
                 // The one mosquitto launcher (ChildProcess, posix_spawn) the tests use too.
-                "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
+                "HeliographProcesses", nioCore, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
@@ -221,40 +240,48 @@ let package = Package(
 
         .executableTarget(
             name: "heliograph",
-            dependencies: ["HeliographApp", "HeliographBenchmarks", "HeliographFuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "HeliographApp", "HeliographTools", "HeliographBenchmarks", "HeliographFuzzing", "HeliographCore", "HeliographDevices", "HeliographSolarman", "HeliographTransport",
+                logging, .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
 
         // libFuzzer entry point for the same targets; a stub unless built with -sanitize=fuzzer -DHELIOGRAPH_LIBFUZZER (README, Fuzzing).
         .executableTarget(name: "heliograph-libfuzzer", dependencies: ["HeliographFuzzing"], swiftSettings: strictSettings),
 
-        // Shared test helpers: fixture loading, waiting for events, temporary directories.
-        .target(name: "HeliographTesting", dependencies: ["HeliographCore", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
+        // Running programs as children (posix_spawn, clean signal state, no inherited descriptors), the
+        // mosquitto launcher, free ports, waiting. Product-side because `heliograph bench soak` starts a
+        // broker; the tests get it through HeliographTesting, which re-exports it.
+        .target(name: "HeliographProcesses", swiftSettings: strictSettings),
 
-        // The test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
-        .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographSQLiteTests", dependencies: ["HeliographSQLite", "HeliographStorageBase", "HeliographTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio")], swiftSettings: strictSettings),
+        // Shared test helpers: fixture loading, the shared test servers, in-memory fakes. Linked by test targets only.
+        .target(name: "HeliographTesting", dependencies: ["HeliographCore", "HeliographProcesses", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
+
+        // The process runner's and the test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
+        .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographProcesses"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle, "HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographSQLiteTests", dependencies: ["HeliographSQLite", "HeliographStorageBase", "HeliographTesting", .product(name: "GRDB", package: "GRDB.swift"), "HeliographCore", logging], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio"), nioCore], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographSolarmanTests",
             dependencies: [
                 "HeliographSolarman", "HeliographModbus", "HeliographTransport", "HeliographDevices",
                 "HeliographPipeline", "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
-                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"), "HeliographCore",
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographControlTests", dependencies: ["HeliographControl", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographControlTests", dependencies: ["HeliographControl", "HeliographTesting", "HeliographCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographWebTests",
             dependencies: [
                 "HeliographWeb", "HeliographControl", "HeliographTesting", "HeliographSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"), "HeliographCore", .product(name: "Hummingbird", package: "hummingbird"), logging,
             ],
             swiftSettings: strictSettings
         ),
@@ -262,7 +289,7 @@ let package = Package(
             name: "HeliographModbusTests",
             dependencies: [
                 "HeliographModbus", "HeliographDevices", "HeliographTransport", "HeliographTesting",
-                nioCore, .product(name: "NIOTestUtils", package: "swift-nio"),
+                nioCore, .product(name: "NIOTestUtils", package: "swift-nio"), "HeliographCore",
             ],
             swiftSettings: strictSettings
         ),
@@ -270,7 +297,7 @@ let package = Package(
             name: "HeliographHoymilesTests",
             dependencies: [
                 "HeliographHoymiles", "HeliographModbus", "HeliographDevices", "HeliographTransport",
-                "HeliographTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                "HeliographTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, serviceLifecycle,
             ],
             resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings
@@ -287,9 +314,8 @@ let package = Package(
         .testTarget(
             name: "HeliographAutomationTests",
             dependencies: [
-                "HeliographAutomation", "HeliographCore", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"), logging, serviceLifecycle,
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                "HeliographAutomation", "HeliographCore", "HeliographPipeline", "HeliographTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), logging, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -300,14 +326,14 @@ let package = Package(
         .testTarget(
             name: "HeliographIntegrationTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
+                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
-                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographStorageBase", "HeliographWeather", "HeliographWeb",
+                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
                 "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), .product(name: "CoreMetrics", package: "swift-metrics"), "HeliographControl", "HeliographPI30", "HeliographSolarman", "Yams",
             ],
             swiftSettings: strictSettings
         ),
@@ -321,7 +347,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
+        // The benchmark suites run small and report what they measured.
+        .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

@@ -2,7 +2,9 @@ import Foundation
 import HeliographControl
 import HeliographCore
 import HeliographDevices
+import HeliographAutomation
 import HeliographFleet
+import HeliographHomeAssistant
 import HeliographMQTTCodec
 import HeliographPipeline
 import HeliographPrometheus

@@ -4,7 +4,7 @@ import HeliographApp
 import HeliographCore
 import HeliographDevices
 import HeliographPipeline
-import HeliographTesting
+import HeliographProcesses
 import HeliographWeb
 import Logging
 import ServiceLifecycle

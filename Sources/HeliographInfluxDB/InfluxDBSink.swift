@@ -156,7 +156,7 @@ public final class InfluxDBSink: SampleSink, Service, Sendable {
     }
 
     /// Line protocol, one line per point, each ending in a line feed; gzip-compressed when asked.
-    static func body(_ lines: ArraySlice<String>, compress: Bool) throws -> [UInt8] {
+    package static func body(_ lines: ArraySlice<String>, compress: Bool) throws -> [UInt8] {
         var text = ByteBuffer()
         for line in lines {
             text.writeString(line)

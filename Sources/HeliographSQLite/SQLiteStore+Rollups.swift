@@ -56,7 +56,7 @@ extension SQLiteStore {
         return runs
     }
 
-    static func upsertRollup(_ db: Database, rollup: Rollup, series: Int64, start: Int64, _ accumulator: Accumulator) throws {
+    package static func upsertRollup(_ db: Database, rollup: Rollup, series: Int64, start: Int64, _ accumulator: Accumulator) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(rollup.tableName) (series_id, bucket, min, max, sum, count, last) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [series, start, accumulator.min, accumulator.max, accumulator.sum, accumulator.count, accumulator.last])
     }

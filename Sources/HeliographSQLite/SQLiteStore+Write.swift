@@ -134,7 +134,7 @@ extension SQLiteStore {
     }
 
     /// The id of a series, created when new.
-    static func seriesID(_ db: Database, _ key: SeriesKey) throws -> Int64 {
+    package static func seriesID(_ db: Database, _ key: SeriesKey) throws -> Int64 {
         if let id = try Int64.fetchOne(db, sql: "SELECT id FROM series WHERE device = ? AND field = ?", arguments: [key.device.rawValue, key.field.rawValue]) {
             return id
         }

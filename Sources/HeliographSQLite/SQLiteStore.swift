@@ -21,7 +21,7 @@ public final class SQLiteStore: SampleStore, AuditLog, Service {
     public let name = "sqlite"
     public let configuration: Configuration
     let logger: Logger
-    let database: any DatabaseWriter
+    package let database: any DatabaseWriter
     /// Series ids already known to exist, so writes skip the lookup.
     let seriesIDs = Mutex<[SeriesKey: Int64]>([:])
     private let running = RunOnce()

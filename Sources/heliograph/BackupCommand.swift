@@ -1,5 +1,6 @@
 import ArgumentParser
 import HeliographApp
+import HeliographTools
 import HeliographCore
 
 /// `heliograph backup --to FILE`: an online, consistent copy of the SQLite history.

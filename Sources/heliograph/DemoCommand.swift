@@ -1,5 +1,6 @@
 import ArgumentParser
 import HeliographApp
+import HeliographTools
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HeliographApp
+import HeliographTools
 
 struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HeliographApp
+import HeliographTransport
 
 import class Foundation.ProcessInfo
 

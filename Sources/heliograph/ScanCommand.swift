@@ -1,5 +1,5 @@
 import ArgumentParser
-import HeliographApp
+import HeliographTools
 import HeliographCore
 import HeliographDevices
 import HeliographSolarman

@@ -46,14 +46,4 @@ import Testing
         let scoped = await #expect(throws: HeliographError.self) { try await client.withRunning { _ in 1 } }
         #expect(scoped?.code == .invalidConfiguration)
     }
-
-    @Test func benchmarksRunAndCountTheirOperations() throws {
-        let decode = try ModbusTCPBenchmarks.decodeReadResponses(frames: 2_000)
-        #expect(decode.operations == 2_000)
-        let encode = ModbusTCPBenchmarks.encodeRequests(frames: 500)
-        #expect(encode.operations == 500)
-        let track = try HoymilesBenchmarks.decodeAndTrack(scans: 5)
-        #expect(track.operations == 5)
-        #expect(track.extra["ports_per_scan"] == 100)
-    }
 }

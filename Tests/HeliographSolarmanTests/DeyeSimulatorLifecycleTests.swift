@@ -5,7 +5,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 
-@Suite("Deye simulator lifecycle and benchmark")
+@Suite("Deye simulator lifecycle")
 struct DeyeSimulatorLifecycleTests {
     @Test("graceful shutdown ends the simulator while a client is connected")
     func gracefulShutdown() async throws {
@@ -20,14 +20,6 @@ struct DeyeSimulatorLifecycleTests {
             try await tasks.next()
             await #expect(throws: HeliographError.self) { try await driver.poll(logger: testLogger) }
         }
-    }
-
-    @Test("the decode benchmark runs and reports the 2 × 54 register poll")
-    func benchmark() throws {
-        let measurements = try DeyeBenchmark.run(iterations: 20)
-        #expect(measurements.map(\.name) == ["deye.decode.v5_frames_2x54", "deye.decode.register_map_2x54", "deye.decode.poll_2x54"])
-        #expect(measurements.allSatisfy { $0.operations == 20 && $0.seconds > 0 })
-        #expect(measurements[2].extra["bytes_per_poll"] == Double(2 * (13 + 14 + 5 + 108)))
     }
 
     @Test("transport kinds parse from config strings and know their ports")

@@ -1,33 +1,11 @@
 import Foundation
+// The process runner, the mosquitto launcher, ports and waiting live in the product-side
+// HeliographProcesses (the soak benchmark ships in the binary and needs them); every test that
+// imports HeliographTesting sees them as before.
+@_exported import HeliographProcesses
 
-/// Errors raised by the test helpers.
-public struct TestFailure: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` until it holds, failing after `timeout`. For conditions that have no event to
-/// await (a file appearing, a row landing); prefer awaiting a stream or continuation when one exists.
-public func eventually(
-    timeout: Duration = .seconds(10),
-    _ what: String = "condition",
-    _ condition: @Sendable () async throws -> Bool
-) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while clock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    throw TestFailure("\(what) did not hold within \(timeout)")
-}
-
-/// A fresh directory under the system temporary directory, removed by the caller with `removeItem`.
-public func makeTemporaryDirectory(_ prefix: String = "heliograph") throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+/// Errors raised by the test helpers: the same type the process runner throws.
+public typealias TestFailure = ProcessFailure
 
 /// Locates `../shared/protocols/<name>` from the package root, the checked-in data files of
 /// register maps and captured frames. Returns nil when the shared folder is absent.

@@ -2,10 +2,10 @@
 import Glibc
 #endif
 import Foundation
-import HeliographTesting
+import HeliographProcesses
 import Testing
 
-/// `ChildProcess`, the one way tests start programs: what a child inherits, how its end is seen,
+/// `ChildProcess` (HeliographProcesses), the one way tests and the soak benchmark start programs: what a child inherits, how its end is seen,
 /// and the case that hung the whole test run under `Foundation.Process`.
 @Suite(.timeLimit(.minutes(2)))
 struct ChildProcessTests {
@@ -82,7 +82,7 @@ struct ChildProcessTests {
 
     @Test("a child that outlives its timeout is killed and the run fails with its output")
     func timeoutKills() async throws {
-        let error = await #expect(throws: TestFailure.self) {
+        let error = await #expect(throws: ProcessFailure.self) {
             _ = try await ChildProcess.run("sh", ["-c", "echo started; exec sleep 60"], timeout: .milliseconds(500))
         }
         #expect(error?.description.contains("started") == true)
@@ -90,7 +90,7 @@ struct ChildProcessTests {
 
     @Test("a program that is not installed is a clear error")
     func missingProgram() throws {
-        let error = #expect(throws: TestFailure.self) {
+        let error = #expect(throws: ProcessFailure.self) {
             _ = try ChildProcess("heliograph-no-such-tool")
         }
         #expect(error?.description.contains("not installed") == true)

@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographBenchmarks
 import HeliographSQLite
 import HeliographTesting
 import Testing

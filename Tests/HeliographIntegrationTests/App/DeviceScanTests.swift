@@ -1,5 +1,6 @@
 import Foundation
 import HeliographApp
+import HeliographTools
 import HeliographDevices
 import HeliographSolarman
 import HeliographTesting

@@ -1,6 +1,6 @@
 import Foundation
-import HeliographApp
 import HeliographTesting
+import HeliographTransport
 import Logging
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import HeliographCore
+import HeliographPI30
 import NIOCore
 
 /// Decode throughput for `heliograph bench pi30`: framing + CRC + typed decoding + field mapping.

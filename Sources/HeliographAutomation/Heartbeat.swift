@@ -101,7 +101,7 @@ public struct HeartbeatConfiguration: Sendable, Hashable {
 
     static let keys = ["url", "interval", "timeout"]
 
-    static func parse(_ section: ConfigurationSection) -> HeartbeatConfiguration? {
+    public static func parse(_ section: ConfigurationSection) -> HeartbeatConfiguration? {
         guard section.mapping != nil || section.environment[ConfigurationSection.environmentName(for: section.key("url"))] != nil else { return nil }
         guard let text = section.string("url") else {
             section.problem(nil, "needs url, e.g. https://hc-ping.com/<uuid>")

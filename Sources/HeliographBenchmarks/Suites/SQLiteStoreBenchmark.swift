@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeliographCore
+import HeliographSQLite
 import HeliographStorageBase
 import Logging
 
@@ -110,10 +111,6 @@ public enum SQLiteStoreBenchmark {
         results.append(BenchmarkMeasurement(name: "storage.query.year_hourly", operations: yearQueries, seconds: (clock.now - yearQueryStart).seconds, extra: ["buckets": Double(buckets)]))
         return results
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// Values shaped like a hybrid inverter's registers: quantised like the devices report them

@@ -1,5 +1,6 @@
 import HeliographCore
 import HeliographModbus
+import HeliographSolarman
 import NIOCore
 
 /// Decode speed for a typical Deye poll: two 54-register answers through the whole pipeline

@@ -10,9 +10,9 @@ import Synchronization
 /// MQTT and fleet tests and for `heliograph bench soak`. It runs as a `ChildProcess` (posix_spawn,
 /// its own process group, closed descriptors), never as a Foundation `Process`.
 ///
-/// `shared()` is one broker for the whole test process: the one scripts/test.sh started when
-/// `HELIOGRAPH_TEST_MQTT` names it, else one started on first use. Tests that configure the broker
-/// (TLS, users, persistence) or stop it start their own with `start(_:in:)`.
+/// Tests that configure the broker (TLS, users, persistence) or stop it start their own with
+/// `start(_:under:)`; the one broker a whole test process shares (`Mosquitto.shared()`) is a test
+/// helper and lives in HeliographTesting, so the shipped binary knows nothing of the test servers.
 public final class Mosquitto: Sendable {
     public struct Options: Sendable {
         public var tls: TestCertificates?
@@ -33,16 +33,6 @@ public final class Mosquitto: Sendable {
 
     public static let executable = findExecutable("mosquitto")
     static let passwordTool = findExecutable("mosquitto_passwd")
-    /// `HELIOGRAPH_TEST_MQTT=127.0.0.1:port`: the broker scripts/test.sh started for every test process.
-    static let outside: Int? = {
-        guard let address = ProcessInfo.processInfo.environment["HELIOGRAPH_TEST_MQTT"], !address.isEmpty else { return nil }
-        guard address.hasPrefix("127.0.0.1:"), let port = Int(address.dropFirst("127.0.0.1:".count)) else {
-            fatalError("HELIOGRAPH_TEST_MQTT must be 127.0.0.1:<port> (loopback only); got '\(address)'")
-        }
-        return port
-    }()
-    /// Tests needing mosquitto run when it is installed or given, and always under CI (where they fail loudly if it is not).
-    public static let isUsable = executable != nil || outside != nil || isCI
 
     public let port: Int
     /// Holds the configuration and log; nil for the broker scripts/test.sh started.
@@ -50,24 +40,13 @@ public final class Mosquitto: Sendable {
     private let configFile: URL?
     private let process: Mutex<ChildProcess?>
 
-    private init(port: Int, directory: URL?, configFile: URL?) {
+    /// A broker on `port`; `directory` and `configFile` are nil for one started by someone else
+    /// (scripts/test.sh), which `launch()` then refuses to start.
+    package init(port: Int, directory: URL?, configFile: URL?) {
         self.port = port
         self.directory = directory
         self.configFile = configFile
         self.process = Mutex(nil)
-    }
-
-    /// One broker for the whole test process (anonymous, no persistence, never stopped): others use
-    /// it too, so a test keeps to topics and client ids of its own.
-    public static func shared() async throws -> Mosquitto {
-        try await SharedBroker.instance.value
-    }
-
-    private enum SharedBroker {
-        static let instance = Task<Mosquitto, any Error> {
-            if let port = outside { return Mosquitto(port: port, directory: nil, configFile: nil) }
-            return try await start(supervised: true)
-        }
     }
 
     /// Writes the configuration and starts a broker of the caller's own on a free port (its files in
@@ -78,9 +57,9 @@ public final class Mosquitto: Sendable {
 
     /// - Parameter supervised: run it under a shell that kills it when our end of its stdin closes, so
     ///   a broker nobody stops (the shared one) ends with the test process, however that ends.
-    private static func start(_ options: Options = Options(), under parent: URL? = nil, supervised: Bool) async throws -> Mosquitto {
+    package static func start(_ options: Options = Options(), under parent: URL? = nil, supervised: Bool) async throws -> Mosquitto {
         guard executable != nil else {
-            throw TestFailure("mosquitto is not installed; run scripts/test-deps.d/mqtt.sh (apt-get install mosquitto)")
+            throw ProcessFailure("mosquitto is not installed; run scripts/test-deps.d/mqtt.sh (apt-get install mosquitto)")
         }
         let directory: URL
         if let parent {
@@ -103,7 +82,7 @@ public final class Mosquitto: Sendable {
         if options.users.isEmpty {
             lines.append("allow_anonymous true")
         } else {
-            guard let passwordTool else { throw TestFailure("mosquitto_passwd is not installed") }
+            guard let passwordTool else { throw ProcessFailure("mosquitto_passwd is not installed") }
             let passwordFile = directory.appendingPathComponent("passwords")
             for (index, (user, password)) in options.users.sorted(by: { $0.key < $1.key }).enumerated() {
                 try await runToSuccess(passwordTool, (index == 0 ? ["-c"] : []) + ["-b", passwordFile.path, user, password])
@@ -126,7 +105,7 @@ public final class Mosquitto: Sendable {
     }
 
     private func launch(supervised: Bool) async throws {
-        guard let executable = Self.executable, let configFile else { throw TestFailure("mosquitto is not installed, or this broker is not ours to start") }
+        guard let executable = Self.executable, let configFile else { throw ProcessFailure("mosquitto is not installed, or this broker is not ours to start") }
         let process =
             supervised
             ? try ChildProcess("/bin/sh", ["-c", "\"$0\" -c \"$1\" & pid=$!; cat >/dev/null; kill $pid; wait $pid", executable, configFile.path], input: .pipe)
@@ -135,7 +114,7 @@ public final class Mosquitto: Sendable {
         let port = self.port
         try await eventually(timeout: .seconds(10), "mosquitto listens on \(port)") {
             guard process.isRunning else {
-                throw TestFailure("mosquitto exited: \(process.combinedOutput) \(self.log)")
+                throw ProcessFailure("mosquitto exited: \(process.combinedOutput) \(self.log)")
             }
             return accepts(port: port)
         }
@@ -176,7 +155,7 @@ public final class Mosquitto: Sendable {
 public func runToSuccess(_ executable: String, _ arguments: [String]) async throws {
     let result = try await ChildProcess.run(executable, arguments, timeout: .seconds(30))
     guard result.status == 0 else {
-        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.output)")
+        throw ProcessFailure("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.output)")
     }
 }
 
@@ -188,7 +167,7 @@ public struct TestCertificates: Sendable {
     public var serverKeyFile: String { directory.appendingPathComponent("server.key").path }
 
     public static func generate() async throws -> TestCertificates {
-        guard let openssl = findExecutable("openssl") else { throw TestFailure("openssl is not installed") }
+        guard let openssl = findExecutable("openssl") else { throw ProcessFailure("openssl is not installed") }
         let directory = try makeTemporaryDirectory("mqtt-tls")
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]

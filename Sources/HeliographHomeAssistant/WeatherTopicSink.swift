@@ -1,19 +1,24 @@
 import HeliographCore
 import HeliographMQTT
 import HeliographMQTTCodec
-import HeliographAutomation
 import HeliographWeather
 
 /// Publishes weather readings on `weather/<field>` (retained), the topics the system Heliograph
 /// replaces used, so existing subscribers keep working. Other devices' samples are ignored.
-struct WeatherTopicSink: SampleSink {
-    let name = "mqtt-weather"
+public struct WeatherTopicSink: SampleSink {
+    public let name = "mqtt-weather"
     let client: MQTTClient
     /// The weather devices (`type: open-meteo`).
     let devices: Set<DeviceID>
     let qos: QoS
 
-    func write(_ samples: [Sample]) async throws {
+    public init(client: MQTTClient, devices: Set<DeviceID>, qos: QoS) {
+        self.client = client
+        self.devices = devices
+        self.qos = qos
+    }
+
+    public func write(_ samples: [Sample]) async throws {
         for sample in samples where devices.contains(sample.device) {
             for (field, value) in sample.values.sorted(by: { $0.key < $1.key }) {
                 try await client.publish(topic: "weather/\(field)", payload: Self.payload(value, precision: WeatherFields.precision(of: field)), qos: qos, retain: true)
@@ -32,15 +37,5 @@ struct WeatherTopicSink: SampleSink {
             if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(rounded)) }
             return String(rounded)
         }
-    }
-}
-
-/// Sends the automation's messages (switch commands, alerts) through the daemon's broker connection.
-struct MQTTMessagePublisher: MessagePublisher {
-    let client: MQTTClient
-    let qos: QoS
-
-    func publish(topic: String, payload: String, retain: Bool) async throws {
-        try await client.publish(topic: topic, payload: payload, qos: qos, retain: retain)
     }
 }

@@ -80,7 +80,7 @@ public struct ChildPipe: Sendable {
     public init() throws {
         var descriptors: [CInt] = [0, 0]
         guard makePipe(&descriptors) == 0 else {
-            throw TestFailure("pipe2 failed: \(String(cString: strerror(errno)))")
+            throw ProcessFailure("pipe2 failed: \(String(cString: strerror(errno)))")
         }
         reading = FileHandle(fileDescriptor: descriptors[0], closeOnDealloc: true)
         writing = FileHandle(fileDescriptor: descriptors[1], closeOnDealloc: true)

@@ -1,4 +1,5 @@
 import Foundation
+import HeliographApp
 import HeliographAutomation
 import HeliographCore
 import HeliographDevices

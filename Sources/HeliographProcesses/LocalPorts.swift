@@ -8,14 +8,14 @@ import Darwin
 /// servers (mosquitto, PostgreSQL, influxd, prometheus) that cannot report the port they picked.
 public func freePort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw TestFailure("socket failed: errno \(errno)") }
+    guard descriptor >= 0 else { throw ProcessFailure("socket failed: errno \(errno)") }
     defer { close(descriptor) }
     var address = loopback(port: 0)
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
     }
-    guard bound else { throw TestFailure("binding a port on 127.0.0.1 failed: errno \(errno)") }
+    guard bound else { throw ProcessFailure("binding a port on 127.0.0.1 failed: errno \(errno)") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
 

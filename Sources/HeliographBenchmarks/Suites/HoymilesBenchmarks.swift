@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographHoymiles
 
 /// Benchmarks of the Hoymiles decoding path, run by `heliograph bench`.
 public enum HoymilesBenchmarks {

@@ -1,5 +1,5 @@
 import Foundation
-import HeliographApp
+import HeliographAutomation
 import HeliographCore
 import HeliographPipeline
 import HeliographTesting
@@ -62,13 +62,5 @@ import Testing
         #expect(await Heartbeat.problems(poller: poller, store: store, window: .seconds(60)).isEmpty)
         await store.failReads(with: HeliographError(.storageFailure, "disk gone"))
         #expect(await Heartbeat.problems(poller: poller, store: store, window: .seconds(60)).first?.hasPrefix("storage:") == true)
-    }
-
-    @Test func configuration() throws {
-        let (configuration, problems) = HeliographConfiguration.parse(yaml: "heartbeat:\n  url: https://hc-ping.com/uuid\n  interval: 5m\n")
-        #expect(problems.isEmpty)
-        #expect(configuration?.heartbeat == HeartbeatConfiguration(url: URL(string: "https://hc-ping.com/uuid")!, interval: .seconds(300)))
-        let (_, bad) = HeliographConfiguration.parse(yaml: "heartbeat:\n  url: hc-ping.com/uuid\n")
-        #expect(bad.map(\.key) == ["heartbeat.url"])
     }
 }

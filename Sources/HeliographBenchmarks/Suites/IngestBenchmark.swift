@@ -79,7 +79,7 @@ enum IngestBenchmark {
             }
         }
         try await flush()
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         return BenchmarkMeasurement(
             name: name,
             operations: samples,

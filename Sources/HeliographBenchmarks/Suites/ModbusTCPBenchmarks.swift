@@ -1,4 +1,5 @@
 import HeliographCore
+import HeliographModbus
 import NIOCore
 
 /// Benchmarks of the Modbus TCP codec, run by `heliograph bench`.

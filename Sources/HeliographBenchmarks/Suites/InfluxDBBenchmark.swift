@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographInfluxDB
 
 /// `heliograph bench influxdb`: line protocol encoding and gzip batching, as the sink does them.
 public enum InfluxDBBenchmark {

@@ -1,11 +1,5 @@
 import Foundation
 import HeliographCore
-import HeliographHoymiles
-import HeliographModbus
-import HeliographInfluxDB
-import HeliographPI30
-import HeliographSolarman
-import HeliographSQLite
 
 /// The benchmark suites `heliograph bench` runs. Each engineer's benchmark function is called from here.
 public enum Benchmarks {

@@ -6,8 +6,8 @@ import Darwin
 import Foundation
 import Synchronization
 
-/// A program run as a child of the test process: a tool run to the end (`ChildProcess.run`) or a
-/// server that lives for a test (mosquitto, PostgreSQL, influxd, the `heliograph` binary).
+/// A program run as a child of this process: a tool run to the end (`ChildProcess.run`) or a
+/// server that lives for a test or a benchmark (mosquitto, PostgreSQL, influxd, the `heliograph` binary).
 ///
 /// Every test target starts its children through this one type, and it does not use
 /// `Foundation.Process`, for three reasons found while tracking down a hang of the whole test run:
@@ -66,7 +66,7 @@ public final class ChildProcess: Sendable {
         input: Input = .nothing
     ) throws {
         guard let path = executable.contains("/") ? executable : findExecutable(executable) else {
-            throw TestFailure("\(executable) is not installed (not found on PATH or in the sbin directories)")
+            throw ProcessFailure("\(executable) is not installed (not found on PATH or in the sbin directories)")
         }
         commandLine = ([path] + arguments).joined(separator: " ")
         let stdout = try ChildPipe()
@@ -141,7 +141,7 @@ public final class ChildProcess: Sendable {
             try await eventually(timeout: timeout, "\(commandLine) exits") { !self.isRunning && self.outputFinished }
         } catch {
             kill(-processIdentifier, SIGKILL)
-            throw TestFailure("\(error); output so far:\n\(combinedOutput.suffix(4_000))")
+            throw ProcessFailure("\(error); output so far:\n\(combinedOutput.suffix(4_000))")
         }
         return exit.status ?? -1
     }
@@ -178,7 +178,7 @@ public final class ChildProcess: Sendable {
 
     /// Writes to the child's stdin (`input: .pipe`).
     public func write(_ text: String) throws {
-        guard let handle = input.withLock({ $0 }) else { throw TestFailure("\(commandLine) has no stdin pipe (start it with input: .pipe)") }
+        guard let handle = input.withLock({ $0 }) else { throw ProcessFailure("\(commandLine) has no stdin pipe (start it with input: .pipe)") }
         try handle.write(contentsOf: Data(text.utf8))
     }
 
@@ -209,17 +209,6 @@ public func findExecutable(_ name: String) -> String? {
     let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin", "/sbin", "/bin"]
     return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }
-
-/// True when python3 is installed and finds `module` (`paho.mqtt.client`, `selenium`); only looks
-/// the module up, so the check is cheap.
-public func pythonHas(_ module: String) -> Bool {
-    let check = "import importlib.util, sys; sys.exit(importlib.util.find_spec('\(module)') is None)"
-    guard let python = try? ChildProcess("python3", ["-c", check]) else { return false }
-    return python.waitBlocking() == 0
-}
-
-/// True under CI, where a missing tool or server must fail its test instead of skipping it.
-public let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
 // MARK: Spawning
 
@@ -267,12 +256,12 @@ private func spawn(
     defer { for pointer in argv + envp { free(pointer) } }
     var pid = pid_t()
     let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-    guard result == 0 else { throw TestFailure("cannot start \(path): \(String(cString: strerror(result)))") }
+    guard result == 0 else { throw ProcessFailure("cannot start \(path): \(String(cString: strerror(result)))") }
     return pid
 }
 
 private func check(_ result: CInt, _ what: String) throws {
-    guard result == 0 else { throw TestFailure("posix_spawn setup (\(what)) failed: \(String(cString: strerror(result)))") }
+    guard result == 0 else { throw ProcessFailure("posix_spawn setup (\(what)) failed: \(String(cString: strerror(result)))") }
 }
 
 #if os(Linux)

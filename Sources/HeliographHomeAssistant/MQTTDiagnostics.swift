@@ -1,6 +1,5 @@
 import Foundation
 import HeliographCore
-import HeliographHomeAssistant
 import HeliographPipeline
 import Logging
 import ServiceLifecycle
@@ -10,7 +9,7 @@ import ServiceLifecycle
 /// yes/no, and per polled device its polls, failures, online state and seconds since its last
 /// successful poll. They go through the MQTT sink only (discovery, state, per-field topics), not
 /// into the history.
-final class MQTTDiagnostics: Service {
+public final class MQTTDiagnostics: Service {
     static let device: DeviceID = "heliograph"
 
     private let sink: MQTTSampleSink
@@ -21,7 +20,7 @@ final class MQTTDiagnostics: Service {
     private let started = Date()
     private let logger: Logger
 
-    init(sink: MQTTSampleSink, poller: Poller, bus: SampleBus, store: any SampleStore, interval: Duration = .seconds(60), logger: Logger) {
+    public init(sink: MQTTSampleSink, poller: Poller, bus: SampleBus, store: any SampleStore, interval: Duration = .seconds(60), logger: Logger) {
         self.sink = sink
         self.poller = poller
         self.bus = bus
@@ -30,7 +29,7 @@ final class MQTTDiagnostics: Service {
         self.logger = logger
     }
 
-    func run() async throws {
+    public func run() async throws {
         sink.register(descriptor())
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {

@@ -1,6 +1,6 @@
 import HeliographSQLite
 
-/// `heliograph backup`: the composition root names the store; the CLI only parses.
+/// `heliograph backup`: the tool names the store; the CLI only parses.
 public enum HeliographBackup {
     public struct Report: Sendable, Hashable {
         public var destination: String
