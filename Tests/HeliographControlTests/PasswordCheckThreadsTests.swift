@@ -49,6 +49,9 @@ import Testing
         // Nothing finishes before release, so exactly 2 + 4 can be taken whatever order the tasks start in.
         try await eventually(timeout: .seconds(30), "all 20 submitted") { let load = threads.load; return load.running + load.waiting + load.refused == 20 }
         #expect(threads.load.refused == 14)
+        // "Running" counts a check handed to its thread; on a loaded machine the second thread can
+        // enter it only after a release, so wait until both are inside before releasing them.
+        try await eventually(timeout: .seconds(30), "both threads checking") { probe.current.load(ordering: .relaxed) == 2 }
         probe.release()
         let outcomes = await checks.value
         let done = outcomes.compactMap { try? $0.get() }
