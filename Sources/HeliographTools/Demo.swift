@@ -49,8 +49,8 @@ public enum Demo {
             }
         }
         let simulatorGroup = ServiceGroup(services: simulators, logger: simulatorLogger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await simulatorGroup.run() }
+        let failure: (any Error)? = await withTaskGroup(of: DemoPart.Ended.self) { tasks -> (any Error)? in
+            tasks.addTask { await DemoPart.simulators.run { try await simulatorGroup.run() } }
             var readyCount = 0
             for await _ in ready {
                 readyCount += 1
@@ -70,25 +70,61 @@ public enum Demo {
             }
             addDemoAutomation(to: &configuration, inverters: options.inverters, interval: options.interval)
             say("  solar: expected output of \(4 * options.inverters) kWp facing south at Greenwich; alerts on low battery and silent inverters")
-            let daemon = try await buildDaemon(configuration: configuration, logger: logger, frontEnds: options.frontEnds)
-            tasks.addTask { try await daemon.group.run() }
-            tasks.addTask { await report(daemon, every: options.interval, say: say) }
+            let daemon: Daemon
+            do {
+                daemon = try await buildDaemon(configuration: configuration, logger: logger, frontEnds: options.frontEnds)
+            } catch {
+                await simulatorGroup.triggerGracefulShutdown()
+                tasks.cancelAll()
+                return error
+            }
+            tasks.addTask { await DemoPart.daemon.run { try await daemon.group.run() } }
+            tasks.addTask { await DemoPart.report.run { await report(daemon, every: options.interval, say: say) } }
             if let duration = options.duration {
                 tasks.addTask {
-                    try? await Task.sleep(for: duration)
-                    await daemon.group.triggerGracefulShutdown()
+                    await DemoPart.timer.run {
+                        try await Task.sleep(for: duration)
+                        await daemon.group.triggerGracefulShutdown()
+                    }
                 }
             }
-            // Whatever ends first (SIGINT/SIGTERM ends the daemon group, or the duration, or a failure) stops the rest.
+            // Whatever ends first (SIGINT/SIGTERM ends the daemon group, or the duration, or a
+            // failure) stops the daemon gracefully; only once it has stopped are the simulators and
+            // the report stopped. Cancelling the daemon instead would cut its web server off mid-accept.
             var failure: (any Error)?
-            do { _ = try await tasks.next() } catch { failure = error }
-            await daemon.group.triggerGracefulShutdown()
+            while let ended = await tasks.next() {
+                if let error = ended.error, failure == nil { failure = error }
+                if ended.part == .daemon { break }
+                await daemon.group.triggerGracefulShutdown()
+            }
             await simulatorGroup.triggerGracefulShutdown()
             tasks.cancelAll()
-            while (try? await tasks.next()) != nil {}
+            while await tasks.next() != nil {}
             let written = daemon.bus.statistics.filter { $0.sink == daemon.store.name }.map(\.written).reduce(0, +)
             say("Stopped after storing \(written) samples in \(databasePath)")
-            if let failure { throw failure }
+            return failure
+        }
+        if let failure { throw failure }
+    }
+
+    /// The concurrent parts of a demo, so the one that ended is known (the daemon is waited for).
+    enum DemoPart: Sendable {
+        case simulators, daemon, report, timer
+
+        struct Ended: Sendable {
+            let part: DemoPart
+            let error: (any Error)?
+        }
+
+        func run(_ body: @Sendable () async throws -> Void) async -> Ended {
+            do {
+                try await body()
+                return Ended(part: self, error: nil)
+            } catch is CancellationError {
+                return Ended(part: self, error: nil)
+            } catch {
+                return Ended(part: self, error: error)
+            }
         }
     }
 

@@ -187,6 +187,10 @@ struct CLITests {
         )
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("heliograph.sqlite"))
+        // Stopping at --duration is a graceful shutdown: the web server was once cancelled instead
+        // and logged "error … Waiting on child channel: CancellationError()".
+        let errorLines = (result.stdout + result.stderr).split(separator: "\n").filter { $0.contains(" error ") }
+        #expect(errorLines.isEmpty, "\(errorLines)")
         let store = try SQLiteStore(configuration: .init(path: directory.appendingPathComponent("heliograph.sqlite").path))
         let devices = try await store.devices().map(\.descriptor.id).sorted()
         #expect(devices == ["inverter1", "inverter2", "solar"])
