@@ -64,7 +64,15 @@ enum OpenAPIDocument {
             ],
             response: ref("DailyEnergy")
         ),
-        Operation(method: "GET", path: "/api/v1/settings", summary: "The allow-list: settings each device accepts, with ranges", tag: "control", response: array(ref("DeviceSettings")), errors: []),
+        Operation(
+            method: "GET", path: "/api/v1/settings", summary: "The allow-list: settings each device accepts, with ranges and current values", tag: "control",
+            response: array(ref("DeviceSettings")), errors: []
+        ),
+        Operation(
+            method: "GET", path: "/api/v1/devices/{device}/settings",
+            summary: "Every setting of a device the CommandGate allows: range or options, current value as read from the device, and when it was read",
+            tag: "control", parameters: [device], response: ref("DeviceSettings"), errors: ["400", "404"]
+        ),
         Operation(
             method: "POST", path: "/api/v1/commands", summary: "Change a setting (allow-list, range, rate limit, audit, read-back; dryRun checks only)", tag: "control",
             body: "Command", response: ref("CommandResult"), secured: true, errors: ["400", "401", "404", "422", "429", "502", "504"]
@@ -218,6 +226,7 @@ enum OpenAPIDocument {
                 [
                     "id": string, "name": string, "kind": ["type": "string", "enum": ["choice", "number", "toggle"]], "options": array(string),
                     "min": number, "max": number, "step": number, "unit": string, "readBack": string,
+                    "value": fieldValue, "readAt": time, "state": ["type": "string", "enum": ["read", "unknown"]],
                 ],
                 required: ["id", "name", "kind"]
             ),

@@ -14,8 +14,16 @@ struct CommandResultResource: ResponseEncodable {
 extension WebAPI {
     func addControlRoutes(to router: Router<WebRequestContext>) {
         router.get("/api/v1/settings") { _, _ in
-            let allowList = self.dependencies.gate?.allowList ?? [:]
-            return allowList.keys.sorted().map { DeviceSettingsResource(device: $0.rawValue, settings: allowList[$0, default: []].map(SettingResource.init)) }
+            guard let gate = self.dependencies.gate else { return [DeviceSettingsResource]() }
+            return gate.allowList.keys.sorted().compactMap { Self.settingsResource(gate, $0) }
+        }
+        router.get("/api/v1/devices/{device}/settings") { _, context in
+            let device = try context.parameters.device()
+            guard let gate = self.dependencies.gate, let resource = Self.settingsResource(gate, device) else {
+                _ = try await self.registered(device)
+                throw HeliographError(.notFound, "device \(device) has no settings that can be changed here")
+            }
+            return resource
         }
         router.post("/api/v1/commands") { request, context -> Response in
             let caller = try context.requireCaller()
@@ -40,6 +48,13 @@ extension WebAPI {
         }
         router.get("/api/v1/session") { _, context in
             self.sessionResource(caller: context.caller)
+        }
+    }
+
+    /// Every allowed setting of `device` with its range and its value as last read from the device.
+    static func settingsResource(_ gate: CommandGate, _ device: DeviceID) -> DeviceSettingsResource? {
+        gate.currentSettings(of: device).map { current in
+            DeviceSettingsResource(device: device.rawValue, settings: current.map { SettingResource($0.setting, reading: $0.reading) })
         }
     }
 

@@ -55,6 +55,8 @@ struct WebFixture {
         }
         samples.append(Sample(device: "weather", time: Self.now.addingTimeInterval(-30), values: ["outdoor_temperature_c": 11.5]))
         try await store.write(samples)
+        // As the issue found a real inverter: sbu / 30 A / buzzer on, read 12 s ago (the page must show these, not the minimum).
+        driver.readings.record(["output_source_priority": .choice("sbu"), "max_charge_current": .number(30), "buzzer": .toggle(true)], at: Self.now.addingTimeInterval(-12))
         let gate = CommandGate(drivers: ["inv1": driver], audit: audit, configuration: .init(rateLimit: .init(burst: 50, interval: 1)))
         server = try WebServer(
             configuration: WebConfiguration(

@@ -75,12 +75,17 @@ extension PI30Driver {
         } catch {
             throw error.on(device)
         }
-        let readBackCommand: PI30Command = descriptor.id.hasSuffix("_enabled") ? .qflag : .qpiri
         let field = descriptor.readBack ?? FieldID(descriptor.id)
         logger.info("applying PI30 setting", metadata: ["device.id": "\(device)", "pi30.command": "\(command)"])
         return try await session(logger: logger) { session in
             let answer = try await session.ask(command)
-            let readBack = Self.settingValue(PI30Fields.values(from: try await session.ask(readBackCommand))[field])
+            // Every setting is read again after a write, so the page never shows a value from before it.
+            var fields: [FieldID: FieldValue] = [:]
+            for query in Self.settingsQueries {
+                if let response = try await session.optional(query) { fields.merge(recordSettings(from: response)) { $1 } }
+            }
+            readings.requestRound()
+            let readBack = Self.settingValue(fields[field])
             switch answer {
             case .ack:
                 let confirmed = readBack.map { Self.same($0, value) } ?? false
