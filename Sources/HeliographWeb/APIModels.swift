@@ -190,9 +190,11 @@ struct CommandRequest: Decodable, Sendable {
     var dryRun: Bool?
 }
 
+/// A sign-in: a user name and password, or an API token alone.
 struct LoginRequest: Decodable, Sendable {
-    var user: String
-    var password: String
+    var user: String?
+    var password: String?
+    var token: String?
 }
 
 struct SessionResource: ResponseEncodable {

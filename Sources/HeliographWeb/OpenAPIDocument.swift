@@ -99,7 +99,7 @@ enum OpenAPIDocument {
             parameters: [Parameter(name: "limit", schema: ["type": "integer", "minimum": 1, "maximum": 10_000], description: "History entries, newest first (default 100)")],
             response: ref("Alerts")
         ),
-        Operation(method: "POST", path: "/api/v1/login", summary: "Log in with user name and password; returns a session token", tag: "auth", body: "Login", response: ref("Session"), errors: ["400", "401", "429", "503"]),
+        Operation(method: "POST", path: "/api/v1/login", summary: "Sign in with a user name and password, or an API token alone; returns a session token", tag: "auth", body: "Login", response: ref("Session"), errors: ["400", "401", "429", "503"]),
         Operation(method: "POST", path: "/api/v1/logout", summary: "Close the presented session", tag: "auth", response: ref("Session"), errors: ["401"]),
         Operation(method: "GET", path: "/api/v1/session", summary: "Who is calling, and the server's access policy", tag: "auth", response: ref("Session"), errors: ["401"]),
         // Endpoints of the systems Heliograph replaces.
@@ -299,7 +299,7 @@ enum OpenAPIDocument {
                 required: ["device", "latitude", "longitude", "fetched", "hours"]
             ),
             "Forecasts": object(["forecasts": array(ref("Forecast"))], required: ["forecasts"]),
-            "Login": object(["user": string, "password": string], required: ["user", "password"]),
+            "Login": object(["user": string, "password": string, "token": string]),
             "Session": object(
                 ["authenticated": boolean, "caller": string, "token": string, "expires": time, "openReading": boolean, "controlConfigured": boolean],
                 required: ["authenticated", "openReading", "controlConfigured"]

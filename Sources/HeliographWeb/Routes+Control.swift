@@ -46,8 +46,11 @@ extension WebAPI {
             if let token = CallerMiddleware.presentedToken(request) { await self.sessions.close(token) }
             return Self.json(self.sessionResource(caller: nil))
         }
-        router.get("/api/v1/session") { _, context in
-            self.sessionResource(caller: context.caller)
+        router.get("/api/v1/session") { request, context in
+            // A login session says when it ends; an API token has no end.
+            var expires: Date?
+            if let token = CallerMiddleware.presentedToken(request) { expires = await self.sessions.expiry(of: token) }
+            return self.sessionResource(caller: context.caller, expires: expires)
         }
     }
 

@@ -32,6 +32,7 @@ struct WebFixture {
         loginLimits: LoginLimiter.Limits = .init(),
         passwordChecks: PasswordCheckThreads.Limits = .init(),
         passwordHash: String = Self.passwordHash,
+        sessionsFile: String? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let inverter = DeviceDescriptor(
@@ -60,7 +61,7 @@ struct WebFixture {
         let gate = CommandGate(drivers: ["inv1": driver], audit: audit, configuration: .init(rateLimit: .init(burst: 50, interval: 1)))
         server = try WebServer(
             configuration: WebConfiguration(
-                host: "127.0.0.1", port: port, openReading: openReading,
+                host: "127.0.0.1", port: port, openReading: openReading, sessionsFile: sessionsFile,
                 credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": passwordHash]),
                 limits: limits, allowedOrigins: allowedOrigins,
                 loginLimits: loginLimits, passwordChecks: passwordChecks
