@@ -246,10 +246,21 @@ def run_checks(url, args):
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting") or any("No controllable device" in t for t in texts(d, "#view")))
         return driver.find_elements(By.CSS_SELECTOR, "form.setting")
 
+    def controllable():
+        # The Commands page with its setting forms; False (after saying so) when the server has none.
+        go("commands")
+        if setting_forms():
+            return True
+        if args.require_command:
+            raise AssertionError("no controllable setting on this server")
+        print("    (no controllable setting; skipped)")
+        return False
+
     def signed_out():
         driver.execute_script("sessionStorage.removeItem('heliograph.token')")
-        go("dashboard")
         go("commands")
+        driver.refresh()  # the page reads its session once, on load
+        wait.until(lambda d: d.execute_script("return window.heliograph && window.heliograph.page === 'commands'"))
 
     def form_state():
         # What each form shows: its setting, the value it holds, and its "now" label.
@@ -274,12 +285,7 @@ def run_checks(url, args):
 
     @check("commands show each setting's current value from the device and start from it")
     def current_settings():
-        go("commands")
-        forms = setting_forms()
-        if not forms:
-            if args.require_command:
-                raise AssertionError("no controllable setting on this server")
-            print("    (no controllable setting; skipped)")
+        if not controllable():
             return
         expected = {}
         for device in api(url, "/api/v1/settings"):
@@ -339,12 +345,7 @@ def run_checks(url, args):
 
     @check("a change is refused before sending when out of range, confirmed old → new, and its outcome said in plain words")
     def command():
-        go("commands")
-        forms = setting_forms()
-        if not forms:
-            if args.require_command:
-                raise AssertionError("no controllable setting on this server")
-            print("    (no controllable setting; skipped)")
+        if not controllable():
             return
         assert args.token, "--token is needed for the command round trip"
         wait.until(lambda d: any("Signed in as" in t for t in texts(d, "#view")))

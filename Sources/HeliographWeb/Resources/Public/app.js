@@ -165,7 +165,7 @@
         const energy = await api('/api/v1/energy/daily?device=' + encodeURIComponent(producer.id));
         const points = energy.days.map((d) => [new Date(d.day + 'T12:00:00').getTime(), d.kwh]);
         HelioChart.draw($('#energy-chart'), { series: [{ label: producer.name + ' PV', unit: 'kWh', color: COLORS[0], points }], type: 'bar', from: Date.now() - 31 * 86400e3, to: Date.now(), height: 200 });
-      } catch (e) { $('#energy-chart').replaceWith(errorBox(e)); }
+      } catch (e) { const chart = $('#energy-chart'); if (chart) chart.replaceWith(errorBox(e)); }  // gone when the page changed meanwhile
     }
   }
 
