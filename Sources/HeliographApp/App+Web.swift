@@ -17,6 +17,10 @@ public enum WebFrontEnd {
     ) -> FrontEndFactory {
         { parts in
             guard http.enabled else { return [] }
+            var http = http
+            // Logins survive a restart: kept (hashed) beside the database unless configured elsewhere.
+            http.sessionsFile = http.sessionsFile
+                ?? URL(fileURLWithPath: parts.configuration.storage.path).deletingLastPathComponent().appendingPathComponent("sessions.json").path
             // The daemon's one gate.
             let gate = parts.gate
             let poller = parts.poller

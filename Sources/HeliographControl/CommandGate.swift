@@ -127,6 +127,14 @@ public actor CommandGate {
         }
     }
 
+    /// Each allowed setting of `device` with its value as last read from the device (absent: not read
+    /// yet); nil when the device is not controllable.
+    public nonisolated func currentSettings(of device: DeviceID) -> [(setting: SettingDescriptor, reading: SettingReading?)]? {
+        guard let settings = allowList[device], let driver = drivers[device] else { return nil }
+        let readings = driver.currentSettings()
+        return settings.map { ($0, readings[$0.id]) }
+    }
+
     /// Validates against the allow-list without applying or auditing; returns the normalised value.
     public nonisolated func check(_ change: SettingChange) throws(HeliographError) -> SettingValue {
         guard let settings = allowList[change.device] else {

@@ -22,4 +22,13 @@ public protocol SettingsDriver: Sendable {
 
     /// Applies one setting and returns what the device reports afterwards (read-back), if it can.
     func apply(_ change: SettingChange, logger: Logger) async throws -> SettingOutcome
+
+    /// The settings' values as last read from the device (on the settings interval and after every
+    /// write), by setting id; a setting not read yet is absent.
+    func currentSettings() -> [String: SettingReading]
+}
+
+extension SettingsDriver {
+    /// A device that cannot report its settings: every value is unknown.
+    public func currentSettings() -> [String: SettingReading] { [:] }
 }

@@ -71,6 +71,27 @@ struct SettingResource: Codable, Sendable {
     var step: Double?
     var unit: String?
     var readBack: String?
+    /// The current value as last read from the device, in the vocabulary `POST /api/v1/commands` takes
+    /// (only in the settings views; absent while `state` is `unknown`).
+    var value: FieldValue?
+    /// When `value` was read from the device.
+    var readAt: Date?
+    /// `read` or `unknown` (not read from the device yet); only in the settings views.
+    var state: String?
+
+    /// An allow-list entry with its current reading.
+    init(_ setting: SettingDescriptor, reading: SettingReading?) {
+        self.init(setting)
+        self.state = reading == nil ? "unknown" : "read"
+        self.readAt = reading?.time
+        self.value =
+            switch reading?.value {
+            case .choice(let label)?: .text(label)
+            case .number(let number)?: .number(number)
+            case .toggle(let on)?: .flag(on)
+            case nil: nil
+            }
+    }
 
     init(_ setting: SettingDescriptor) {
         self.id = setting.id
@@ -169,9 +190,11 @@ struct CommandRequest: Decodable, Sendable {
     var dryRun: Bool?
 }
 
+/// A sign-in: a user name and password, or an API token alone.
 struct LoginRequest: Decodable, Sendable {
-    var user: String
-    var password: String
+    var user: String?
+    var password: String?
+    var token: String?
 }
 
 struct SessionResource: ResponseEncodable {

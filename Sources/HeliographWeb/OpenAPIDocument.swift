@@ -64,7 +64,15 @@ enum OpenAPIDocument {
             ],
             response: ref("DailyEnergy")
         ),
-        Operation(method: "GET", path: "/api/v1/settings", summary: "The allow-list: settings each device accepts, with ranges", tag: "control", response: array(ref("DeviceSettings")), errors: []),
+        Operation(
+            method: "GET", path: "/api/v1/settings", summary: "The allow-list: settings each device accepts, with ranges and current values", tag: "control",
+            response: array(ref("DeviceSettings")), errors: []
+        ),
+        Operation(
+            method: "GET", path: "/api/v1/devices/{device}/settings",
+            summary: "Every setting of a device the CommandGate allows: range or options, current value as read from the device, and when it was read",
+            tag: "control", parameters: [device], response: ref("DeviceSettings"), errors: ["400", "404"]
+        ),
         Operation(
             method: "POST", path: "/api/v1/commands", summary: "Change a setting (allow-list, range, rate limit, audit, read-back; dryRun checks only)", tag: "control",
             body: "Command", response: ref("CommandResult"), secured: true, errors: ["400", "401", "404", "422", "429", "502", "504"]
@@ -91,7 +99,7 @@ enum OpenAPIDocument {
             parameters: [Parameter(name: "limit", schema: ["type": "integer", "minimum": 1, "maximum": 10_000], description: "History entries, newest first (default 100)")],
             response: ref("Alerts")
         ),
-        Operation(method: "POST", path: "/api/v1/login", summary: "Log in with user name and password; returns a session token", tag: "auth", body: "Login", response: ref("Session"), errors: ["400", "401", "429", "503"]),
+        Operation(method: "POST", path: "/api/v1/login", summary: "Sign in with a user name and password, or an API token alone; returns a session token", tag: "auth", body: "Login", response: ref("Session"), errors: ["400", "401", "429", "503"]),
         Operation(method: "POST", path: "/api/v1/logout", summary: "Close the presented session", tag: "auth", response: ref("Session"), errors: ["401"]),
         Operation(method: "GET", path: "/api/v1/session", summary: "Who is calling, and the server's access policy", tag: "auth", response: ref("Session"), errors: ["401"]),
         // Endpoints of the systems Heliograph replaces.
@@ -218,6 +226,7 @@ enum OpenAPIDocument {
                 [
                     "id": string, "name": string, "kind": ["type": "string", "enum": ["choice", "number", "toggle"]], "options": array(string),
                     "min": number, "max": number, "step": number, "unit": string, "readBack": string,
+                    "value": fieldValue, "readAt": time, "state": ["type": "string", "enum": ["read", "unknown"]],
                 ],
                 required: ["id", "name", "kind"]
             ),
@@ -290,7 +299,7 @@ enum OpenAPIDocument {
                 required: ["device", "latitude", "longitude", "fetched", "hours"]
             ),
             "Forecasts": object(["forecasts": array(ref("Forecast"))], required: ["forecasts"]),
-            "Login": object(["user": string, "password": string], required: ["user", "password"]),
+            "Login": object(["user": string, "password": string, "token": string]),
             "Session": object(
                 ["authenticated": boolean, "caller": string, "token": string, "expires": time, "openReading": boolean, "controlConfigured": boolean],
                 required: ["authenticated", "openReading", "controlConfigured"]

@@ -14,8 +14,16 @@ struct CommandResultResource: ResponseEncodable {
 extension WebAPI {
     func addControlRoutes(to router: Router<WebRequestContext>) {
         router.get("/api/v1/settings") { _, _ in
-            let allowList = self.dependencies.gate?.allowList ?? [:]
-            return allowList.keys.sorted().map { DeviceSettingsResource(device: $0.rawValue, settings: allowList[$0, default: []].map(SettingResource.init)) }
+            guard let gate = self.dependencies.gate else { return [DeviceSettingsResource]() }
+            return gate.allowList.keys.sorted().compactMap { Self.settingsResource(gate, $0) }
+        }
+        router.get("/api/v1/devices/{device}/settings") { _, context in
+            let device = try context.parameters.device()
+            guard let gate = self.dependencies.gate, let resource = Self.settingsResource(gate, device) else {
+                _ = try await self.registered(device)
+                throw HeliographError(.notFound, "device \(device) has no settings that can be changed here")
+            }
+            return resource
         }
         router.post("/api/v1/commands") { request, context -> Response in
             let caller = try context.requireCaller()
@@ -38,8 +46,18 @@ extension WebAPI {
             if let token = CallerMiddleware.presentedToken(request) { await self.sessions.close(token) }
             return Self.json(self.sessionResource(caller: nil))
         }
-        router.get("/api/v1/session") { _, context in
-            self.sessionResource(caller: context.caller)
+        router.get("/api/v1/session") { request, context in
+            // A login session says when it ends; an API token has no end.
+            var expires: Date?
+            if let token = CallerMiddleware.presentedToken(request) { expires = await self.sessions.expiry(of: token) }
+            return self.sessionResource(caller: context.caller, expires: expires)
+        }
+    }
+
+    /// Every allowed setting of `device` with its range and its value as last read from the device.
+    static func settingsResource(_ gate: CommandGate, _ device: DeviceID) -> DeviceSettingsResource? {
+        gate.currentSettings(of: device).map { current in
+            DeviceSettingsResource(device: device.rawValue, settings: current.map { SettingResource($0.setting, reading: $0.reading) })
         }
     }
 

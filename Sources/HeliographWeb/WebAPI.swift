@@ -32,7 +32,11 @@ final class WebAPI: Sendable {
         } catch {
             throw error.heliographError
         }
-        self.sessions = SessionStore(lifetime: configuration.sessionLifetime)
+        self.sessions = SessionStore(
+            lifetime: configuration.sessionLifetime,
+            file: configuration.sessionsFile.map { URL(fileURLWithPath: $0) },
+            logger: logger
+        )
         self.loginLimiter = Mutex(LoginLimiter(limits: configuration.loginLimits))
         self.passwordChecks = PasswordCheckThreads(limits: configuration.passwordChecks)
     }

@@ -10,6 +10,7 @@ import HeliographControl
 ///   port: 8080             # default 8080
 ///   open_reading: true     # default true: reading needs no login; false: every API read needs one
 ///   session_hours: 12      # how long a login lasts
+///   sessions_file: /var/lib/heliograph/sessions.json   # logins kept (hashed) across restarts; default beside the database
 ///   commands_per_minute: 10
 ///   tokens:                # API tokens by name (≥ 16 characters); HELIOGRAPH_HTTP_TOKENS_<NAME> overrides one;
 ///                          # `<name>_file: path-or-credential-name` reads it from a file (see Secret)
@@ -25,7 +26,7 @@ import HeliographControl
 /// ```
 extension WebConfiguration {
     static let keys = [
-        "enabled", "host", "port", "open_reading", "session_hours", "commands_per_minute", "tokens", "users", "max_connections", "idle_timeout",
+        "enabled", "host", "port", "open_reading", "session_hours", "sessions_file", "commands_per_minute", "tokens", "users", "max_connections", "idle_timeout",
         "header_timeout", "allowed_origins", "login",
     ]
 
@@ -43,6 +44,9 @@ extension WebConfiguration {
         http.port = section.int("port", in: 0...65_535) ?? http.port
         http.openReading = section.bool("open_reading") ?? http.openReading
         if let hours = section.int("session_hours", in: 1...8_760) { http.sessionLifetime = .seconds(hours * 3_600) }
+        if let file = section.string("sessions_file") {
+            if file.hasPrefix("/") { http.sessionsFile = file } else { section.problem("sessions_file", "must be an absolute path; got '\(file)'") }
+        }
         http.commandsPerMinute = section.int("commands_per_minute", in: 1...600) ?? http.commandsPerMinute
         http.limits.maxConnections = section.int("max_connections", in: 8...100_000) ?? http.limits.maxConnections
         http.limits.idleTimeout = section.duration("idle_timeout", in: .seconds(1) ... .seconds(3_600)) ?? http.limits.idleTimeout

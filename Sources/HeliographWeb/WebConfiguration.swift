@@ -4,7 +4,7 @@ import HeliographControl
 ///
 /// Config keys (under `http`): `host` (String, default `0.0.0.0`: the LAN), `port` (Int, default 8080;
 /// 0 picks a free port), `open_reading` (Bool, default true: pages and read-only API need no login),
-/// `session_hours` (Int, default 12), `auth.tokens` (name → secret), `auth.users` (name → bcrypt hash),
+/// `session_hours` (Int, default 12), `sessions_file` (String, default `sessions.json` beside the database), `auth.tokens` (name → secret), `auth.users` (name → bcrypt hash),
 /// `max_connections`, `idle_timeout`, `header_timeout` (see `ConnectionLimits`), `allowed_origins`.
 /// `login.*` (how many password checks run and wait, and the per-client and per-user attempt limits).
 public struct WebConfiguration: Sendable, Hashable {
@@ -15,6 +15,9 @@ public struct WebConfiguration: Sendable, Hashable {
     /// When false, every API read also needs a token or a login (the pages still load, then ask to log in).
     public var openReading: Bool
     public var sessionLifetime: Duration
+    /// Where login sessions are kept (hashed) across restarts; nil keeps them in memory only. The daemon
+    /// puts them beside its database unless `http.sessions_file` says otherwise.
+    public var sessionsFile: String?
     public var credentials: Credentials
     /// How often the page polls `/api/v1/latest` when its WebSocket is down.
     public var fallbackPollSeconds: Int
@@ -37,6 +40,7 @@ public struct WebConfiguration: Sendable, Hashable {
         port: Int = 8080,
         openReading: Bool = true,
         sessionLifetime: Duration = .seconds(12 * 3_600),
+        sessionsFile: String? = nil,
         credentials: Credentials = Credentials(),
         fallbackPollSeconds: Int = 5,
         limits: ConnectionLimits = ConnectionLimits(),
@@ -50,6 +54,7 @@ public struct WebConfiguration: Sendable, Hashable {
         self.port = port
         self.openReading = openReading
         self.sessionLifetime = sessionLifetime
+        self.sessionsFile = sessionsFile
         self.credentials = credentials
         self.fallbackPollSeconds = fallbackPollSeconds
         self.limits = limits

@@ -89,6 +89,12 @@ def api(url, path):
         return json.loads(r.read())
 
 
+def api_with_token(url, path, token):
+    request = urllib.request.Request(url + path, headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request, timeout=5) as r:
+        return json.loads(r.read())
+
+
 def make_driver(width, height):
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -235,30 +241,157 @@ def run_checks(url, args):
         assert not driver.find_elements(By.CSS_SELECTOR, "#view .error")
         shot("house")
 
-    @check("a command round-trips and the page shows the outcome")
-    def command():
-        go("commands")
+    def setting_forms():
         # The page renders once /api/v1/settings answers: either setting forms or a note that there are none.
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting") or any("No controllable device" in t for t in texts(d, "#view")))
-        forms = driver.find_elements(By.CSS_SELECTOR, "form.setting")
-        if not forms:
-            if args.require_command:
-                raise AssertionError("no controllable setting on this server")
-            print("    (no controllable setting; skipped)")
+        return driver.find_elements(By.CSS_SELECTOR, "form.setting")
+
+    def controllable():
+        # The Commands page with its setting forms; False (after saying so) when the server has none.
+        go("commands")
+        if setting_forms():
+            return True
+        if args.require_command:
+            raise AssertionError("no controllable setting on this server")
+        print("    (no controllable setting; skipped)")
+        return False
+
+    def signed_out():
+        driver.execute_script("sessionStorage.removeItem('heliograph.token')")
+        go("commands")
+        driver.refresh()  # the page reads its session once, on load
+        wait.until(lambda d: d.execute_script("return window.heliograph && window.heliograph.page === 'commands'"))
+
+    def form_state():
+        # What each form shows: its setting, the value it holds, and its "now" label.
+        return driver.execute_script("""
+            return [...document.querySelectorAll('form.setting')].map(f => ({
+              device: f.dataset.device, setting: f.dataset.setting, kind: f.dataset.kind,
+              value: f.value.value, now: f.querySelector('.setting-now').textContent }))""")
+
+    def shots_in_both_themes(page, prefix, ready, prepare=lambda: None):
+        for theme in ["modern", "lcars"]:
+            for width, height in [(1440, 900), (390, 844)]:
+                driver.set_window_size(width, height)
+                driver.get(f"{url}/?theme={theme}#/{page}")
+                wait.until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme)
+                wait.until(ready)
+                prepare()
+                overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+                shot(f"{prefix}-{theme}-{width}x{height}")
+                assert overflow <= 1, f"{prefix} is {overflow}px wider than the window at {width}x{height} in {theme}"
+        driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
+        driver.set_window_size(1280, 900)
+
+    @check("commands show each setting's current value from the device and start from it")
+    def current_settings():
+        if not controllable():
             return
-        assert args.token, "--token is needed for the command round trip"
+        expected = {}
+        for device in api(url, "/api/v1/settings"):
+            for x in device["settings"]:
+                expected[(device["device"], x["id"])] = x
+        # The demo's inverters are read on their first poll; wait until every setting has been.
+        WebDriverWait(driver, 30).until(lambda d: all(x["state"] == "read" for x in
+                                                      [y for dev in api(url, "/api/v1/settings") for y in dev["settings"]]))
+        go("devices")
+        go("commands")
+        setting_forms()
+        for (device, setting) in list(expected):
+            expected[(device, setting)] = next(y for dev in api(url, "/api/v1/settings") if dev["device"] == device
+                                               for y in dev["settings"] if y["id"] == setting)
+        for form in form_state():
+            x = expected[(form["device"], form["setting"])]
+            shown = ("on" if x["value"] else "off") if x["kind"] == "toggle" else str(x["value"])
+            if x["kind"] == "number":
+                assert float(form["value"]) == float(x["value"]), (form, x)
+            else:
+                assert form["value"] == shown, (form, x)
+            assert form["now"].startswith("now: ") and " read " in form["now"] and "ago" in form["now"], form
+        print(f"    {len(expected)} settings pre-filled with their current values, e.g. {form_state()[0]}")
+
+    @check("sign-in refuses a wrong token with a message and accepts a token alone")
+    def sign_in():
+        signed_out()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#login input[name=token]"))
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, "#login").submit())
+        wait.until(lambda d: d.find_element(By.ID, "login-error").is_displayed())
+        assert "user name and password, or an API token" in driver.find_element(By.ID, "login-error").text
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, "#login input[name=token]").send_keys("wrong-token-0123456789abcdef"))
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, "#login").submit())
+        wait.until(lambda d: "not valid" in d.find_element(By.ID, "login-error").text)
+        print(f"    wrong token: {driver.find_element(By.ID, 'login-error').text}")
+        assert all(b.get_attribute("disabled") for b in driver.find_elements(By.CSS_SELECTOR, "form.setting button")), "Apply needs a sign-in"
+
+        def unfilled_sign_in():
+            # The message for a form with nothing in it, which the page gives without asking the server
+            # (more wrong tokens would run into the per-client sign-in limit).
+            driver.find_element(By.CSS_SELECTOR, "#login").submit()
+            wait.until(lambda d: d.find_element(By.ID, "login-error").is_displayed())
+        shots_in_both_themes("commands", "signin", lambda d: d.find_elements(By.CSS_SELECTOR, "#login input[name=token]"), unfilled_sign_in)
+        # The browser logs the refused sign-ins it was asked to make; only those are expected.
+        expected_refusal = "/api/v1/login - Failed to load resource: the server responded with a status of 401"
+        for entry in driver.get_log("browser"):
+            if entry.get("level") == "SEVERE" and expected_refusal not in entry.get("message", ""):
+                console_errors.append(entry.get("message", ""))
+        if not args.token:
+            print("    (no --token; the token sign-in is not tried)")
+            return
+        go("commands")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#login input[name=token]"))
         retry(lambda: driver.find_element(By.CSS_SELECTOR, "#login input[name=token]").send_keys(args.token))
         retry(lambda: driver.find_element(By.CSS_SELECTOR, "#login").submit())
         wait.until(lambda d: any("Signed in as" in t for t in texts(d, "#view")))
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting button"))
-        retry(lambda: driver.find_elements(By.CSS_SELECTOR, "form.setting button")[0].click())
-        outcome = "return (e => e && [e.className, e.textContent])(document.querySelector('form.setting .outcome'))"
-        wait.until(lambda d: (d.execute_script(outcome) or ["", ""])[0] in ("outcome ok", "outcome bad"))
-        kind, text = driver.execute_script(outcome)
+
+    @check("a change is refused before sending when out of range, confirmed old → new, and its outcome said in plain words")
+    def command():
+        if not controllable():
+            return
+        assert args.token, "--token is needed for the command round trip"
+        wait.until(lambda d: any("Signed in as" in t for t in texts(d, "#view")))
+        audit_before = len(api_with_token(url, "/api/v1/audit?limit=1000", args.token))
+
+        # Out of range: refused on the page, nothing sent, no dialog.
+        number = next((f for f in form_state() if f["kind"] == "number"), None)
+        if number:
+            selector = f"form.setting[data-setting='{number['setting']}']"
+            driver.execute_script("const f=document.querySelector(arguments[0]); f.value.value = Number(f.value.max) + 1000;", selector)
+            retry(lambda: driver.find_element(By.CSS_SELECTOR, selector + " button").click())
+            wait.until(lambda d: "Not sent" in d.find_element(By.CSS_SELECTOR, selector + " .outcome").text)
+            assert not driver.execute_script("return document.getElementById('confirm').open")
+            print(f"    out of range: {driver.find_element(By.CSS_SELECTOR, selector + ' .outcome').text}")
+
+        # A choice: another option, confirmed in the dialog that shows old → new.
+        choice = next(f for f in form_state() if f["kind"] in ("choice", "toggle"))
+        selector = f"form.setting[data-device='{choice['device']}'][data-setting='{choice['setting']}']"
+        old = choice["value"]
+        new = driver.execute_script(
+            "const s=document.querySelector(arguments[0]).value; const o=[...s.options].find(o => !o.disabled && o.value !== s.value);"
+            "s.value=o.value; s.dispatchEvent(new Event('input', {bubbles: true})); return o.value;", selector)
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, selector + " button").click())
+        wait.until(lambda d: d.execute_script("return document.getElementById('confirm').open"))
+        text = driver.find_element(By.ID, "confirm-text").text
+        print(f"    confirm: {text!r}")
+        assert old in text and new in text and "→" in text, text
+        # Cancel first: nothing may reach the device.
+        driver.find_element(By.ID, "confirm-no").click()
+        wait.until(lambda d: "Cancelled" in d.find_element(By.CSS_SELECTOR, selector + " .outcome").text)
+        assert len(api_with_token(url, "/api/v1/audit?limit=1000", args.token)) == audit_before, "a cancelled change reached the gate"
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, selector + " button").click())
+        wait.until(lambda d: d.execute_script("return document.getElementById('confirm').open"))
+        shot("commands-confirm")
+        driver.find_element(By.ID, "confirm-yes").click()
+        outcome = "return (e => e && [e.className, e.textContent])(document.querySelector(arguments[0] + ' .outcome'))"
+        wait.until(lambda d: (d.execute_script(outcome, selector) or ["", ""])[0] in ("outcome ok", "outcome bad"))
+        kind, text = driver.execute_script(outcome, selector)
         print(f"    outcome: {text}")
         assert kind == "outcome ok", text
+        assert f"is now {new}" in text and "(read back from the inverter)" in text, text
+        # The "now" label follows the read-back.
+        wait.until(lambda d: f"now: {new}" in d.find_element(By.CSS_SELECTOR, selector + " .setting-now").text)
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#audit tbody tr"))
         shot("commands")
+        shots_in_both_themes("commands", "commands", lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting .setting-now"))
         # Back to read-only for the rest.
         driver.execute_script("sessionStorage.removeItem('heliograph.token')")
 
@@ -312,7 +445,7 @@ def run_checks(url, args):
         driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
         driver.set_window_size(1280, 900)
 
-    for step in [dashboard, live, fallback, devices_page, charts, battery, house, command, solar, automation, lcars, phone]:
+    for step in [dashboard, live, fallback, devices_page, charts, battery, house, current_settings, sign_in, command, solar, automation, lcars, phone]:
         step()
         collect_console()
 

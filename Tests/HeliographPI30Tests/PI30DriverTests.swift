@@ -47,7 +47,49 @@ struct PI30DriverTests {
                     #expect(range.contains(number), "\(field) = \(number) outside \(range)")
                 }
             }
-            #expect(service.statistics.commandsReceived == 3)
+            // QPIGS, QMOD, QPIWS, and on the first poll the settings: QPIRI, QFLAG.
+            #expect(service.statistics.commandsReceived == 5)
+        }
+    }
+
+    @Test("settings are read on the first poll and then every settings interval, with the time of their reply")
+    func settingsInterval() async throws {
+        try await withPI30Simulator { service, path in
+            let driver = Self.driver(path, .init(retry: RetryPolicy(attemptTimeout: .seconds(5)), settingsInterval: .seconds(3_600)))
+            #expect(driver.currentSettings().isEmpty, "nothing is known before the first read")
+            let before = Date()
+            let first = try #require(try await driver.poll(logger: quietLogger).first)
+            #expect(first["output_source_priority"] == .text("sbu"), "the settings go into the sample too")
+            let readings = driver.currentSettings()
+            #expect(readings["output_source_priority"]?.value == .choice("sbu"))
+            #expect(readings["max_charging_current_a"]?.value == .number(60))
+            #expect(readings["buzzer_enabled"] != nil, "QFLAG is read with QPIRI")
+            let readAt = try #require(readings["output_source_priority"]?.time)
+            #expect(readAt >= before && readAt <= Date())
+            #expect(Set(readings.keys) == Set(driver.settings.map(\.id)), "every allowed setting has a reading")
+
+            let asked = service.statistics.commandsReceived
+            service.updateState { $0.outputSourcePriority = .solar }
+            let second = try #require(try await driver.poll(logger: quietLogger).first)
+            #expect(service.statistics.commandsReceived - asked == 3, "within the interval only the live queries")
+            #expect(second["output_source_priority"] == nil)
+            #expect(driver.currentSettings()["output_source_priority"] == readings["output_source_priority"], "the old reading keeps its old time")
+        }
+    }
+
+    @Test("after a write every setting is read again")
+    func settingsReadAfterWrite() async throws {
+        try await withPI30Simulator { service, path in
+            let driver = Self.driver(path, .init(retry: RetryPolicy(attemptTimeout: .seconds(5)), settingsInterval: nil))
+            _ = try await driver.poll(logger: quietLogger)
+            #expect(driver.currentSettings().isEmpty, "no settings interval: nothing read by polls")
+            service.updateState { $0.maxChargingCurrent = 30 }
+            let outcome = try await driver.apply(SettingChange(device: "inverter", setting: "output_source_priority", value: .choice("utility")), logger: quietLogger)
+            #expect(outcome.readBack == .choice("utility"))
+            let readings = driver.currentSettings()
+            #expect(readings["output_source_priority"]?.value == .choice("utility"))
+            #expect(readings["max_charging_current_a"]?.value == .number(30), "the whole QPIRI reply is taken, not only the written setting")
+            #expect(readings["buzzer_enabled"] != nil)
         }
     }
 
@@ -222,8 +264,9 @@ struct PI30DriverTests {
             let applied = try await driver.apply(SettingChange(device: "inverter", setting: "max_charging_current_a", value: .number(90)), logger: quietLogger)
             #expect(applied.readBack == .number(90))
             let statistics = service.statistics
-            // QPIGS 8 + QMOD 7 + QPIWS 8 + MCHGC090 11 + QPIRI 8 bytes, each padded to whole reports.
-            #expect(statistics.bytesReceived == 8 + 8 + 8 + 16 + 8)
+            // QPIGS 8 + QMOD 7 + QPIWS 8 + the first poll's settings QPIRI 8 + QFLAG 8, then MCHGC090 11 and the
+            // settings read after it (QPIRI, QFLAG), each padded to whole reports.
+            #expect(statistics.bytesReceived == 8 + 8 + 8 + 8 + 8 + 16 + 8 + 8)
             #expect(statistics.invalidCommands == 0)
         }
     }
@@ -232,7 +275,8 @@ struct PI30DriverTests {
     func serialFraming() async throws {
         try await withPI30Simulator { service, path in
             _ = try await Self.driver(path).poll(logger: quietLogger)
-            #expect(service.statistics.bytesReceived == 8 + 7 + 8)
+            // QPIGS, QMOD, QPIWS and the first poll's settings QPIRI, QFLAG: 5 + 4 + 5 + 5 + 5 characters, plus CRC and CR.
+            #expect(service.statistics.bytesReceived == 8 + 7 + 8 + 8 + 8)
         }
     }
 }

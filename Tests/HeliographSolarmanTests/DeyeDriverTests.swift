@@ -382,7 +382,11 @@ struct DeyeSettingsTests {
                 #expect(outcome.accepted, "\(setting): \(outcome.message)")
                 #expect(outcome.readBack == value)
                 #expect(simulator.register(register) == raw, "\(setting)")
+                #expect(driver.currentSettings()[setting]?.value == value, "\(setting) is current right after the write")
             }
+            // The whole settings block was read after each write, not only the written register.
+            let afterWrites = driver.currentSettings()
+            #expect(Set(afterWrites.keys) == Set(driver.settings.map(\.id)))
             let sample = try #require(try await driver.poll(logger: testLogger).first)
             #expect(sample["work_mode"] == .text("export_first"))
         }

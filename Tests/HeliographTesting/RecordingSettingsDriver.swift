@@ -1,3 +1,4 @@
+import Foundation
 import HeliographCore
 import Logging
 import Synchronization
@@ -17,6 +18,8 @@ public final class RecordingSettingsDriver: SettingsDriver {
     }
 
     public let settings: [SettingDescriptor]
+    /// What the fake device reports as its current settings; an accepted change updates it.
+    public let readings = SettingReadings()
     private let state: Mutex<(behaviour: Behaviour, applied: [SettingChange])>
 
     public init(settings: [SettingDescriptor] = RecordingSettingsDriver.exampleSettings, behaviour: Behaviour = .accept) {
@@ -29,14 +32,20 @@ public final class RecordingSettingsDriver: SettingsDriver {
 
     public func setBehaviour(_ behaviour: Behaviour) { state.withLock { $0.behaviour = behaviour } }
 
+    public func currentSettings() -> [String: SettingReading] { readings.all }
+
     public func apply(_ change: SettingChange, logger: Logger) async throws -> SettingOutcome {
         let behaviour = state.withLock { state in
             state.applied.append(change)
             return state.behaviour
         }
         switch behaviour {
-        case .accept: return SettingOutcome(accepted: true, readBack: change.value, message: "ACK")
-        case .readBack(let value): return SettingOutcome(accepted: true, readBack: value, message: "ACK")
+        case .accept:
+            readings.record([change.setting: change.value], at: Date())
+            return SettingOutcome(accepted: true, readBack: change.value, message: "ACK")
+        case .readBack(let value):
+            readings.record([change.setting: value], at: Date())
+            return SettingOutcome(accepted: true, readBack: value, message: "ACK")
         case .refuse: return SettingOutcome(accepted: false, message: "NAK")
         case .fail(let error): throw error
         }

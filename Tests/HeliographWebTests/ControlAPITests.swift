@@ -1,5 +1,7 @@
 import Foundation
+import HeliographControl
 import HeliographCore
+import HeliographTesting
 import HeliographWeb
 import Hummingbird
 import HummingbirdTesting
@@ -33,6 +35,48 @@ import Testing
             let audit = try #require(try await client.json("/api/v1/audit", headers: bearer).json as? [[String: Any]])
             #expect(audit.first?["actor"] as? String == "token:ci")
             #expect(audit.first?["result"] as? String == "applied")
+        }
+    }
+
+    @Test func deviceSettingsShowCurrentValuesRangesAndReadTimes() async throws {
+        let fixture = try await WebFixture()
+        try await fixture.server.makeApplication().test(.router) { client in
+            let answer = try await client.json("/api/v1/devices/inv1/settings")
+            #expect(answer.status == .ok, "\(answer.text)")
+            let resource = try #require(answer.json as? [String: Any])
+            #expect(resource["device"] as? String == "inv1")
+            let settings = try #require(resource["settings"] as? [[String: Any]])
+            #expect(settings.map { $0["id"] as? String } == ["output_source_priority", "max_charge_current", "buzzer"], "every allowed setting, in allow-list order")
+            let priority = try #require(settings.first)
+            #expect(priority["value"] as? String == "sbu" && priority["state"] as? String == "read")
+            #expect(priority["options"] as? [String] == ["utility", "solar", "sbu"])
+            let readAt = try #require(priority["readAt"] as? String)
+            let current = try #require(settings[1]["value"] as? Double)
+            #expect(current == 30 && settings[1]["min"] as? Double == 10 && settings[1]["max"] as? Double == 120 && settings[1]["step"] as? Double == 10)
+            #expect(settings[2]["value"] as? Bool == true)
+
+            // A write moves the value and its read time; the list view agrees with the device view.
+            let command = try await client.json("/api/v1/commands", method: .post, headers: bearer, body: #"{"device": "inv1", "setting": "output_source_priority", "value": "solar"}"#)
+            #expect(command.status == .ok)
+            let after = try #require((try await client.json("/api/v1/devices/inv1/settings").json as? [String: Any])?["settings"] as? [[String: Any]])
+            #expect(after[0]["value"] as? String == "solar")
+            #expect(try #require(after[0]["readAt"] as? String) > readAt)
+            let list = try #require(try await client.json("/api/v1/settings").json as? [[String: Any]])
+            #expect((list.first?["settings"] as? [[String: Any]])?.first?["value"] as? String == "solar")
+
+            #expect(try await client.json("/api/v1/devices/weather/settings").status == .notFound, "a device that cannot be controlled")
+            #expect(try await client.json("/api/v1/devices/nobody/settings").status == .notFound)
+        }
+    }
+
+    @Test func settingsNotReadYetAreUnknown() async throws {
+        let store = InMemorySampleStore()
+        let gate = CommandGate(drivers: ["inv2": RecordingSettingsDriver()], audit: InMemoryAuditLog())
+        let server = try WebServer(configuration: WebConfiguration(host: "127.0.0.1", port: 0), dependencies: WebDependencies(store: store, feed: BroadcastLiveFeed(), gate: gate))
+        try await server.makeApplication().test(.router) { client in
+            let settings = try #require((try await client.json("/api/v1/devices/inv2/settings").json as? [String: Any])?["settings"] as? [[String: Any]])
+            #expect(settings.count == 3)
+            #expect(settings.allSatisfy { $0["state"] as? String == "unknown" && $0["value"] == nil && $0["readAt"] == nil })
         }
     }
 

@@ -32,6 +32,7 @@ struct WebFixture {
         loginLimits: LoginLimiter.Limits = .init(),
         passwordChecks: PasswordCheckThreads.Limits = .init(),
         passwordHash: String = Self.passwordHash,
+        sessionsFile: String? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let inverter = DeviceDescriptor(
@@ -55,10 +56,12 @@ struct WebFixture {
         }
         samples.append(Sample(device: "weather", time: Self.now.addingTimeInterval(-30), values: ["outdoor_temperature_c": 11.5]))
         try await store.write(samples)
+        // As the issue found a real inverter: sbu / 30 A / buzzer on, read 12 s ago (the page must show these, not the minimum).
+        driver.readings.record(["output_source_priority": .choice("sbu"), "max_charge_current": .number(30), "buzzer": .toggle(true)], at: Self.now.addingTimeInterval(-12))
         let gate = CommandGate(drivers: ["inv1": driver], audit: audit, configuration: .init(rateLimit: .init(burst: 50, interval: 1)))
         server = try WebServer(
             configuration: WebConfiguration(
-                host: "127.0.0.1", port: port, openReading: openReading,
+                host: "127.0.0.1", port: port, openReading: openReading, sessionsFile: sessionsFile,
                 credentials: Credentials(tokens: ["ci": Self.token], users: ["alice": passwordHash]),
                 limits: limits, allowedOrigins: allowedOrigins,
                 loginLimits: loginLimits, passwordChecks: passwordChecks

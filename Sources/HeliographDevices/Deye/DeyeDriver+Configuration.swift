@@ -26,6 +26,7 @@ extension DeyeDriver {
         /// How long one request may wait for its answer (`retry.attemptTimeout`).
         public var requestTimeout: Duration { retry.attemptTimeout }
         /// How often settings (work mode, TOU, currents) are read back; live values are read every poll.
+        /// Settings are also read right after every write.
         public var slowReadInterval: Duration
         /// Answer logger heartbeats with a time reply (some loggers expect one).
         public var answersHeartbeats: Bool
@@ -38,7 +39,7 @@ extension DeyeDriver {
             model: String = "deye_single_phase_hybrid",
             transportKind: TransportKind = .solarmanV5,
             retry: RetryPolicy = DeyeDriver.defaultRetry,
-            slowReadInterval: Duration = .seconds(300),
+            slowReadInterval: Duration = DeyeDriver.defaultSettingsInterval,
             answersHeartbeats: Bool = true,
             name: String? = nil
         ) {
@@ -58,6 +59,8 @@ extension DeyeDriver {
     /// Three attempts of 3 s each, 200 ms then 400 ms apart (±20 %): a logger stick that drops a
     /// request now and then is read in the same poll, well inside a 10 s poll timeout.
     public static let defaultRetry = RetryPolicy(attempts: 3, attemptTimeout: .seconds(3))
+    /// A setting changed elsewhere (the inverter's panel, the vendor app) shows within a minute.
+    public static let defaultSettingsInterval: Duration = .seconds(60)
 }
 
 extension DeyeDriver.Configuration.TransportKind {

@@ -30,6 +30,8 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
             var hasAnswered = false
         }
         let values = Mutex(Values())
+        /// The settings as last read, with the time of the read.
+        let readings = SettingReadings()
     }
 
     /// Loads the bundled map named by `configuration.model`.
@@ -85,9 +87,22 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
         // loses that read-back, never the live values.
         let settings = slowDue ? Self.settingsPlan(map) : []
         let image = try await readRegisters(live, optional: settings, logger: logger)
-        if slowDue { state.values.withLock { $0.lastSlowRead = now } }
+        let readAt = Date()
+        if slowDue {
+            state.values.withLock { $0.lastSlowRead = now }
+            state.readings.record(Self.settingValues(map, image), at: readAt)
+        }
         let values = map.decode(image, includingSlow: slowDue)
-        return [Sample(device: device, time: Date(), values: values)]
+        return [Sample(device: device, time: readAt, values: values)]
+    }
+
+    /// The value of every setting whose register is in `image`, decoded as the command API takes it.
+    static func settingValues(_ map: RegisterMap, _ image: RegisterImage) -> [String: SettingValue] {
+        var values: [String: SettingValue] = [:]
+        for setting in map.settings {
+            if let raw = image[setting.register] { values[setting.id] = setting.settingValue(from: raw) }
+        }
+        return values
     }
 
     /// Ranges holding only the slow (settings read-back) registers.
@@ -99,6 +114,8 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
     // MARK: SettingsDriver
 
     public var settings: [SettingDescriptor] { map.settings.map(\.descriptor) }
+
+    public func currentSettings() -> [String: SettingReading] { state.readings.all }
 
     public func apply(_ change: SettingChange, logger: Logger) async throws -> SettingOutcome {
         guard let setting = map.setting(change.setting) else {
@@ -114,10 +131,13 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
         } catch {
             throw error.on(device)
         }
-        // Deye firmwares want function 0x10 even for one register; read back right after on the same connection.
+        // Deye firmwares want function 0x10 even for one register; read back right after on the same
+        // connection, then the whole settings block, so every current value is fresh after a change.
         let write = ModbusRequest.writeMultipleRegisters(address: setting.register, values: [raw])
         let readBack = ModbusRequest.readHoldingRegisters(address: setting.register, count: 1)
-        let responses = try await exchange([write, readBack], logger: logger, retrying: false)
+        let settingsBlock = Self.settingsPlan(map)
+        let blockRequests = settingsBlock.map(map.request(for:))
+        let responses = try await exchange([write, readBack] + blockRequests, logger: logger, retrying: false)
         switch responses[0] {
         case .wroteMultipleRegisters(let address, let count) where address == setting.register && count == 1:
             break
@@ -132,6 +152,15 @@ public struct DeyeDriver: PolledDriver, SettingsDriver {
         } catch {
             throw error.on(device)
         }
+        var block = RegisterImage()
+        for (index, range) in settingsBlock.enumerated() {
+            // A range this firmware refuses only leaves its settings at their older reading.
+            if let values = try? responses[2 + index].registers(for: blockRequests[index]) { block.insert(start: range.start, values: values) }
+        }
+        block.insert(start: setting.register, values: registers)
+        state.readings.record(Self.settingValues(map, block), at: Date())
+        // The next poll reads the block again, so the samples (and the history) carry the change too.
+        state.values.withLock { $0.lastSlowRead = nil }
         let value = setting.settingValue(from: registers[0])
         let expected = setting.settingValue(from: raw)
         logger.info(

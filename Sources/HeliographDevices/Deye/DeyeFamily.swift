@@ -16,6 +16,9 @@ public struct DeyeOptions: DeviceFamilyOptions {
     public var slaveID: Int
     /// Bundled register map: `deye_single_phase_hybrid` (default), `deye_three_phase_hybrid_lv`, ...
     public var model: String
+    /// `settings_interval`: how often the settings block (work mode, TOU, currents) is read; it is
+    /// also read after every write. Default 60 s.
+    public var settingsInterval: Duration = DeyeDriver.defaultSettingsInterval
 
     public init(host: String, port: Int? = nil, transport: String = "v5", loggerSerial: UInt32 = 0, slaveID: Int = 1, model: String = "deye_single_phase_hybrid") {
         self.host = host
@@ -36,6 +39,7 @@ public struct DeyeOptions: DeviceFamilyOptions {
         let serial = section.int("logger_serial", in: 0...Int(UInt32.max))
         let slave = section.int("slave_id", in: 1...247)
         let model = section.string("model", oneOf: models)
+        let settingsInterval = section.duration("settings_interval", in: .seconds(1) ... .seconds(86_400))
         guard let host else {
             section.problem("host", "missing; the logger's IP address or host name")
             return nil
@@ -45,6 +49,7 @@ public struct DeyeOptions: DeviceFamilyOptions {
         if let serial { options.loggerSerial = UInt32(serial) }
         if let slave { options.slaveID = slave }
         if let model { options.model = model }
+        if let settingsInterval { options.settingsInterval = settingsInterval }
         return options
     }
 }
@@ -53,7 +58,7 @@ extension DeviceFamily {
     /// Deye/Sunsynk inverters behind a Solarman V5 logger stick or a Modbus TCP gateway.
     public static let deye = DeviceFamily(
         name: "deye",
-        keys: ["host", "port", "transport", "logger_serial", "slave_id", "model"],
+        keys: ["host", "port", "transport", "logger_serial", "slave_id", "model", "settings_interval"],
         defaultRetry: DeyeDriver.defaultRetry,
         parse: DeyeOptions.parse,
         makeDevice: { options, device, _ in
@@ -62,7 +67,8 @@ extension DeviceFamily {
                 slaveID: UInt8(options.slaveID),
                 model: options.model,
                 transportKind: DeyeDriver.Configuration.TransportKind(rawValue: options.transport) ?? .solarmanV5,
-                retry: device.retryPolicy(default: DeyeDriver.defaultRetry)
+                retry: device.retryPolicy(default: DeyeDriver.defaultRetry),
+                slowReadInterval: options.settingsInterval
             )
             let driver = try DeyeDriver(device: device.id, host: options.host, port: options.port, configuration: configuration)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)

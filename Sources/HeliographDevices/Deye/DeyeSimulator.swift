@@ -129,6 +129,9 @@ public final class DeyeSimulator: Service, Sendable {
     /// A holding register as the inverter stores it (settings written by clients).
     public func register(_ address: UInt16) -> UInt16? { state.withLock { $0.holding[address] } }
 
+    /// Stores a holding register as if changed on the inverter's own panel or by the vendor's app.
+    public func setRegister(_ address: UInt16, _ value: UInt16) { state.withLock { $0.holding[address] = value } }
+
     /// How many V5 requests arrived (answered or not).
     public var requestCount: Int { state.withLock { $0.requests } }
 

@@ -21,6 +21,9 @@ extension PI30Driver {
         public var commandTimeout: Duration { retry.attemptTimeout }
         /// Queries sent on every poll, merged into one sample.
         public var pollQueries: [PI30Command]
+        /// How often the settings (QPIRI, QFLAG) are read besides every poll's queries, so their current
+        /// values are known; they are also read right after every write. Nil: only after writes.
+        public var settingsInterval: Duration?
         public var framing: Framing
         /// Nominal battery voltage (12, 24, 48 V); voltage settings' ranges scale with it.
         public var nominalBatteryVoltage: Double
@@ -32,6 +35,7 @@ extension PI30Driver {
         public init(
             retry: RetryPolicy = PI30Driver.defaultRetry,
             pollQueries: [PI30Command] = [.qpigs, .qmod, .qpiws],
+            settingsInterval: Duration? = PI30Driver.defaultSettingsInterval,
             framing: Framing = .serial,
             nominalBatteryVoltage: Double = 48,
             maxChargingCurrentRange: ClosedRange<Double> = 10...120,
@@ -39,6 +43,7 @@ extension PI30Driver {
         ) {
             self.retry = retry
             self.pollQueries = pollQueries
+            self.settingsInterval = settingsInterval
             self.framing = framing
             self.nominalBatteryVoltage = nominalBatteryVoltage
             self.maxChargingCurrentRange = maxChargingCurrentRange
@@ -50,6 +55,10 @@ extension PI30Driver {
 extension PI30Driver {
     /// Two attempts of 3 s per reply: a reply garbled on the line is asked again in the same poll.
     public static let defaultRetry = RetryPolicy(attempts: 2, attemptTimeout: .seconds(3))
+    /// Settings change rarely: a minute keeps the page truthful at two short queries a minute.
+    public static let defaultSettingsInterval: Duration = .seconds(60)
+    /// The queries that report the settings: rated information (priorities, currents, voltages) and flags.
+    public static let settingsQueries: [PI30Command] = [.qpiri, .qflag]
 }
 
 extension PI30Driver {

@@ -75,12 +75,16 @@ extension PI30Driver {
         } catch {
             throw error.on(device)
         }
-        let readBackCommand: PI30Command = descriptor.id.hasSuffix("_enabled") ? .qflag : .qpiri
-        let field = descriptor.readBack ?? FieldID(descriptor.id)
         logger.info("applying PI30 setting", metadata: ["device.id": "\(device)", "pi30.command": "\(command)"])
         return try await session(logger: logger) { session in
             let answer = try await session.ask(command)
-            let readBack = Self.settingValue(PI30Fields.values(from: try await session.ask(readBackCommand))[field])
+            // Every setting is read again after a write, so the page never shows a value from before it.
+            var fields: [FieldID: FieldValue] = [:]
+            for query in Self.settingsQueries {
+                if let response = try await session.optional(query) { fields.merge(recordSettings(from: response)) { $1 } }
+            }
+            readings.requestRound()
+            let readBack = SettingReadings.values(of: [descriptor], in: fields)[descriptor.id]
             switch answer {
             case .ack:
                 let confirmed = readBack.map { Self.same($0, value) } ?? false
@@ -116,15 +120,6 @@ extension PI30Driver {
             break
         }
         throw HeliographError(.settingRejected, "\(id) cannot take \(value)", device: device)
-    }
-
-    private static func settingValue(_ value: FieldValue?) -> SettingValue? {
-        switch value {
-        case .number(let number)?: .number(number)
-        case .flag(let on)?: .toggle(on)
-        case .text(let label)?: .choice(label)
-        case nil: nil
-        }
     }
 
     private static func same(_ lhs: SettingValue, _ rhs: SettingValue) -> Bool {

@@ -17,7 +17,9 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
     /// Shared by copies of the driver: polls and setting changes take turns on the line.
     private let link = LinkLock()
     /// Stamps samples; the wall clock, or simulated time in the soak benchmark.
-    private let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
+    /// The settings last read (QPIRI, QFLAG), shared by copies of the driver.
+    let readings = SettingReadings()
 
     public init(
         device: DeviceID,
@@ -57,9 +59,13 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
         }
     }
 
-    /// Sends the configured queries (QPIGS, QMOD, QPIWS by default) and returns one sample.
+    /// Sends the configured queries (QPIGS, QMOD, QPIWS by default) and returns one sample; every
+    /// `settingsInterval` also the settings queries (QPIRI, QFLAG), whose values go into the sample and
+    /// into `currentSettings()` with the time their reply arrived.
     public func poll(logger: Logger) async throws -> [Sample] {
+        let settingsDue = configuration.settingsInterval.map { readings.isDue(every: $0, now: now()) } ?? false
         let queries = configuration.pollQueries
+        let extra = settingsDue ? Self.settingsQueries.filter { !queries.contains($0) } : []
         return try await configuration.retry.run(willRetry: { attempt, delay, error in
             logger.debug("retrying the poll", metadata: ["device.id": "\(device)", "attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"])
         }) { try await session(logger: logger) { session in
@@ -69,13 +75,28 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
                 if response == .nak {
                     throw HeliographError(.deviceRejected, "\(command) answered NAK", device: device)
                 }
-                sample.merge(PI30Fields.values(from: response))
+                sample.merge(recordSettings(from: response))
             }
+            for command in extra {
+                // A model without QFLAG answers NAK: its flags stay unknown, the poll goes on.
+                guard let response = try await session.optional(command) else { continue }
+                sample.merge(recordSettings(from: response))
+            }
+            if settingsDue || queries.contains(where: Self.settingsQueries.contains) { readings.roundCompleted(at: now()) }
             PI30Fields.combinePV(&sample.values)
             sample.time = now()
             return [sample]
         } }
     }
+
+    /// The reply's fields; those that report a setting are also remembered with the time of the reply.
+    func recordSettings(from response: PI30Response) -> [FieldID: FieldValue] {
+        let values = PI30Fields.values(from: response)
+        readings.record(SettingReadings.values(of: settings, in: values), at: now())
+        return values
+    }
+
+    public func currentSettings() -> [String: SettingReading] { readings.all }
 
     /// Sends any command and returns its decoded reply with the raw frame, for `heliograph query`.
     public func query(_ command: PI30Command, logger: Logger) async throws -> PI30QueryResult {

@@ -16,6 +16,9 @@ public struct PI30Options: DeviceFamilyOptions {
     public var queries: [String]
     /// Talk USB HID (8-byte reports) rather than a serial line. Default: true when the port is `/dev/hidraw*`.
     public var hid: Bool
+    /// `settings_interval`: how often QPIRI and QFLAG are read so the current settings are known (they
+    /// are read after every write too). Default 60 s; `0s` reads them only after writes.
+    public var settingsInterval: Duration = PI30Driver.defaultSettingsInterval
 
     public init(port: String, baud: Int = 2400, queries: [String] = ["QPIGS", "QMOD", "QPIWS"], hid: Bool? = nil) {
         self.port = port
@@ -32,6 +35,7 @@ public struct PI30Options: DeviceFamilyOptions {
         let port = section.string("port")
         let baud = section.int("baud", in: 300...921_600)
         let hid = section.bool("hid")
+        let settingsInterval = section.duration("settings_interval", in: .zero ... .seconds(86_400))
         var queries = section.stringList("queries")?.map { $0.uppercased() }
         if let list = queries {
             let unknown = list.filter { !knownQueries.contains($0) }
@@ -54,6 +58,7 @@ public struct PI30Options: DeviceFamilyOptions {
         var options = PI30Options(port: port, hid: hid)
         if let baud { options.baud = baud }
         if let queries { options.queries = queries }
+        if let settingsInterval { options.settingsInterval = settingsInterval }
         return options
     }
 }
@@ -68,6 +73,7 @@ extension PI30Driver {
         let configuration = PI30Driver.Configuration(
             retry: retry,
             pollQueries: options.queries.map { PI30Command($0) },
+            settingsInterval: options.settingsInterval == .zero ? nil : options.settingsInterval,
             framing: options.hid ? .hid : .serial
         )
         return PI30Driver(device: device, transport: transport, configuration: configuration, now: now)
@@ -78,7 +84,7 @@ extension DeviceFamily {
     /// Voltronic/PI30 inverters on USB HID or a serial line.
     public static let pi30 = DeviceFamily(
         name: "pi30",
-        keys: ["port", "baud", "queries", "hid"],
+        keys: ["port", "baud", "queries", "hid", "settings_interval"],
         defaultRetry: PI30Driver.defaultRetry,
         parse: PI30Options.parse,
         makeDevice: { options, device, context in

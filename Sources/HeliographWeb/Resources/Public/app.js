@@ -165,7 +165,7 @@
         const energy = await api('/api/v1/energy/daily?device=' + encodeURIComponent(producer.id));
         const points = energy.days.map((d) => [new Date(d.day + 'T12:00:00').getTime(), d.kwh]);
         HelioChart.draw($('#energy-chart'), { series: [{ label: producer.name + ' PV', unit: 'kWh', color: COLORS[0], points }], type: 'bar', from: Date.now() - 31 * 86400e3, to: Date.now(), height: 200 });
-      } catch (e) { $('#energy-chart').replaceWith(errorBox(e)); }
+      } catch (e) { const chart = $('#energy-chart'); if (chart) chart.replaceWith(errorBox(e)); }  // gone when the page changed meanwhile
     }
   }
 
@@ -354,57 +354,163 @@
   }
 
   // ---------- commands ----------
+  // Each control shows the setting's current value as read from the device and starts from it; a
+  // change is checked against the range here (the server stays the authority), confirmed old → new,
+  // and its outcome said in plain words.
+  function settingText(x, value) {
+    if (value == null) return 'unknown';
+    if (typeof value === 'boolean') return value ? 'on' : 'off';
+    if (typeof value === 'number') return String(value) + (x.unit ? ' ' + x.unit : '');
+    return String(value);
+  }
+  function nowLabel(x) {
+    return x.state === 'read'
+      ? 'now: <strong>' + esc(settingText(x, x.value)) + '</strong>, read <span data-read-at="' + esc(x.readAt) + '">' + esc(ago(x.readAt)) + '</span>'
+      : 'now: unknown (not read from the device yet)';
+  }
+  function settingInput(x) {
+    const id = 'v-' + Math.random().toString(36).slice(2, 9);
+    const known = x.state === 'read';
+    const choose = known ? '' : '<option value="" selected disabled>choose…</option>';
+    let input;
+    if (x.kind === 'choice') {
+      input = '<select id="' + id + '" name="value" required>' + choose +
+        x.options.map((o) => '<option' + (known && o === x.value ? ' selected' : '') + '>' + esc(o) + '</option>').join('') + '</select>';
+    } else if (x.kind === 'number') {
+      input = '<input id="' + id + '" name="value" type="number" inputmode="decimal" required min="' + x.min + '" max="' + x.max + '" step="' + (x.step || 'any') +
+        '" value="' + (known ? esc(x.value) : '') + '"' + (known ? '' : ' placeholder="' + x.min + '–' + x.max + '"') + '> ' + esc(x.unit || '');
+    } else {
+      input = '<select id="' + id + '" name="value" required>' + choose +
+        [['on', true], ['off', false]].map(([label, on]) => '<option value="' + label + '"' + (known && x.value === on ? ' selected' : '') + '>' + label + '</option>').join('') + '</select>';
+    }
+    return { id, html: input };
+  }
+  function settingForm(device, x, signedIn) {
+    const input = settingInput(x);
+    return '<form class="setting controls" novalidate data-device="' + esc(device) + '" data-setting="' + esc(x.id) + '" data-kind="' + esc(x.kind) + '">' +
+      '<label class="setting-name" for="' + input.id + '">' + esc(x.name) + '</label>' + input.html +
+      (x.kind === 'number' ? '<span class="muted range">' + x.min + '–' + x.max + (x.step ? ' in steps of ' + x.step : '') + '</span>' : '') +
+      '<span class="setting-now muted">' + nowLabel(x) + '</span>' +
+      '<label><input type="checkbox" name="dryRun"> dry run</label><button' + (signedIn ? '' : ' disabled title="Sign in to change settings"') + '>Apply</button>' +
+      '<output class="outcome" aria-live="polite"></output></form>';
+  }
+  // The value the form holds, or an error message when it is outside what the setting allows.
+  function formValue(form, x) {
+    const raw = form.value.value;
+    if (raw === '') return { error: 'Choose a value first.' };
+    if (x.kind === 'toggle') return { value: raw === 'on' };
+    if (x.kind === 'choice') return x.options.includes(raw) ? { value: raw } : { error: 'Choose one of ' + x.options.join(', ') + '.' };
+    const n = Number(raw);
+    const steps = x.step ? (n - x.min) / x.step : 0;
+    if (!Number.isFinite(n) || n < x.min || n > x.max) return { error: x.name + ' must be between ' + x.min + ' and ' + x.max + (x.unit ? ' ' + x.unit : '') + '.' };
+    if (x.step && Math.abs(steps - Math.round(steps)) > 1e-6) return { error: x.name + ' goes in steps of ' + x.step + (x.unit ? ' ' + x.unit : '') + ' from ' + x.min + '.' };
+    return { value: n };
+  }
+  // Asks old → new in a dialog; resolves true only on the explicit confirm button.
+  function confirmChange(device, x, value) {
+    return new Promise((resolve) => {
+      const dialog = $('#confirm');
+      $('#confirm-text').innerHTML = 'Change <strong>' + esc(x.name) + '</strong> on <strong>' + esc(device) + '</strong>:<br>' +
+        '<span class="old">' + esc(settingText(x, x.state === 'read' ? x.value : null)) + '</span> → <span class="new">' + esc(settingText(x, value)) + '</span>';
+      const done = (ok) => { dialog.close(); resolve(ok); };
+      $('#confirm-yes').onclick = () => done(true);
+      $('#confirm-no').onclick = () => done(false);
+      dialog.oncancel = (e) => { e.preventDefault(); done(false); };
+      dialog.showModal();
+      $('#confirm-no').focus();
+    });
+  }
   async function commandsPage(view) {
     let settings = [];
     try { settings = await api('/api/v1/settings'); } catch (e) { view.appendChild(errorBox(e)); }
     const s = state.session || {};
     const login = s.authenticated
-      ? '<p>Signed in as <strong>' + esc(s.caller) + '</strong> <button id="logout" type="button">Sign out</button></p>'
-      : '<form id="login" class="controls"><label>User <input name="user" autocomplete="username" required></label>' +
-        '<label>Password <input name="password" type="password" autocomplete="current-password" required></label><button>Sign in</button>' +
-        '<label>or API token <input name="token" autocomplete="off"></label></form>' + (s.controlConfigured === false ? '<p class="muted">No users or tokens are configured: control is disabled.</p>' : '');
+      ? '<p>Signed in as <strong>' + esc(s.caller) + '</strong>' + (s.expires ? ' <span class="muted">until ' + esc(new Date(s.expires).toLocaleString()) + '</span>' : '') +
+        ' <button id="logout" type="button">Sign out</button></p>'
+      : '<form id="login" class="login" novalidate>' +
+        '<label>User <input name="user" autocomplete="username"></label>' +
+        '<label>Password <input name="password" type="password" autocomplete="current-password"></label>' +
+        '<span class="login-or muted">or</span><label>API token <input name="token" type="password" autocomplete="off"></label>' +
+        '<button class="primary">Sign in</button><p id="login-error" class="error" role="alert" hidden></p></form>' +
+        '<p class="muted">Sign in to change settings: the current values below are read from the devices.</p>' +
+        (s.controlConfigured === false ? '<p class="muted">No users or tokens are configured: control is disabled.</p>' : '');
     view.innerHTML = '<section class="card"><h2>Access</h2>' + login + '</section>' +
-      settings.map((d) => '<section class="card"><h2>' + esc(d.device) + '</h2>' + d.settings.map((x) => settingForm(d.device, x)).join('') + '</section>').join('') +
+      settings.map((d) => '<section class="card"><h2>' + esc(d.device) + '</h2>' + d.settings.map((x) => settingForm(d.device, x, s.authenticated)).join('') + '</section>').join('') +
       (settings.length ? '' : '<p class="muted">No controllable device.</p>') +
       // The audit log names who changed what, so the server shows it to signed-in callers only.
-      '<section class="card"><h2>Audit log</h2>' + (s.authenticated ? '<div id="audit"></div>' : '<p class="muted">Sign in to see who changed what.</p>') + '</section>';
+      '<section class="card"><h2>Audit log</h2>' + (s.authenticated ? '<div id="audit"></div>' : '<p class="muted">Sign in to see who changed what.</p>') + '</section>' +
+      '<dialog id="confirm" aria-labelledby="confirm-title"><h2 id="confirm-title">Change the setting?</h2><p id="confirm-text"></p>' +
+      '<div class="controls"><button id="confirm-no" type="button">Cancel</button><button id="confirm-yes" type="button" class="primary">Apply the change</button></div></dialog>';
     const loginForm = $('#login');
     if (loginForm) loginForm.addEventListener('submit', async (e) => {
       e.preventDefault();
+      const error = $('#login-error');
+      const say = (message) => { error.textContent = message; error.hidden = false; };
+      error.hidden = true;
+      const token = loginForm.token.value.trim(), user = loginForm.user.value.trim(), password = loginForm.password.value;
+      let body;
+      if (token) body = { token };
+      else if (user && password) body = { user, password };
+      else { say('Enter a user name and password, or an API token.'); return; }
       try {
-        if (loginForm.token.value) { state.token = loginForm.token.value; }
-        else { const r = await api('/api/v1/login', { method: 'POST', body: { user: loginForm.user.value, password: loginForm.password.value } }); state.token = r.token; }
+        const r = await api('/api/v1/login', { method: 'POST', body });
+        state.token = r.token;
         sessionStorage.setItem('heliograph.token', state.token);
         await loadSession(); toast('Signed in as ' + state.session.caller, 'ok'); route();
-      } catch (err) { state.token = ''; toast(err.message, 'bad'); }
+      } catch (err) {
+        state.token = '';
+        // The server says which was wrong (the token, or the user name or password) and when to retry.
+        say(err.message ? err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.' : 'Sign-in failed (' + err.status + ').');
+      }
     });
     const logout = $('#logout');
     if (logout) logout.addEventListener('click', async () => { try { await api('/api/v1/logout', { method: 'POST' }); } catch (e) {} state.token = ''; sessionStorage.removeItem('heliograph.token'); await loadSession(); route(); });
-    view.querySelectorAll('form.setting').forEach((form) => form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      const out = form.querySelector('.outcome');
-      const kind = form.dataset.kind;
-      let value = form.value.type === 'checkbox' ? form.value.checked : form.value.value;
-      if (kind === 'number') value = Number(value);
-      out.className = 'outcome pending'; out.textContent = 'sending…';
-      try {
-        const r = await api('/api/v1/commands', { method: 'POST', body: { device: form.dataset.device, setting: form.dataset.setting, value, dryRun: form.dryRun.checked } });
-        out.className = 'outcome ok'; out.textContent = r.result + ': ' + r.message + (r.readBack != null ? ' (read back ' + r.readBack + ')' : '');
-      } catch (err) { out.className = 'outcome bad'; out.textContent = (err.status ? err.status + ' ' : '') + err.message; }
-      loadAudit();
-    }));
+    const find = (form) => (settings.find((d) => d.device === form.dataset.device) || { settings: [] }).settings.find((x) => x.id === form.dataset.setting);
+    view.querySelectorAll('form.setting').forEach((form) => {
+      form.value.addEventListener('input', () => { form.dataset.dirty = '1'; });
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        const out = form.querySelector('.outcome');
+        const x = find(form);
+        const checked = formValue(form, x);
+        if (checked.error) { out.className = 'outcome bad'; out.textContent = 'Not sent: ' + checked.error; return; }
+        const dryRun = form.dryRun.checked;
+        if (!dryRun && !(await confirmChange(form.dataset.device, x, checked.value))) { out.className = 'outcome'; out.textContent = 'Cancelled; nothing was sent.'; return; }
+        out.className = 'outcome pending'; out.textContent = 'sending…';
+        try {
+          const r = await api('/api/v1/commands', { method: 'POST', body: { device: form.dataset.device, setting: form.dataset.setting, value: checked.value, dryRun } });
+          out.className = 'outcome ok';
+          if (r.result === 'dry-run') out.textContent = 'Dry run: ' + x.name + ' could be set to ' + settingText(x, checked.value) + '; nothing was sent.';
+          else if (r.readBack != null) out.textContent = x.name + ' is now ' + settingText(x, r.readBack) + ' (read back from the inverter).';
+          else out.textContent = x.name + ' was sent as ' + settingText(x, checked.value) + '; this device cannot read it back.';
+          delete form.dataset.dirty;
+          await refreshSettings(form.dataset.device, settings);
+        } catch (err) {
+          out.className = 'outcome bad';
+          out.textContent = (err.status === 422 ? 'Refused: ' : err.status === 401 ? 'Sign in first: ' : (err.status ? err.status + ' ' : '')) + err.message;
+        }
+        loadAudit();
+      });
+    });
     loadAudit();
+    // Settings changed elsewhere (the inverter's panel, another app) show here within the interval.
+    clearInterval(state.settingsTimer);
+    state.settingsTimer = setInterval(() => {
+      if (state.page !== 'commands') { clearInterval(state.settingsTimer); return; }
+      settings.forEach((d) => refreshSettings(d.device, settings).catch(() => {}));
+    }, 15000);
   }
-  function settingForm(device, x) {
-    let input;
-    if (x.kind === 'choice') input = '<select name="value">' + x.options.map((o) => '<option>' + esc(o) + '</option>').join('') + '</select>';
-    else if (x.kind === 'number') input = '<input name="value" type="number" min="' + x.min + '" max="' + x.max + '" step="' + (x.step || 'any') + '" value="' + x.min + '"> ' + esc(x.unit || '');
-    else input = '<input name="value" type="checkbox">';
-    const reading = state.latest[device] && x.readBack ? state.latest[device].values[x.readBack] : undefined;
-    return '<form class="setting controls" data-device="' + esc(device) + '" data-setting="' + esc(x.id) + '" data-kind="' + esc(x.kind) + '">' +
-      '<label class="setting-name">' + esc(x.name) + (reading !== undefined ? ' <span class="muted">now ' + esc(reading) + '</span>' : '') + '</label>' + input +
-      (x.kind === 'number' ? '<span class="muted">' + x.min + '–' + x.max + '</span>' : '') +
-      '<label><input type="checkbox" name="dryRun"> dry run</label><button>Apply</button><output class="outcome"></output></form>';
+  // Re-reads one device's settings: updates the "now" labels, and the inputs nobody is editing.
+  async function refreshSettings(device, settings) {
+    const fresh = await api('/api/v1/devices/' + encodeURIComponent(device) + '/settings');
+    const known = settings.find((d) => d.device === device);
+    if (known) known.settings = fresh.settings;
+    fresh.settings.forEach((x) => {
+      const form = document.querySelector('form.setting[data-device="' + CSS.escape(device) + '"][data-setting="' + CSS.escape(x.id) + '"]');
+      if (!form) return;
+      form.querySelector('.setting-now').innerHTML = nowLabel(x);
+      if (!form.dataset.dirty && x.state === 'read') form.value.value = x.kind === 'toggle' ? (x.value ? 'on' : 'off') : String(x.value);
+    });
   }
   async function loadAudit() {
     const host = $('#audit'); if (!host) return;
@@ -415,6 +521,9 @@
         '</tbody></table></div>' : '<p class="muted">No changes yet.</p>';
     } catch (e) { host.innerHTML = ''; host.appendChild(errorBox(e)); }
   }
+
+  // "read 12 s ago" stays true while the page is open.
+  setInterval(() => document.querySelectorAll('[data-read-at]').forEach((el) => { el.textContent = ago(el.dataset.readAt); }), 5000);
 
   // ---------- shell ----------
   function errorBox(e) { const p = document.createElement('p'); p.className = 'error'; p.textContent = (e.status ? e.status + ': ' : '') + e.message; return p; }
