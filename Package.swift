@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
     ],
     targets: [
         // Domain values and seams; no I/O.
@@ -137,7 +138,10 @@ let package = Package(
         // The one guarded door for setting changes: allow-list, ranges, authentication, rate limit, audit, read-back.
         .target(
             name: "HeliographControl",
-            dependencies: ["HeliographCore", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), logging],
+            dependencies: [
+                "HeliographCore", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"), logging,
+            ],
             swiftSettings: strictSettings
         ),
 

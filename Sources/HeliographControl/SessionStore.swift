@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 
@@ -112,7 +113,9 @@ public actor SessionStore {
         }
     }
 
-    static func hash(_ token: String) -> String { SHA256.hex(token.utf8) }
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
 
     /// 32 random bytes from the system's secure generator, as hex.
     static func randomToken() -> String {
