@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        // Hummingbird's request and response types, which the web module names itself.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -45,7 +47,7 @@ let package = Package(
         .target(name: "HeliographCore", dependencies: [logging], swiftSettings: strictSettings),
 
         // Byte transports: TCP, serial (termios), USB HID (/dev/hidraw*), pseudo-terminals.
-        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, serviceLifecycle], swiftSettings: strictSettings),
+        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
 
         // Pure codecs: bytes in, messages out. NIOCore only.
         .target(name: "HeliographPI30", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
@@ -148,6 +150,7 @@ let package = Package(
                 "HeliographCore", "HeliographConfigFile", "HeliographControl", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             exclude: ["Resources/README.md"],
             resources: webResources,
@@ -189,15 +192,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Process-wide logging: the `logging:` section and its parser, the line formats (text, logfmt, json,
+        // journald), redaction, the swift-log bootstrap. Its own module because Core cannot read configuration
+        // (HeliographConfigFile depends on Core) and the CLI tools log without the composition root.
+        .target(name: "HeliographLogging", dependencies: ["HeliographConfigFile", logging], swiftSettings: strictSettings),
+
         // Composition root: configuration → ServiceGroup.
         .target(
             name: "HeliographApp",
             dependencies: [
                 "HeliographCore", "HeliographConfigFile", "HeliographDevices", "HeliographPipeline", "HeliographSQLite", "HeliographPostgres",
                 "HeliographFleet", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "HeliographMQTT",
-                "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "Yams", nioCore, logging,
+                "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "HeliographLogging", "Yams", nioCore, logging,
                 serviceLifecycle, .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),
@@ -241,7 +248,7 @@ let package = Package(
         .executableTarget(
             name: "heliograph",
             dependencies: [
-                "HeliographApp", "HeliographTools", "HeliographBenchmarks", "HeliographFuzzing", "HeliographCore", "HeliographDevices", "HeliographSolarman", "HeliographTransport",
+                "HeliographApp", "HeliographTools", "HeliographBenchmarks", "HeliographFuzzing", "HeliographCore", "HeliographDevices", "HeliographLogging", "HeliographSolarman", "HeliographTransport",
                 logging, .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -282,6 +289,7 @@ let package = Package(
                 "HeliographWeb", "HeliographControl", "HeliographTesting", "HeliographSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"), "HeliographCore", .product(name: "Hummingbird", package: "hummingbird"), logging,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),
@@ -327,7 +335,7 @@ let package = Package(
             name: "HeliographIntegrationTests",
             dependencies: [
                 "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
-                "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
+                "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographLogging", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
                 "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
                 "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
@@ -349,7 +357,7 @@ let package = Package(
         ),
         // The benchmark suites run small and report what they measured.
         .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import HeliographApp
+import HeliographLogging
 import HeliographTesting
 import Logging
 import Synchronization
@@ -40,7 +41,7 @@ struct LoggingTests {
     @Test("journald: priority prefix, no timestamp, in every format")
     func journald() throws {
         let levels: [(Logger.Level, String)] = [(.trace, "<7>"), (.debug, "<7>"), (.info, "<6>"), (.notice, "<5>"), (.warning, "<4>"), (.error, "<3>"), (.critical, "<2>")]
-        for format in HeliographConfiguration.Logging.Format.allCases {
+        for format in LoggingConfiguration.Format.allCases {
             let formatter = LogLineFormatter(format: format, journald: true)
             for (level, prefix) in levels {
                 let line = formatter.line(level: level, label: "heliograph", message: "m", metadata: [:], date: date)
@@ -56,7 +57,7 @@ struct LoggingTests {
     @Test("secrets are redacted in messages and metadata, in every format")
     func redaction() {
         let secret = "hunter2-broker-password"
-        for format in HeliographConfiguration.Logging.Format.allCases {
+        for format in LoggingConfiguration.Format.allCases {
             let formatter = LogLineFormatter(format: format, secrets: [secret, "ab"])
             let line = formatter.line(
                 level: .error,

@@ -15,13 +15,13 @@ import struct Foundation.Date
 /// Control characters (C0, DEL, C1) never reach the output raw, in any format: text read from the
 /// network (an MQTT topic or payload in an error) cannot start a fake line or drive the terminal.
 public struct LogLineFormatter: Sendable {
-    public var format: HeliographConfiguration.Logging.Format
+    public var format: LoggingConfiguration.Format
     public var journald: Bool
     /// Values replaced by `<redacted>`; values shorter than 4 characters are not redacted (they would
     /// mangle ordinary words and cannot be secret enough to matter).
     public var secrets: [String]
 
-    public init(format: HeliographConfiguration.Logging.Format, journald: Bool = false, secrets: some Sequence<String> = []) {
+    public init(format: LoggingConfiguration.Format, journald: Bool = false, secrets: some Sequence<String> = []) {
         self.format = format
         self.journald = journald
         // Longest first, so a secret containing another is replaced whole.
