@@ -63,11 +63,11 @@ let package = Package(
         // Powervault P3 MQTT payloads → fields (pure).
         .target(name: "HeliographPowervault", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
 
-        // MQTT 3.1.1/5 client on NIO.
+        // MQTT 3.1.1/5 client on NIO, and the `mqtt:` section it is configured from.
         .target(
             name: "HeliographMQTT",
             dependencies: [
-                "HeliographCore", "HeliographMQTTCodec", nioCore, nioPosix,
+                "HeliographConfigFile", "HeliographCore", "HeliographMQTTCodec", nioCore, nioPosix,
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings

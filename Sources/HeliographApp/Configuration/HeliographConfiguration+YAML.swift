@@ -5,6 +5,7 @@ import HeliographDevices
 import HeliographFleet
 import HeliographInfluxDB
 import HeliographLogging
+import HeliographMQTT
 import HeliographPrometheus
 import HeliographWeb
 import Yams

@@ -2,6 +2,7 @@ import Foundation
 import HeliographApp
 import HeliographCore
 import HeliographDevices
+import HeliographMQTT
 import HeliographTesting
 import Logging
 import ServiceLifecycle
