@@ -213,7 +213,7 @@ let package = Package(
         .target(
             name: "HeliographTools",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographCore", "HeliographDevices", "HeliographPI30", "HeliographSolarman",
+                "HeliographApp", "HeliographAutomation", "HeliographCore", "HeliographDevices", "HeliographPI30",
                 "HeliographSQLite", "HeliographWeather", logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
