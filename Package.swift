@@ -265,6 +265,20 @@ let package = Package(
         // Shared test helpers: fixture loading, the shared test servers, in-memory fakes. Linked by test targets only.
         .target(name: "HeliographTesting", dependencies: ["HeliographCore", "HeliographProcesses", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
 
+        // The web tests' fixture (a store, a gate and a server with known data), shared by the web unit tests and
+        // the integration tests that drive the server with outside programs (Chromium, schemathesis).
+        .target(
+            name: "HeliographWebTesting",
+            dependencies: [
+                "HeliographControl", "HeliographCore", "HeliographTesting", "HeliographWeb", logging, .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/HeliographWebTesting",
+            swiftSettings: strictSettings
+        ),
+        // The Hoymiles DTU fixture (shared/protocols vectors) and the pymodbus DTU stand-in serving it.
+        .target(name: "HeliographHoymilesTesting", path: "Tests/HeliographHoymilesTesting", resources: [.copy("Fixtures"), .copy("Peers")], swiftSettings: strictSettings),
+
         // The process runner's and the test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
         .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographProcesses"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
@@ -286,7 +300,7 @@ let package = Package(
         .testTarget(
             name: "HeliographWebTests",
             dependencies: [
-                "HeliographWeb", "HeliographControl", "HeliographTesting", "HeliographSQLite",
+                "HeliographWeb", "HeliographWebTesting", "HeliographControl", "HeliographTesting", "HeliographSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"), "HeliographCore", .product(name: "Hummingbird", package: "hummingbird"), logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -305,9 +319,9 @@ let package = Package(
             name: "HeliographHoymilesTests",
             dependencies: [
                 "HeliographHoymiles", "HeliographModbus", "HeliographDevices", "HeliographTransport",
-                "HeliographTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, serviceLifecycle,
+                "HeliographTesting", "HeliographHoymilesTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore",
+                logging, serviceLifecycle,
             ],
-            resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -328,7 +342,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Tests that need real servers and programs: PostgreSQL, mosquitto, InfluxDB, Prometheus (promtool),
-        // paho, the heliograph binary, the drills and the soak. scripts/test.sh starts the shared servers
+        // paho, pymodbus, Chromium and schemathesis, the heliograph binary, the drills and the soak. scripts/test.sh starts the shared servers
         // first and passes their addresses (HELIOGRAPH_TEST_MQTT, HELIOGRAPH_TEST_POSTGRES); one
         // `swift test --filter HeliographIntegrationTests` runs them all.
         .testTarget(
@@ -337,7 +351,7 @@ let package = Package(
                 "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographLogging", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
                 "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
-                "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
+                "HeliographTesting", "HeliographWebTesting", "HeliographHoymilesTesting", "HeliographHoymiles", "HeliographModbus", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
