@@ -282,7 +282,17 @@ let package = Package(
         // The process runner's and the test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
         .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographProcesses"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        // The transports on their own: ptys, serial (termios), HID report framing, the systemd notifier.
+        .testTarget(
+            name: "HeliographTransportTests",
+            dependencies: [
+                "HeliographTransport", "HeliographCore", "HeliographTesting", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"), logging,
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Powervault P3 and MQTT sensor payloads decoded to fields, and the decoder's fuzz regressions.
+        .testTarget(name: "HeliographPowervaultTests", dependencies: ["HeliographPowervault", "HeliographCore", "HeliographDevices", nioCore], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, nioCore], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle, "HeliographCore"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographSQLiteTests", dependencies: ["HeliographSQLite", "HeliographStorageBase", "HeliographTesting", .product(name: "GRDB", package: "GRDB.swift"), "HeliographCore", logging], swiftSettings: strictSettings),
         .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio"), nioCore], swiftSettings: strictSettings),
@@ -350,7 +360,7 @@ let package = Package(
             dependencies: [
                 "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographLogging", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
-                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
+                "HeliographPostgres", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
                 "HeliographTesting", "HeliographWebTesting", "HeliographHoymilesTesting", "HeliographHoymiles", "HeliographModbus", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
