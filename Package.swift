@@ -282,6 +282,14 @@ let package = Package(
         // The process runner's and the test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
         .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographProcesses"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
+        // The MQTT client's parts without a broker: the session state machine, the disk outbox, its configuration.
+        .testTarget(
+            name: "HeliographMQTTTests",
+            dependencies: ["HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "HeliographInfluxDBTests", dependencies: ["HeliographInfluxDB", "HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographLoggingTests", dependencies: ["HeliographLogging", logging], swiftSettings: strictSettings),
         // The transports on their own: ptys, serial (termios), HID report framing, the systemd notifier.
         .testTarget(
             name: "HeliographTransportTests",
