@@ -82,16 +82,7 @@ public struct LogLineFormatter: Sendable {
     /// Bare when safe, else double-quoted with `\"`, `\\`, `\n` and other control characters escaped.
     static func logfmtValue(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || isControl($0) }
-        guard needsQuotes else { return value }
-        var quoted = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            default: appendEscapingControl(scalar, to: &quoted)
-            }
-        }
-        return quoted + "\""
+        return needsQuotes ? quoted(value) : value
     }
 
     /// `text` with every control character written as an escape (`\n`, `\u001b`); the rest as is.
@@ -119,15 +110,19 @@ public struct LogLineFormatter: Sendable {
         }
     }
 
-    static func jsonString(_ value: String) -> String {
-        var result = "\""
+    static func jsonString(_ value: String) -> String { quoted(value) }
+
+    /// `value` in double quotes with `"`, `\` and control characters escaped: a logfmt quoted value
+    /// and a JSON string alike.
+    private static func quoted(_ value: String) -> String {
+        var quoted = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            default: appendEscapingControl(scalar, to: &result)
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            default: appendEscapingControl(scalar, to: &quoted)
             }
         }
-        return result + "\""
+        return quoted + "\""
     }
 }

@@ -95,12 +95,13 @@ struct DeviceScanTests {
                 try FileManager.default.createSymbolicLink(atPath: dev.path + "/ttyUSB1", withDestinationPath: silent.secondaryPath)
                 try FileManager.default.createSymbolicLink(atPath: dev.path + "/serial/by-id/usb-Prolific-if00-port0", withDestinationPath: "../../ttyUSB0")
 
-                var options = DeviceScan.Options()
-                options.finder = LocalDeviceFinder(sysfsRoot: sysfs, deviceRoot: dev.path)
-                options.network = false
-                options.probeTimeout = .milliseconds(1_500)
-                options.extraSerialPorts = ["/dev/heliograph-no-such-port"]
-                let report = await DeviceScan(options: options).run(logger: logger)
+                var request = ScanRequest()
+                request.sysfsRoot = sysfs
+                request.deviceRoot = dev.path
+                request.network = false
+                request.probeTimeout = .milliseconds(1_500)
+                request.extraSerialPorts = ["/dev/heliograph-no-such-port"]
+                let report = await DeviceScan(request: request).run(logger: logger)
                 let pi30 = try #require(report.findings(PI30ScanFindings.self), "the pi30 family's probe ran")
 
                 #expect(pi30.hidInverters.count == 1)
@@ -139,11 +140,12 @@ struct DeviceScanTests {
         defer { task.cancel() }
         let port = await responder.listeningPort()
 
-        var options = DeviceScan.Options()
-        options.finder = LocalDeviceFinder(sysfsRoot: "/nonexistent-heliograph-sys", deviceRoot: "/nonexistent-heliograph-dev")
-        options.solarmanAddress = "127.0.0.1"
-        options.solarmanPort = port
-        let report = await DeviceScan(options: options).run(logger: logger)
+        var request = ScanRequest()
+        request.sysfsRoot = "/nonexistent-heliograph-sys"
+        request.deviceRoot = "/nonexistent-heliograph-dev"
+        request.discoveryAddress = "127.0.0.1"
+        request.discoveryPort = port
+        let report = await DeviceScan(request: request).run(logger: logger)
         #expect(report.findings(DeyeScanFindings.self)?.solarmanLoggers.map(\.serial) == [2_612_749_371])
         let snippet = try #require(report.configurationSnippet)
         let (configuration, problems) = HeliographConfiguration.parse(yaml: snippet)
@@ -158,18 +160,19 @@ struct DeviceScanTests {
 
     @Test("the scan asks each given family for its probe and knows none itself")
     func asksFamilies() async {
-        var options = DeviceScan.Options()
-        options.finder = LocalDeviceFinder(sysfsRoot: "/nonexistent-heliograph-sys", deviceRoot: "/nonexistent-heliograph-dev")
-        options.network = false
-        let registered = await DeviceScan(options: options).run(logger: logger)
+        var request = ScanRequest()
+        request.sysfsRoot = "/nonexistent-heliograph-sys"
+        request.deviceRoot = "/nonexistent-heliograph-dev"
+        request.network = false
+        let registered = await DeviceScan(request: request).run(logger: logger)
         #expect(registered.findings.count == DeviceFamilies.all.filter { $0.scanProbe != nil }.count)
         #expect(registered.findings(PI30ScanFindings.self) != nil && registered.findings(DeyeScanFindings.self) != nil)
 
-        let deyeOnly = await DeviceScan(options: options, families: [.deye, .hoymiles]).run(logger: logger)
+        let deyeOnly = await DeviceScan(request: request, families: [.deye, .hoymiles]).run(logger: logger)
         #expect(deyeOnly.findings.count == 1 && deyeOnly.findings(PI30ScanFindings.self) == nil)
         #expect(!deyeOnly.listing.contains("Serial ports:") && deyeOnly.listing.contains("Solarman loggers"))
         #expect(deyeOnly.configurationSnippet == nil && !deyeOnly.foundDevices)
-        let none = await DeviceScan(options: options, families: []).run(logger: logger)
+        let none = await DeviceScan(request: request, families: []).run(logger: logger)
         #expect(none.findings.isEmpty && none.listing.isEmpty)
     }
 
