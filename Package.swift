@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        // Hummingbird's request and response types, which the web module names itself.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "HeliographCore", dependencies: [logging], swiftSettings: strictSettings),
 
         // Byte transports: TCP, serial (termios), USB HID (/dev/hidraw*), pseudo-terminals.
-        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, serviceLifecycle], swiftSettings: strictSettings),
+        .target(name: "HeliographTransport", dependencies: ["HeliographCore", nioCore, nioPosix, logging, serviceLifecycle], swiftSettings: strictSettings),
 
         // Pure codecs: bytes in, messages out. NIOCore only.
         .target(name: "HeliographPI30", dependencies: ["HeliographCore", nioCore], swiftSettings: strictSettings),
@@ -62,11 +64,11 @@ let package = Package(
         // Powervault P3 MQTT payloads → fields (pure).
         .target(name: "HeliographPowervault", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
 
-        // MQTT 3.1.1/5 client on NIO.
+        // MQTT 3.1.1/5 client on NIO, and the `mqtt:` section it is configured from.
         .target(
             name: "HeliographMQTT",
             dependencies: [
-                "HeliographCore", "HeliographMQTTCodec", nioCore, nioPosix,
+                "HeliographConfigFile", "HeliographCore", "HeliographMQTTCodec", nioCore, nioPosix,
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), logging, serviceLifecycle, .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
@@ -152,6 +154,7 @@ let package = Package(
                 "HeliographCore", "HeliographConfigFile", "HeliographControl", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             exclude: ["Resources/README.md"],
             resources: webResources,
@@ -193,15 +196,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Process-wide logging: the `logging:` section and its parser, the line formats (text, logfmt, json,
+        // journald), redaction, the swift-log bootstrap. Its own module because Core cannot read configuration
+        // (HeliographConfigFile depends on Core) and the CLI tools log without the composition root.
+        .target(name: "HeliographLogging", dependencies: ["HeliographConfigFile", logging], swiftSettings: strictSettings),
+
         // Composition root: configuration → ServiceGroup.
         .target(
             name: "HeliographApp",
             dependencies: [
                 "HeliographCore", "HeliographConfigFile", "HeliographDevices", "HeliographPipeline", "HeliographSQLite", "HeliographPostgres",
                 "HeliographFleet", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "HeliographMQTT",
-                "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "Yams", nioCore, logging,
+                "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "HeliographLogging", "Yams", nioCore, logging,
                 serviceLifecycle, .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),
@@ -210,7 +217,7 @@ let package = Package(
         .target(
             name: "HeliographTools",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographCore", "HeliographDevices", "HeliographPI30", "HeliographSolarman",
+                "HeliographApp", "HeliographAutomation", "HeliographCore", "HeliographDevices", "HeliographPI30",
                 "HeliographSQLite", "HeliographWeather", logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
@@ -245,7 +252,7 @@ let package = Package(
         .executableTarget(
             name: "heliograph",
             dependencies: [
-                "HeliographApp", "HeliographTools", "HeliographBenchmarks", "HeliographFuzzing", "HeliographCore", "HeliographDevices", "HeliographSolarman", "HeliographTransport",
+                "HeliographApp", "HeliographTools", "HeliographBenchmarks", "HeliographFuzzing", "HeliographCore", "HeliographDevices", "HeliographLogging", "HeliographSolarman", "HeliographTransport",
                 logging, .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -262,10 +269,42 @@ let package = Package(
         // Shared test helpers: fixture loading, the shared test servers, in-memory fakes. Linked by test targets only.
         .target(name: "HeliographTesting", dependencies: ["HeliographCore", "HeliographProcesses", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),
 
+        // The web tests' fixture (a store, a gate and a server with known data), shared by the web unit tests and
+        // the integration tests that drive the server with outside programs (Chromium, schemathesis).
+        .target(
+            name: "HeliographWebTesting",
+            dependencies: [
+                "HeliographControl", "HeliographCore", "HeliographTesting", "HeliographWeb", logging, .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/HeliographWebTesting",
+            swiftSettings: strictSettings
+        ),
+        // The Hoymiles DTU fixture (shared/protocols vectors) and the pymodbus DTU stand-in serving it.
+        .target(name: "HeliographHoymilesTesting", path: "Tests/HeliographHoymilesTesting", resources: [.copy("Fixtures"), .copy("Peers")], swiftSettings: strictSettings),
+
         // The process runner's and the test helpers' own tests: child processes (what they inherit, how their exit is seen), ports.
         .testTarget(name: "HeliographTestingTests", dependencies: ["HeliographProcesses"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographCoreTests", dependencies: ["HeliographCore"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, nioCore, .product(name: "NIOEmbedded", package: "swift-nio")], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        // The MQTT client's parts without a broker: the session state machine, the disk outbox, its configuration.
+        .testTarget(
+            name: "HeliographMQTTTests",
+            dependencies: ["HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "HeliographInfluxDBTests", dependencies: ["HeliographInfluxDB", "HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographLoggingTests", dependencies: ["HeliographLogging", logging], swiftSettings: strictSettings),
+        // The transports on their own: ptys, serial (termios), HID report framing, the systemd notifier.
+        .testTarget(
+            name: "HeliographTransportTests",
+            dependencies: [
+                "HeliographTransport", "HeliographCore", "HeliographTesting", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"), logging,
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Powervault P3 and MQTT sensor payloads decoded to fields, and the decoder's fuzz regressions.
+        .testTarget(name: "HeliographPowervaultTests", dependencies: ["HeliographPowervault", "HeliographCore", "HeliographDevices", nioCore], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, nioCore], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle, "HeliographCore"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographSQLiteTests", dependencies: ["HeliographSQLite", "HeliographStorageBase", "HeliographTesting", .product(name: "GRDB", package: "GRDB.swift"), "HeliographCore", logging], swiftSettings: strictSettings),
         .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio"), nioCore], swiftSettings: strictSettings),
@@ -283,9 +322,10 @@ let package = Package(
         .testTarget(
             name: "HeliographWebTests",
             dependencies: [
-                "HeliographWeb", "HeliographControl", "HeliographTesting", "HeliographSQLite",
+                "HeliographWeb", "HeliographWebTesting", "HeliographControl", "HeliographTesting", "HeliographSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"), "HeliographCore", .product(name: "Hummingbird", package: "hummingbird"), logging,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),
@@ -301,9 +341,9 @@ let package = Package(
             name: "HeliographHoymilesTests",
             dependencies: [
                 "HeliographHoymiles", "HeliographModbus", "HeliographDevices", "HeliographTransport",
-                "HeliographTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, serviceLifecycle,
+                "HeliographTesting", "HeliographHoymilesTesting", nioCore, .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore",
+                logging, serviceLifecycle,
             ],
-            resources: [.copy("Fixtures"), .copy("Peers")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -324,16 +364,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Tests that need real servers and programs: PostgreSQL, mosquitto, InfluxDB, Prometheus (promtool),
-        // paho, the heliograph binary, the drills and the soak. scripts/test.sh starts the shared servers
+        // paho, pymodbus, Chromium and schemathesis, the heliograph binary, the drills and the soak. scripts/test.sh starts the shared servers
         // first and passes their addresses (HELIOGRAPH_TEST_MQTT, HELIOGRAPH_TEST_POSTGRES); one
         // `swift test --filter HeliographIntegrationTests` runs them all.
         .testTarget(
             name: "HeliographIntegrationTests",
             dependencies: [
                 "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
-                "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
-                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
-                "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
+                "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographLogging", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
+                "HeliographPostgres", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
+                "HeliographTesting", "HeliographWebTesting", "HeliographHoymilesTesting", "HeliographHoymiles", "HeliographModbus", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
@@ -353,7 +393,7 @@ let package = Package(
         ),
         // The benchmark suites run small and report what they measured.
         .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

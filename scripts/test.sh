@@ -53,10 +53,10 @@ step "Running tests"
 # short soak), so those do not compete for the 2 cores with the timing-sensitive driver tests. Any
 # suite may share a process with any other: children are started by HeliographTesting's ChildProcess
 # (see its doc comment for the hang that happened when they were not).
-# Two suites that need outside programs still live beside the unit tests they share helpers with
-# (ExternalToolTests: Chromium and schemathesis, with WebFixture; PymodbusPeerTests: pymodbus, with the
-# Hoymiles fixtures); they run with the integration tests until they move.
-integration="HeliographIntegrationTests|ExternalToolTests|PymodbusPeerTests"
+# Every test that needs an outside server or program lives in that one target (Chromium, schemathesis
+# and pymodbus too, with the fixtures they share with unit tests in Tests/HeliographWebTesting and
+# Tests/HeliographHoymilesTesting).
+integration="HeliographIntegrationTests"
 set +e
 : > .build/test-output.txt
 if [ "$#" -eq 0 ]; then

@@ -38,7 +38,8 @@ public struct DaemonMQTT: Sendable {
 
     /// The broker connection alone: made first, since MQTT sources need it before the devices exist.
     static func makeClient(_ mqtt: MQTTConfiguration, storagePath: String, logger: Logger) throws -> MQTTClient {
-        MQTTClient(configuration: try clientConfiguration(mqtt, availability: topics(mqtt).availability, storagePath: storagePath), logger: logger)
+        let outbox = URL(fileURLWithPath: storagePath).deletingLastPathComponent().appendingPathComponent("mqtt-outbox")
+        return MQTTClient(configuration: try mqtt.clientConfiguration(availability: topics(mqtt).availability, defaultOutboxDirectory: outbox), logger: logger)
     }
 
     static func make(
@@ -93,25 +94,5 @@ public struct DaemonMQTT: Sendable {
             let refused: Set<HeliographError.Code> = [.notFound, .settingRejected, .rateLimited, .deviceRejected, .unauthorized]
             return CommandReply(result: refused.contains(error.code) ? "rejected" : "failed", message: error.message)
         }
-    }
-
-    static func clientConfiguration(_ mqtt: MQTTConfiguration, availability: String, storagePath: String) throws -> MQTTClient.Configuration {
-        let outbox = mqtt.outboxDirectory.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: storagePath).deletingLastPathComponent().appendingPathComponent("mqtt-outbox")
-        let configuration = MQTTClient.Configuration(
-            host: mqtt.host,
-            port: mqtt.port,
-            clientID: mqtt.clientID,
-            username: mqtt.username,
-            password: mqtt.password,
-            tls: mqtt.tls ? .init(caFile: mqtt.caFile) : nil,
-            keepAlive: mqtt.keepAlive,
-            will: .init(topic: availability, payload: ByteBuffer(string: "offline")),
-            birth: .init(topic: availability, payload: ByteBuffer(string: "online")),
-            outboxDirectory: outbox,
-            outboxSyncPolicy: mqtt.outboxFsync ? .everyMessage : .never
-        )
-        try configuration.validate()
-        return configuration
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HeliographApp
 import HeliographCore
 import HeliographDevices
+import HeliographMQTT
 import HeliographPipeline
 import HeliographProcesses
 import HeliographWeb

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HeliographApp
+import HeliographLogging
 import HeliographTools
 
 struct DemoCommand: AsyncParsableCommand {

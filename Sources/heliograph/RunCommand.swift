@@ -1,5 +1,6 @@
 import ArgumentParser
 import HeliographApp
+import HeliographLogging
 import HeliographTransport
 
 import class Foundation.ProcessInfo

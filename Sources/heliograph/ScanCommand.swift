@@ -65,18 +65,19 @@ struct ScanAllCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var options = DeviceScan.Options()
-        options.finder = LocalDeviceFinder(sysfsRoot: sysRoot, deviceRoot: devRoot)
-        options.probe = probe
-        options.network = network
-        options.probeTimeout = .milliseconds(Int(timeout * 1_000))
-        options.solarmanTimeout = .milliseconds(Int(min(timeout, 2) * 1_000))
-        options.baud = baud
-        options.extraSerialPorts = extraPorts
-        options.solarmanAddress = solarmanAddress
-        options.solarmanPort = solarmanPort
+        var request = ScanRequest()
+        request.sysfsRoot = sysRoot
+        request.deviceRoot = devRoot
+        request.probe = probe
+        request.network = network
+        request.probeTimeout = .milliseconds(Int(timeout * 1_000))
+        request.discoveryTimeout = .milliseconds(Int(min(timeout, 2) * 1_000))
+        request.baud = baud
+        request.extraSerialPorts = extraPorts
+        request.discoveryAddress = solarmanAddress
+        request.discoveryPort = solarmanPort
         let logger = Logger(label: "heliograph.scan") { _ in SwiftLogNoOpLogHandler() }
-        let report = await DeviceScan(options: options).run(logger: logger)
+        let report = await DeviceScan(request: request).run(logger: logger)
         if json {
             say(report.json)
             return

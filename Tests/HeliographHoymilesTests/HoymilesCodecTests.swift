@@ -1,5 +1,6 @@
 import HeliographCore
 import HeliographHoymiles
+import HeliographHoymilesTesting
 import HeliographModbus
 import NIOCore
 import Testing

@@ -21,6 +21,12 @@ extension Mosquitto {
         try await SharedBroker.instance.value
     }
 
+    /// A first topic level no other test uses (`<name>-<random>`): tests on the shared broker keep
+    /// their topics under it (and their client ids unique), so they neither see nor disturb each other.
+    public static func uniqueTopicPrefix(_ name: String = "test") -> String {
+        "\(name)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+    }
+
     private enum SharedBroker {
         static let instance = Task<Mosquitto, any Error> {
             if let port = outside { return Mosquitto(port: port, directory: nil, configFile: nil) }

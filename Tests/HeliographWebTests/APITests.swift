@@ -1,6 +1,7 @@
 import Foundation
 import HeliographCore
 import HeliographWeb
+import HeliographWebTesting
 import Hummingbird
 import HummingbirdTesting
 import Synchronization

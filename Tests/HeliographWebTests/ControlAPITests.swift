@@ -3,6 +3,7 @@ import HeliographControl
 import HeliographCore
 import HeliographTesting
 import HeliographWeb
+import HeliographWebTesting
 import Hummingbird
 import HummingbirdTesting
 import Testing

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import HeliographWeb
+import HeliographWebTesting
 
 /// Issue #13 items 2 and 6 over real loopback sockets: per-client and per-user login limits, bounded
 /// limiter memory, and the global limit on password checks.

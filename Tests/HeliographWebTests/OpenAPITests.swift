@@ -1,5 +1,6 @@
 import Foundation
 import HeliographWeb
+import HeliographWebTesting
 import Hummingbird
 import HummingbirdTesting
 import Testing

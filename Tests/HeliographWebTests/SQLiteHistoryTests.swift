@@ -4,6 +4,7 @@ import HeliographCore
 import HeliographSQLite
 import HeliographTesting
 import HeliographWeb
+import HeliographWebTesting
 import Hummingbird
 import HummingbirdTesting
 import Testing

@@ -1,5 +1,6 @@
 import HeliographTesting
 import HeliographWeb
+import HeliographWebTesting
 import Testing
 
 /// A server stopped while clients are connecting. NIO hands accepted connections to the accept

@@ -2,6 +2,7 @@ import Foundation
 import HeliographCore
 import HeliographTesting
 import HeliographWeb
+import HeliographWebTesting
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

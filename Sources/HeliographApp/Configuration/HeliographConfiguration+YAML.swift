@@ -4,9 +4,10 @@ import HeliographCore
 import HeliographDevices
 import HeliographFleet
 import HeliographInfluxDB
+import HeliographLogging
+import HeliographMQTT
 import HeliographPrometheus
 import HeliographWeb
-import Logging
 import Yams
 
 import class Foundation.ProcessInfo
@@ -65,19 +66,7 @@ extension HeliographConfiguration {
         configuration.storage = HeliographConfiguration.Storage.parse(file.section("storage"))
         configuration.fleet = FleetConfiguration.parse(file: file, hasMQTT: file.keys.contains("mqtt"))
 
-        let logging = file.section("logging")
-        if let level = logging.string("level", oneOf: Logger.Level.allCases.map(\.rawValue)) {
-            configuration.logging.level = Logger.Level(rawValue: level) ?? .info
-        }
-        if let format = logging.string("format", oneOf: HeliographConfiguration.Logging.Format.allCases.map(\.rawValue)) {
-            configuration.logging.format = HeliographConfiguration.Logging.Format(rawValue: format) ?? .text
-        }
-        switch logging.string("journald", oneOf: ["auto", "true", "false", "yes", "no", "on", "off"]) {
-        case "true", "yes", "on": configuration.logging.journald = .on
-        case "false", "no", "off": configuration.logging.journald = .off
-        default: break
-        }
-        logging.reportUnknownKeys(allowed: ["level", "format", "journald"])
+        configuration.logging = LoggingConfiguration.parse(file.section("logging"))
 
         let devices = file.section("devices")
         for name in devices.keys {

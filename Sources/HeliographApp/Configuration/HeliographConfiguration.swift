@@ -3,10 +3,11 @@ import HeliographCore
 import HeliographDevices
 import HeliographFleet
 import HeliographInfluxDB
+import HeliographLogging
+import HeliographMQTT
 import HeliographPrometheus
 import HeliographWeb
 import HeliographWeather
-import Logging
 
 import struct Foundation.TimeZone
 
@@ -54,36 +55,12 @@ public struct HeliographConfiguration: Sendable, Hashable {
         }
     }
 
-    public struct Logging: Sendable, Hashable {
-        /// `text` (human), `logfmt` (key=value) or `json` (one object per line).
-        public enum Format: String, Sendable, Hashable, CaseIterable {
-            case text, logfmt, json
-        }
-
-        /// Whether lines are written for journald: no timestamps, `<N>` priority prefixes.
-        public enum Journald: String, Sendable, Hashable, CaseIterable {
-            /// When systemd connected stderr to the journal (`JOURNAL_STREAM`).
-            case auto
-            case on
-            case off
-        }
-
-        public var level: Logger.Level
-        public var format: Format
-        public var journald: Journald
-
-        public init(level: Logger.Level = .info, format: Format = .text, journald: Journald = .auto) {
-            self.level = level
-            self.format = format
-            self.journald = journald
-        }
-    }
-
     public var site: Site
     public var storage: Storage
     /// Devices by id, in the order of the file.
     public var devices: [DeviceConfiguration]
-    public var logging: Logging
+    /// How much is logged and in which format (`logging:`; see `LoggingConfiguration`).
+    public var logging: LoggingConfiguration
     /// The web dashboard and API (`http:`, read by the web server itself).
     public var http = WebConfiguration()
     /// Fleet ingest (`ingest: mqtt`) and lossless sample publishing (`fleet:`; see `FleetConfiguration`).
@@ -107,7 +84,7 @@ public struct HeliographConfiguration: Sendable, Hashable {
     /// healthchecks.io-style ping after each healthy check (`heartbeat:`; see `HeartbeatConfiguration`); nil when off.
     public var heartbeat: HeartbeatConfiguration?
 
-    public init(site: Site = Site(), storage: Storage = Storage(), devices: [DeviceConfiguration] = [], logging: Logging = Logging()) {
+    public init(site: Site = Site(), storage: Storage = Storage(), devices: [DeviceConfiguration] = [], logging: LoggingConfiguration = LoggingConfiguration()) {
         self.site = site
         self.storage = storage
         self.devices = devices

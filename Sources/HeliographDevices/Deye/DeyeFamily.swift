@@ -73,6 +73,7 @@ extension DeviceFamily {
             let driver = try DeyeDriver(device: device.id, host: options.host, port: options.port, configuration: configuration)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         },
-        simulateCommand: SimulateDeyeCommand.self
+        simulateCommand: SimulateDeyeCommand.self,
+        scanProbe: .deye
     )
 }

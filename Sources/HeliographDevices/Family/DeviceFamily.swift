@@ -5,7 +5,7 @@ import HeliographPipeline
 
 /// Everything the daemon and the CLI know about one kind of device, in one value: the name used as
 /// `devices.<id>.type`, its configuration keys and parser, how its driver is built, and optionally a
-/// simulator (`heliograph simulate <name>`) and the metrics its driver creates.
+/// simulator (`heliograph simulate <name>`), its part of `heliograph scan` and the metrics its driver creates.
 ///
 /// A family lives in one folder of this target; `DeviceFamilies.all` registers it.
 public struct DeviceFamily: Sendable {
@@ -23,6 +23,8 @@ public struct DeviceFamily: Sendable {
     public let needsMQTT: Bool
     /// `heliograph simulate <name>`, when the family has a simulator.
     public let simulateCommand: (any AsyncParsableCommand.Type)?
+    /// How `heliograph scan` looks for devices of this family, when it can.
+    public let scanProbe: ScanProbe?
     /// Prometheus names and help of the swift-metrics instruments its driver creates.
     public let metrics: [MetricDescription]
     private let parseOptions: @Sendable (ConfigurationSection) -> (any DeviceFamilyOptions)?
@@ -41,6 +43,7 @@ public struct DeviceFamily: Sendable {
         parse: @escaping @Sendable (ConfigurationSection) -> Options?,
         makeDevice: @escaping @Sendable (Options, DeviceConfiguration, DeviceContext) throws -> PolledDevice,
         simulateCommand: (any AsyncParsableCommand.Type)? = nil,
+        scanProbe: ScanProbe? = nil,
         metrics: [MetricDescription] = []
     ) {
         self.name = name
@@ -50,6 +53,7 @@ public struct DeviceFamily: Sendable {
         self.defaultTimeout = defaultTimeout
         self.needsMQTT = needsMQTT
         self.simulateCommand = simulateCommand
+        self.scanProbe = scanProbe
         self.metrics = metrics
         self.parseOptions = { parse($0) }
         self.buildDevice = { device, context in

@@ -91,6 +91,7 @@ extension DeviceFamily {
             let driver = PI30Driver.make(device: device.id, options: options, retry: device.retryPolicy(default: PI30Driver.defaultRetry), now: context.now)
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout)
         },
-        simulateCommand: SimulatePI30Command.self
+        simulateCommand: SimulatePI30Command.self,
+        scanProbe: .pi30
     )
 }

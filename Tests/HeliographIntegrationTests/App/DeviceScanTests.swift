@@ -95,24 +95,26 @@ struct DeviceScanTests {
                 try FileManager.default.createSymbolicLink(atPath: dev.path + "/ttyUSB1", withDestinationPath: silent.secondaryPath)
                 try FileManager.default.createSymbolicLink(atPath: dev.path + "/serial/by-id/usb-Prolific-if00-port0", withDestinationPath: "../../ttyUSB0")
 
-                var options = DeviceScan.Options()
-                options.finder = LocalDeviceFinder(sysfsRoot: sysfs, deviceRoot: dev.path)
-                options.network = false
-                options.probeTimeout = .milliseconds(1_500)
-                options.extraSerialPorts = ["/dev/heliograph-no-such-port"]
-                let report = await DeviceScan(options: options).run(logger: logger)
+                var request = ScanRequest()
+                request.sysfsRoot = sysfs
+                request.deviceRoot = dev.path
+                request.network = false
+                request.probeTimeout = .milliseconds(1_500)
+                request.extraSerialPorts = ["/dev/heliograph-no-such-port"]
+                let report = await DeviceScan(request: request).run(logger: logger)
+                let pi30 = try #require(report.findings(PI30ScanFindings.self), "the pi30 family's probe ran")
 
-                #expect(report.hidInverters.count == 1)
-                guard case .pi30(let protocolID, let serial)? = report.hidInverters.first?.probe else {
-                    Issue.record("HID simulator not recognised: \(report.hidInverters)")
+                #expect(pi30.hidInverters.count == 1)
+                guard case .pi30(let protocolID, let serial)? = pi30.hidInverters.first?.probe else {
+                    Issue.record("HID simulator not recognised: \(pi30.hidInverters)")
                     return
                 }
                 #expect(protocolID == "PI30")
                 #expect(serial?.isEmpty == false)
-                #expect(report.serialPorts.map(\.candidate.path) == [dev.path + "/ttyUSB0", dev.path + "/ttyUSB1", "/dev/heliograph-no-such-port"])
-                #expect(report.serialPorts[0].probe.isPI30)
-                guard case .noAnswer(let silentReason) = report.serialPorts[1].probe, case .noAnswer(let missingReason) = report.serialPorts[2].probe else {
-                    Issue.record("silent/missing ports: \(report.serialPorts)")
+                #expect(pi30.serialPorts.map(\.candidate.path) == [dev.path + "/ttyUSB0", dev.path + "/ttyUSB1", "/dev/heliograph-no-such-port"])
+                #expect(pi30.serialPorts[0].probe.isPI30)
+                guard case .noAnswer(let silentReason) = pi30.serialPorts[1].probe, case .noAnswer(let missingReason) = pi30.serialPorts[2].probe else {
+                    Issue.record("silent/missing ports: \(pi30.serialPorts)")
                     return
                 }
                 #expect(silentReason.contains("no reply"), "\(silentReason)")
@@ -138,12 +140,13 @@ struct DeviceScanTests {
         defer { task.cancel() }
         let port = await responder.listeningPort()
 
-        var options = DeviceScan.Options()
-        options.finder = LocalDeviceFinder(sysfsRoot: "/nonexistent-heliograph-sys", deviceRoot: "/nonexistent-heliograph-dev")
-        options.solarmanAddress = "127.0.0.1"
-        options.solarmanPort = port
-        let report = await DeviceScan(options: options).run(logger: logger)
-        #expect(report.solarmanLoggers.map(\.serial) == [2_612_749_371])
+        var request = ScanRequest()
+        request.sysfsRoot = "/nonexistent-heliograph-sys"
+        request.deviceRoot = "/nonexistent-heliograph-dev"
+        request.discoveryAddress = "127.0.0.1"
+        request.discoveryPort = port
+        let report = await DeviceScan(request: request).run(logger: logger)
+        #expect(report.findings(DeyeScanFindings.self)?.solarmanLoggers.map(\.serial) == [2_612_749_371])
         let snippet = try #require(report.configurationSnippet)
         let (configuration, problems) = HeliographConfiguration.parse(yaml: snippet)
         #expect(problems.isEmpty, "\(problems)\n\(snippet)")
@@ -153,6 +156,24 @@ struct DeviceScanTests {
         }
         #expect(deye.host == "192.168.1.50")
         #expect(deye.loggerSerial == 2_612_749_371)
+    }
+
+    @Test("the scan asks each given family for its probe and knows none itself")
+    func asksFamilies() async {
+        var request = ScanRequest()
+        request.sysfsRoot = "/nonexistent-heliograph-sys"
+        request.deviceRoot = "/nonexistent-heliograph-dev"
+        request.network = false
+        let registered = await DeviceScan(request: request).run(logger: logger)
+        #expect(registered.findings.count == DeviceFamilies.all.filter { $0.scanProbe != nil }.count)
+        #expect(registered.findings(PI30ScanFindings.self) != nil && registered.findings(DeyeScanFindings.self) != nil)
+
+        let deyeOnly = await DeviceScan(request: request, families: [.deye, .hoymiles]).run(logger: logger)
+        #expect(deyeOnly.findings.count == 1 && deyeOnly.findings(PI30ScanFindings.self) == nil)
+        #expect(!deyeOnly.listing.contains("Serial ports:") && deyeOnly.listing.contains("Solarman loggers"))
+        #expect(deyeOnly.configurationSnippet == nil && !deyeOnly.foundDevices)
+        let none = await DeviceScan(request: request, families: []).run(logger: logger)
+        #expect(none.findings.isEmpty && none.listing.isEmpty)
     }
 
     @Test("heliograph scan prints a snippet that heliograph config check accepts")

@@ -1,6 +1,7 @@
 import Foundation
 import HeliographApp
 import HeliographDevices
+import HeliographMQTT
 import HeliographTesting
 import Testing
 

@@ -41,8 +41,9 @@ struct FleetIngestTests {
     @Test(.enabled(if: Mosquitto.isUsable && PostgresServer.isUsable))
     func twoIngestNodesShareTheStreamAndStoreEverySampleOnce() async throws {
         let server = try await PostgresServer.shared()
-        let broker = try await Mosquitto.start()
-        defer { broker.kill() }
+        // The process's shared broker, with topics and a share group of this test's own.
+        let broker = try await Mosquitto.shared()
+        let topics = FleetTopics(base: Mosquitto.uniqueTopicPrefix("fleet"))
         let schema = "fleet_\(UUID().uuidString.prefix(8).lowercased())"
         let logger = Logger(label: "test.fleet")
         let devices: [DeviceID] = (1...5).map { DeviceID("edge-inv-\($0)") }
@@ -52,9 +53,9 @@ struct FleetIngestTests {
         let samplesPerDevice = 300
         let start = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 7_200)
 
-        let nodes = try (1...2).map { index in try IngestNode(index: index, brokerPort: broker.port, url: server.url(), schema: schema, logger: logger) }
+        let nodes = try (1...2).map { index in try IngestNode(index: index, brokerPort: broker.port, topics: topics, url: server.url(), schema: schema, logger: logger) }
         let edge = MQTTClient(configuration: .init(host: "127.0.0.1", port: broker.port, clientID: "edge-\(UUID().uuidString.prefix(6))"), logger: logger)
-        let publisher = FleetPublisher(publisher: edge, devices: descriptors, logger: logger)
+        let publisher = FleetPublisher(publisher: edge, topics: topics, devices: descriptors, logger: logger)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for node in nodes { node.start(in: &group) }
@@ -101,7 +102,7 @@ final class IngestNode: Sendable {
     let ingest: FleetIngest
     private let count = DeliveryCount()
 
-    init(index: Int, brokerPort: Int, url: String, schema: String, logger: Logger) throws {
+    init(index: Int, brokerPort: Int, topics: FleetTopics, url: String, schema: String, logger: Logger) throws {
         var configuration = try PostgresStore.Configuration(url: url)
         configuration.schema = schema
         store = try PostgresStore(configuration: configuration, logger: logger)
@@ -110,7 +111,7 @@ final class IngestNode: Sendable {
         self.bus = bus
         let count = self.count
         let store = self.store
-        ingest = FleetIngest(subscriber: client, logger: logger) { samples in
+        ingest = FleetIngest(subscriber: client, configuration: .init(topics: topics, group: "ingest-\(schema)"), logger: logger) { samples in
             count.add(samples.count)
             bus.publish(samples)
         } register: { descriptor in

@@ -18,6 +18,7 @@ struct BrokerOutageDrillTests {
     func brokerAway() async throws {
         let outage = Self.outage
         try await withTestResources(timeout: outage + .seconds(240)) { resources in
+            // A private broker: the drill stops it and starts it again.
             let broker = try await Mosquitto.start(.init(persistence: true), in: resources)
             // A persistent session: the broker keeps paho's subscription and queue across its restart.
             let paho = try Paho.Subscriber.start(in: resources, port: broker.port, filter: "heliograph/inverter1/state", clientID: "paho-drill", cleanSession: false)

@@ -20,6 +20,7 @@ extension BrokerSuites {
         @Test("mosquitto restarted mid-publishing: every QoS 1 message reaches paho, in order")
         func restartDuringPublishing() async throws {
             try await withTestResources { resources in
+                // A private broker: the test stops and restarts it (with persistence).
                 let broker = try await Mosquitto.start(.init(persistence: true), in: resources)
                 // A persistent paho session, so the broker keeps its subscription and queue across the restart.
                 let paho = try Paho.Subscriber.start(in: resources, port: broker.port, filter: "restart/seq", clientID: "paho-restart", cleanSession: false)
@@ -75,6 +76,7 @@ extension BrokerSuites {
                 await first.stop()  // the process "exits" with 20 messages unsent
 
                 // The broker appears; a fresh client on the same directory delivers the backlog in order.
+                // A private broker: it must appear on a port that had none while the client queued.
                 let broker = try await Mosquitto.start(in: resources)
                 let paho = try Paho.Subscriber.start(in: resources, port: broker.port, filter: "outbox/#")
                 let received = paho.messages()

@@ -25,6 +25,8 @@ extension BrokerSuites {
         @Test("weather/<field> topics, a switch command and an MQTT alert, driven by weather from a local Open-Meteo")
         func weatherSwitchAndAlert() async throws {
             try await withTestResources(timeout: .seconds(120)) { resources in
+                // A private broker: the weather topics (weather/<field>) and the Shelly command topic have fixed
+                // roots no prefix moves, and paho listens on '#' for all of them.
                 let broker = try await Mosquitto.start(in: resources)
                 let directory = try makeTemporaryDirectory("daemon-automation")
                 resources.onCleanup { try? FileManager.default.removeItem(at: directory) }

@@ -2,6 +2,7 @@ import Foundation
 import HeliographApp
 import HeliographCore
 import HeliographDevices
+import HeliographMQTT
 import HeliographTesting
 import Logging
 import ServiceLifecycle
@@ -15,6 +16,7 @@ extension BrokerSuites {
         @Test("a configured daemon publishes state, per-field topics, availability and HA discovery the Energy dashboard accepts")
         func daemonPublishesToBroker() async throws {
             try await withTestResources(timeout: .seconds(120)) { resources in
+                // A private broker: configured with a password user.
                 let broker = try await Mosquitto.start(.init(users: ["solar": "s3cret-pw"]), in: resources)
                 let directory = try makeTemporaryDirectory("daemon-mqtt")
                 resources.onCleanup { try? FileManager.default.removeItem(at: directory) }
@@ -138,6 +140,7 @@ extension BrokerSuites {
             try await withTestResources { resources in
                 let certificates = try await TestCertificates.generate()
                 resources.onCleanup { try? FileManager.default.removeItem(at: certificates.directory) }
+                // A private broker: configured with TLS and a user.
                 let broker = try await Mosquitto.start(.init(tls: certificates, users: ["solar": "tls-pw"]), in: resources)
                 let directory = try makeTemporaryDirectory("daemon-mqtt-tls")
                 resources.onCleanup { try? FileManager.default.removeItem(at: directory) }

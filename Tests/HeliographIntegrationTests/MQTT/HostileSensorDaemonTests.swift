@@ -52,6 +52,7 @@ extension BrokerSuites {
 
         /// A broker and a connected client standing for the sensors (and for whoever sends commands).
         func startBroker(in resources: TestResources) async throws -> (Mosquitto, RunningClient) {
+            // A private broker: the tests leave retained floods (a 2 MB message, oversized topics) behind.
             let broker = try await Mosquitto.start(in: resources)
             let sensors = RunningClient(testConfiguration(port: broker.port, clientID: "house-sensors"), in: resources)
             try await sensors.waitUntilConnected()

@@ -21,6 +21,8 @@ extension BrokerSuites {
         @Test("A simulated SOC curve drives a Tasmota and a Shelly switch: one ON and one OFF each, on their topics")
         func switchesOverBroker() async throws {
             try await withTestResources { resources in
+                // A private broker: the Tasmota and Shelly command topics have fixed roots (cmnd/, shellies/)
+                // and paho listens on '#' to see that nothing else is sent.
                 let broker = try await Mosquitto.start(in: resources)
                 let running = RunningClient(testConfiguration(port: broker.port), in: resources)
                 try await running.waitUntilConnected()

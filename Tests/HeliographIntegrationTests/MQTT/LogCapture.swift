@@ -1,4 +1,5 @@
 import HeliographApp
+import HeliographLogging
 import Logging
 import Synchronization
 

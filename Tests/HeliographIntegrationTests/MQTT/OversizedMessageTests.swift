@@ -18,6 +18,8 @@ extension BrokerSuites {
         @Test("a retained 2 MB message is discarded without a reconnect; later messages arrive; the broker got its PUBACK")
         func oversizedMessagesKeepTheConnection() async throws {
             try await withTestResources(timeout: .seconds(120)) { resources in
+                // A private broker: the test leaves a retained 2 MB message and a persistent session behind,
+                // which subscribers to '#' on a shared broker would receive.
                 let broker = try await Mosquitto.start(in: resources)
                 let publisher = RunningClient(testConfiguration(port: broker.port, clientID: "big-publisher"), in: resources)
                 try await publisher.waitUntilConnected()

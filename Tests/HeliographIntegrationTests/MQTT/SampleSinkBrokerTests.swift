@@ -16,17 +16,19 @@ extension BrokerSuites {
         @Test("discovery, state and availability are retained on the broker; HA 'online' re-announces")
         func sinkOverBroker() async throws {
             try await withTestResources { resources in
-                let broker = try await Mosquitto.start(in: resources)
+                // The shared broker: our topics and HA's discovery prefix both sit under a prefix of this test's own.
+                let broker = try await Mosquitto.shared()
+                let root = Mosquitto.uniqueTopicPrefix("sink")
                 let device = DeviceDescriptor(
                     kind: "pi30", id: "inv1", manufacturer: "Voltronic", model: "Axpert",
                     fields: [CommonFields.pvPower, CommonFields.batterySOC])
-                let topics = HomeAssistantDiscovery.Topics()
+                let topics = HomeAssistantDiscovery.Topics(base: "\(root)/heliograph", discoveryPrefix: "\(root)/homeassistant")
                 var configuration = testConfiguration(port: broker.port)
                 configuration.will = .init(topic: topics.availability, payload: ByteBuffer(string: "offline"))
                 configuration.birth = .init(topic: topics.availability, payload: ByteBuffer(string: "online"))
                 let running = RunningClient(configuration, in: resources)
                 try await running.waitUntilConnected()
-                let sink = MQTTSampleSink(publisher: running.client, devices: [device], logger: Logger(label: "sink"))
+                let sink = MQTTSampleSink(publisher: running.client, devices: [device], configuration: .init(topics: topics), logger: Logger(label: "sink"))
                 let sinkTask = Task { try await sink.run() }
                 resources.onCleanup {
                     sinkTask.cancel()
@@ -37,23 +39,23 @@ extension BrokerSuites {
                 try await running.client.waitUntilDelivered()
 
                 // A subscriber arriving later sees everything retained.
-                let paho = try Paho.Subscriber.start(in: resources, port: broker.port, filter: "#")
+                let paho = try Paho.Subscriber.start(in: resources, port: broker.port, filter: "\(root)/#")
                 let received = paho.messages()
                 let retained = try await collect(received, count: 5) { $0.retain }
                 let byTopic = Dictionary(retained.map { ($0.topic, $0.payload) }) { a, _ in a }
-                #expect(byTopic["heliograph/availability"] == "online")
-                #expect(byTopic["heliograph/inv1/pv_power_w"] == "1500")
-                #expect(byTopic["heliograph/inv1/battery_soc_pct"] == "81")
-                let state = try #require(byTopic["heliograph/inv1/state"])
+                #expect(byTopic["\(root)/heliograph/availability"] == "online")
+                #expect(byTopic["\(root)/heliograph/inv1/pv_power_w"] == "1500")
+                #expect(byTopic["\(root)/heliograph/inv1/battery_soc_pct"] == "81")
+                let state = try #require(byTopic["\(root)/heliograph/inv1/state"])
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(state.utf8)) as? [String: Any])
                 #expect(object["pv_power_w"] as? Double == 1500)
-                let discovery = try #require(byTopic["homeassistant/device/heliograph_inv1/config"])
+                let discovery = try #require(byTopic["\(root)/homeassistant/device/heliograph_inv1/config"])
                 let payload = try #require(try JSONSerialization.jsonObject(with: Data(discovery.utf8)) as? [String: Any])
                 #expect((payload["components"] as? [String: Any])?.keys.sorted() == ["battery_soc_pct", "pv_power_w"])
 
                 // Home Assistant restarts: the sink re-sends discovery.
-                try await Paho.publish(port: broker.port, topic: "homeassistant/status", payload: "online")
-                let again = try await collect(received, count: 1) { $0.topic == "homeassistant/device/heliograph_inv1/config" && !$0.retain }
+                try await Paho.publish(port: broker.port, topic: "\(root)/homeassistant/status", payload: "online")
+                let again = try await collect(received, count: 1) { $0.topic == "\(root)/homeassistant/device/heliograph_inv1/config" && !$0.retain }
                 #expect(again.first?.payload == discovery)
                 await running.stop()
             }

@@ -8,21 +8,20 @@ import Logging
 import Hummingbird
 import HummingbirdTesting
 
-
 /// A store with an inverter (PV, battery, grid, load), a weather station, and a controllable
 /// inverter behind a gate; plus one API token and one user.
-struct WebFixture {
-    static let token = "test-token-0123456789abcdef"
-    static let passwordHash = PasswordHash.make("sunshine", cost: 4)
-    static let now = Date()
+public struct WebFixture: Sendable {
+    public static let token = "test-token-0123456789abcdef"
+    public static let passwordHash = PasswordHash.make("sunshine", cost: 4)
+    public static let now = Date()
 
-    let store = InMemorySampleStore()
-    let feed = BroadcastLiveFeed()
-    let audit = InMemoryAuditLog()
-    let driver = RecordingSettingsDriver()
-    let server: WebServer
+    public let store = InMemorySampleStore()
+    public let feed = BroadcastLiveFeed()
+    public let audit = InMemoryAuditLog()
+    public let driver = RecordingSettingsDriver()
+    public let server: WebServer
 
-    init(
+    public init(
         openReading: Bool = true,
         port: Int = 0,
         refresh: (@Sendable () async -> Int)? = nil,
@@ -75,7 +74,7 @@ struct WebFixture {
 
 extension TestClientProtocol {
     /// GET/POST returning status and parsed JSON (nil when the body is not JSON).
-    func json(
+    public func json(
         _ uri: String,
         method: HTTPRequest.Method = .get,
         headers: HTTPFields = [:],
@@ -90,4 +89,5 @@ extension TestClientProtocol {
     }
 }
 
-let bearer: HTTPFields = [.authorization: "Bearer \(WebFixture.token)"]
+/// The header that authenticates as the fixture's API token.
+public let bearer: HTTPFields = [.authorization: "Bearer \(WebFixture.token)"]

@@ -2,13 +2,14 @@ import Foundation
 import HeliographCore
 import HeliographDevices
 import HeliographHoymiles
+import HeliographHoymilesTesting
 import HeliographModbus
 import HeliographTesting
 import HeliographTransport
 import Logging
 import Testing
 
-/// A DTU stand-in served by pymodbus (Peers/pymodbus_dtu_server.py), a Modbus TCP implementation
+/// A DTU stand-in served by pymodbus (Tests/HeliographHoymilesTesting/Peers/pymodbus_dtu_server.py), a Modbus TCP implementation
 /// we did not write, so our framing and the driver are checked against an independent peer.
 final class PymodbusPeer: Sendable {
     static let isInstalled = pythonHas("pymodbus")
@@ -20,7 +21,7 @@ final class PymodbusPeer: Sendable {
         guard Self.isInstalled else {
             throw HeliographError(.deviceUnavailable, "pymodbus is not installed: run scripts/test-deps.d/hoymiles.sh (pip install pymodbus)")
         }
-        let script = Bundle.module.url(forResource: "Peers/pymodbus_dtu_server", withExtension: "py")!
+        let script = HoymilesFixture.pymodbusPeerScript
         // Niced: other suites run beside this one with tight timeouts.
         let process = try ChildProcess("nice", ["-n", "19", "python3", script.path, HoymilesFixture.url.path], input: .pipe)
         self.process = process

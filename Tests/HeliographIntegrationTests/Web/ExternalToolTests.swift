@@ -2,6 +2,7 @@ import Foundation
 import HeliographCore
 import HeliographTesting
 import HeliographWeb
+import HeliographWebTesting
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -10,7 +11,7 @@ import Testing
 /// Debian's chromium-driver) and schemathesis fuzzing the API from /openapi.json. Installed by
 /// scripts/test-deps.d/web.sh; missing tools fail under CI and skip elsewhere.
 @Suite(.serialized) struct ExternalToolTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let hasBrowser = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") && pythonHas("selenium")
     static let schemathesis = ["/usr/local/bin/schemathesis", "/root/.pyenv/shims/schemathesis", "/usr/bin/schemathesis"]

@@ -18,10 +18,10 @@ public enum LoggingSetup {
     /// Installs the handler for the configured format and returns the root logger. Safe to call
     /// twice (the first call wins, as swift-log allows only one bootstrap).
     /// - Parameters:
-    ///   - secrets: values to replace by `<redacted>` in every line (`HeliographConfiguration.secrets`).
+    ///   - secrets: values to replace by `<redacted>` in every line (the configuration file's secrets).
     ///   - environment: where `JOURNAL_STREAM` is looked up for `journald: auto`.
     public static func bootstrap(
-        _ configuration: HeliographConfiguration.Logging,
+        _ configuration: LoggingConfiguration,
         secrets: Set<String> = [],
         environment: [String: String] = ProcessInfo.processInfo.environment,
         label: String = "heliograph"
@@ -56,7 +56,7 @@ public enum LoggingSetup {
     }
 }
 
-extension HeliographConfiguration.Logging.Journald {
+extension LoggingConfiguration.Journald {
     func isEnabled(environment: [String: String]) -> Bool {
         switch self {
         case .auto: LoggingSetup.standardErrorIsJournal(environment: environment)

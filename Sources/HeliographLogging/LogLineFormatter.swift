@@ -15,13 +15,13 @@ import struct Foundation.Date
 /// Control characters (C0, DEL, C1) never reach the output raw, in any format: text read from the
 /// network (an MQTT topic or payload in an error) cannot start a fake line or drive the terminal.
 public struct LogLineFormatter: Sendable {
-    public var format: HeliographConfiguration.Logging.Format
+    public var format: LoggingConfiguration.Format
     public var journald: Bool
     /// Values replaced by `<redacted>`; values shorter than 4 characters are not redacted (they would
     /// mangle ordinary words and cannot be secret enough to matter).
     public var secrets: [String]
 
-    public init(format: HeliographConfiguration.Logging.Format, journald: Bool = false, secrets: some Sequence<String> = []) {
+    public init(format: LoggingConfiguration.Format, journald: Bool = false, secrets: some Sequence<String> = []) {
         self.format = format
         self.journald = journald
         // Longest first, so a secret containing another is replaced whole.
@@ -82,16 +82,7 @@ public struct LogLineFormatter: Sendable {
     /// Bare when safe, else double-quoted with `\"`, `\\`, `\n` and other control characters escaped.
     static func logfmtValue(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || isControl($0) }
-        guard needsQuotes else { return value }
-        var quoted = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            default: appendEscapingControl(scalar, to: &quoted)
-            }
-        }
-        return quoted + "\""
+        return needsQuotes ? quoted(value) : value
     }
 
     /// `text` with every control character written as an escape (`\n`, `\u001b`); the rest as is.
@@ -119,15 +110,19 @@ public struct LogLineFormatter: Sendable {
         }
     }
 
-    static func jsonString(_ value: String) -> String {
-        var result = "\""
+    static func jsonString(_ value: String) -> String { quoted(value) }
+
+    /// `value` in double quotes with `"`, `\` and control characters escaped: a logfmt quoted value
+    /// and a JSON string alike.
+    private static func quoted(_ value: String) -> String {
+        var quoted = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            default: appendEscapingControl(scalar, to: &result)
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            default: appendEscapingControl(scalar, to: &quoted)
             }
         }
-        return result + "\""
+        return quoted + "\""
     }
 }

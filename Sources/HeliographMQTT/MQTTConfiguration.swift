@@ -1,14 +1,17 @@
 import HeliographConfigFile
 import HeliographCore
-import HeliographMQTT
+import NIOCore
 
-import struct Foundation.Data
 import class Foundation.FileManager
 import class Foundation.ProcessInfo
 import struct Foundation.URL
 
 /// The `mqtt:` section: one broker connection shared by the Home Assistant publisher, MQTT
 /// sources and MQTT commands. Absent means no MQTT at all.
+///
+/// Owned by the MQTT module, which reads it (`parse`) and turns it into the client's
+/// `MQTTClient.Configuration` (`clientConfiguration`); the composition root only hands over the
+/// section and passes the publishing keys (topics, discovery, QoS, ...) to the publishers.
 ///
 /// ```yaml
 /// mqtt:
@@ -115,13 +118,14 @@ public struct MQTTConfiguration: Sendable, Hashable {
         return "heliograph-" + String(clean.prefix(40))
     }
 
-    static let keys = [
+    /// Every key of the section, for the unknown-key check.
+    public static let keys = [
         "host", "port", "tls", "ca_file", "username", "password", "password_file", "client_id", "topic_prefix", "discovery",
         "discovery_prefix", "per_field_topics", "compatibility_topics", "compatibility_device", "commands", "diagnostics", "qos", "keep_alive", "outbox_directory", "outbox_fsync",
     ]
 
     /// Reads the section; nil when it is absent (or too broken to use), with each bad key reported.
-    static func parse(_ section: ConfigurationSection) -> MQTTConfiguration? {
+    public static func parse(_ section: ConfigurationSection) -> MQTTConfiguration? {
         guard section.mapping != nil || section.environment[ConfigurationSection.environmentName(for: section.key("host"))] != nil else {
             return nil
         }
@@ -184,6 +188,27 @@ public struct MQTTConfiguration: Sendable, Hashable {
         mqtt.outboxDirectory = outboxDirectory
         mqtt.outboxFsync = outboxFsync ?? mqtt.outboxFsync
         return host == nil ? nil : mqtt
+    }
+
+    /// The client's configuration for this broker: `availability` carries the will (`offline`) and the
+    /// birth message (`online`); the outbox is `outbox_directory`, else `defaultOutboxDirectory`.
+    /// Throws `invalidConfiguration` for what the client would refuse.
+    public func clientConfiguration(availability: String, defaultOutboxDirectory: URL) throws -> MQTTClient.Configuration {
+        let configuration = MQTTClient.Configuration(
+            host: host,
+            port: port,
+            clientID: clientID,
+            username: username,
+            password: password,
+            tls: tls ? .init(caFile: caFile) : nil,
+            keepAlive: keepAlive,
+            will: .init(topic: availability, payload: ByteBuffer(string: "offline")),
+            birth: .init(topic: availability, payload: ByteBuffer(string: "online")),
+            outboxDirectory: outboxDirectory.map { URL(fileURLWithPath: $0) } ?? defaultOutboxDirectory,
+            outboxSyncPolicy: outboxFsync ? .everyMessage : .never
+        )
+        try configuration.validate()
+        return configuration
     }
 
     /// A topic prefix: levels separated by `/`, no wildcards, no empty level, no leading or trailing `/`.

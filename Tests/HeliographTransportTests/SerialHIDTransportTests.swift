@@ -6,7 +6,7 @@ import NIOEmbedded
 import Testing
 
 @Suite("Serial, HID and pseudo-terminal transports")
-struct PI30TransportTests {
+struct SerialHIDTransportTests {
     /// Reads from `inbound` until `count` bytes arrived.
     static func read(_ count: Int, from inbound: NIOAsyncChannelInboundStream<ByteBuffer>) async throws -> [UInt8] {
         var received: [UInt8] = []
