@@ -87,6 +87,10 @@ let package = Package(
         // What both history stores share: retention, rollup tiers and buckets, batch grouping, daily energy, the maintenance loop.
         .target(name: "HeliographStorageBase", dependencies: ["HeliographCore", logging, serviceLifecycle], swiftSettings: strictSettings),
 
+        // Energy accounting: the six flows per device and for the site (counter, integrated power or the
+        // balance), periods in the site's time zone, ratios and tariff. Pure values over the stores' points.
+        .target(name: "HeliographEnergy", dependencies: ["HeliographCore", "HeliographStorageBase"], swiftSettings: strictSettings),
+
         // SQLite history: head rows, compressed chunks, rollups, retention, daily energy.
         .target(
             name: "HeliographSQLite",
@@ -350,6 +354,7 @@ let package = Package(
         // The benchmark suites run small and report what they measured.
         .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographEnergyTests", dependencies: ["HeliographEnergy", "HeliographStorageBase", "HeliographSQLite", "HeliographCore"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )
