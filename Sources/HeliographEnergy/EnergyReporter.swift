@@ -1,0 +1,103 @@
+import Foundation
+import HeliographCore
+import HeliographStorageBase
+
+/// Computes a period's energy from the stored points of every registered device. Nothing is cached:
+/// each answer reads what the store holds now, so data that arrives late for a past day (a fleet edge
+/// emptying its outbox, a backfill) is in the next answer for that day.
+public struct EnergyReporter: Sendable {
+    public struct Configuration: Sendable, Hashable {
+        /// Counter guards; `maximumPowerGap` is the gap limit for devices without a known poll interval.
+        public var rules: EnergyRules
+        /// A gap between readings longer than this many poll intervals is unknown energy (default 5).
+        public var gapPolls: Double
+        /// Each device's poll interval, where known.
+        public var pollIntervals: [DeviceID: Duration]
+
+        public init(rules: EnergyRules = EnergyRules(), gapPolls: Double = 5, pollIntervals: [DeviceID: Duration] = [:]) {
+            self.rules = rules
+            self.gapPolls = gapPolls
+            self.pollIntervals = pollIntervals
+        }
+
+        /// The rules for one device: the gap limit from its poll interval when known.
+        public func rules(for device: DeviceID) -> EnergyRules {
+            var rules = self.rules
+            if let interval = pollIntervals[device] { rules.maximumPowerGap = interval * gapPolls }
+            return rules
+        }
+    }
+
+    public let store: any SampleStore
+    public let timeZone: TimeZone
+    public let configuration: Configuration
+
+    public init(store: any SampleStore, timeZone: TimeZone, configuration: Configuration = Configuration()) {
+        self.store = store
+        self.timeZone = timeZone
+        self.configuration = configuration
+    }
+
+    /// The period's energy up to `now`.
+    public func report(_ period: EnergyPeriod, now: Date = Date()) async throws -> EnergyReport {
+        let slots = Slots(period: period, until: min(period.end, now.storageMilliseconds))
+        var devices: [(descriptor: DeviceDescriptor, slots: [EnergyFigures])] = []
+        for registered in try await store.devices().sorted(by: { $0.descriptor.id.rawValue < $1.descriptor.id.rawValue }) {
+            let descriptor = registered.descriptor
+            let catalogue = EnergyFieldCatalogue(descriptor)
+            guard !catalogue.feeds.isEmpty, slots.boundaries.count > 1 else { continue }
+            let rules = configuration.rules(for: descriptor.id)
+            // The counters' baseline is the last reading before the period, at most one gap earlier; the
+            // first reading after the end closes the last span (both are split at the boundary).
+            let readFrom = slots.boundaries[0] - rules.maximumPowerGap.milliseconds
+            let readTo = slots.until + rules.maximumPowerGap.milliseconds
+            var points: [FieldID: [StoredPoint]] = [:]
+            for field in catalogue.fields {
+                let stored = try await store.points(
+                    SeriesKey(device: descriptor.id, field: field), from: Date(storageMilliseconds: readFrom), to: Date(storageMilliseconds: readTo))
+                points[field] = stored.map { StoredPoint(time: $0.time.storageMilliseconds, value: $0.value) }
+            }
+            let flows = DeviceEnergyCalculator(catalogue: catalogue, rules: rules, timeZone: timeZone).energy(points: points, boundaries: slots.boundaries)
+            devices.append((descriptor, zip(flows, slots.spans).map { EnergyFigures(flows: $0, spanMilliseconds: $1) }))
+        }
+        let topLevel = devices.filter { $0.descriptor.parent == nil }
+        let site = slots.spans.indices.map { index in
+            let summed = EnergyFigures.summed(topLevel.map { $0.slots[index] }, spanMilliseconds: slots.spans[index])
+            return EnergyFigures(flows: EnergyBalance.complete(summed.flows, spanMilliseconds: slots.spans[index]), spanMilliseconds: slots.spans[index])
+        }
+        let bars = period.bars.map { bar in
+            EnergyReport.Bar(span: bar, site: EnergyFigures.joined(slots.indices(within: bar).map { site[$0] }))
+        }
+        return EnergyReport(
+            period: period,
+            until: slots.until,
+            site: EnergyFigures.joined(site),
+            devices: devices.map { EnergyReport.Device(descriptor: $0.descriptor, figures: EnergyFigures.joined($0.slots)) },
+            bars: bars
+        )
+    }
+}
+
+/// The spans a period is computed in: its local days, cut at `until` while the period is running.
+struct Slots {
+    let until: Int64
+    /// Ascending; slot `i` is `boundaries[i]..<boundaries[i + 1]`.
+    private(set) var boundaries: [Int64] = []
+
+    init(period: EnergyPeriod, until: Int64) {
+        self.until = until
+        for day in period.days where day.start < until {
+            boundaries.append(day.start)
+        }
+        if let last = period.days.last(where: { $0.start < until }) { boundaries.append(min(last.end, until)) }
+    }
+
+    var spans: [Int64] { zip(boundaries, boundaries.dropFirst()).map { $1 - $0 } }
+
+    /// The slots inside `span`.
+    func indices(within span: EnergyPeriod.Span) -> [Int] {
+        zip(boundaries, boundaries.dropFirst()).enumerated().compactMap { index, slot in
+            slot.0 >= span.start && slot.1 <= span.end ? index : nil
+        }
+    }
+}
