@@ -88,8 +88,8 @@ let package = Package(
         .target(name: "HeliographStorageBase", dependencies: ["HeliographCore", logging, serviceLifecycle], swiftSettings: strictSettings),
 
         // Energy accounting: the six flows per device and for the site (counter, integrated power or the
-        // balance), periods in the site's time zone, ratios and tariff. Pure values over the stores' points.
-        .target(name: "HeliographEnergy", dependencies: ["HeliographCore", "HeliographStorageBase"], swiftSettings: strictSettings),
+        // balance), periods in the site's time zone, ratios and the `tariff:` section. Pure values over the stores' points.
+        .target(name: "HeliographEnergy", dependencies: ["HeliographCore", "HeliographConfigFile", "HeliographStorageBase"], swiftSettings: strictSettings),
 
         // SQLite history: head rows, compressed chunks, rollups, retention, daily energy.
         .target(
@@ -197,7 +197,7 @@ let package = Package(
         .target(
             name: "HeliographApp",
             dependencies: [
-                "HeliographCore", "HeliographConfigFile", "HeliographDevices", "HeliographPipeline", "HeliographSQLite", "HeliographPostgres",
+                "HeliographCore", "HeliographConfigFile", "HeliographDevices", "HeliographEnergy", "HeliographPipeline", "HeliographSQLite", "HeliographPostgres",
                 "HeliographFleet", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "HeliographMQTT",
                 "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "Yams", nioCore, logging,
                 serviceLifecycle, .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
@@ -354,7 +354,7 @@ let package = Package(
         // The benchmark suites run small and report what they measured.
         .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographEnergyTests", dependencies: ["HeliographEnergy", "HeliographStorageBase", "HeliographSQLite", "HeliographCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographEnergyTests", dependencies: ["HeliographEnergy", "HeliographConfigFile", "HeliographStorageBase", "HeliographSQLite", "HeliographCore", "Yams"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

@@ -11,6 +11,8 @@ public struct EnergyReport: Sendable, Hashable {
     public struct Bar: Sendable, Hashable {
         public var span: EnergyPeriod.Span
         public var site: EnergyFigures
+        /// Nil without a tariff.
+        public var money: EnergyMoney?
     }
 
     public var period: EnergyPeriod
@@ -19,8 +21,13 @@ public struct EnergyReport: Sendable, Hashable {
     /// The site: devices reached directly, summed (a Hoymiles inverter behind its DTU is in the DTU's
     /// figures already), then completed from the balance.
     public var site: EnergyFigures
+    /// The site's cost, earnings and savings; nil without a tariff.
+    public var money: EnergyMoney?
     public var devices: [Device]
     public var bars: [Bar]
+
+    /// Self-sufficiency and self-consumption of the site over the period.
+    public var ratios: EnergyRatios { EnergyRatios(site) }
 
     /// Counter steps skipped as impossible over the period, every device together.
     public var skippedCounterSteps: Int {

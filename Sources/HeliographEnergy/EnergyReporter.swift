@@ -13,11 +13,14 @@ public struct EnergyReporter: Sendable {
         public var gapPolls: Double
         /// Each device's poll interval, where known.
         public var pollIntervals: [DeviceID: Duration]
+        /// Prices for cost, earnings and savings; nil leaves money out.
+        public var tariff: Tariff?
 
-        public init(rules: EnergyRules = EnergyRules(), gapPolls: Double = 5, pollIntervals: [DeviceID: Duration] = [:]) {
+        public init(rules: EnergyRules = EnergyRules(), gapPolls: Double = 5, pollIntervals: [DeviceID: Duration] = [:], tariff: Tariff? = nil) {
             self.rules = rules
             self.gapPolls = gapPolls
             self.pollIntervals = pollIntervals
+            self.tariff = tariff
         }
 
         /// The rules for one device: the gap limit from its poll interval when known.
@@ -40,7 +43,7 @@ public struct EnergyReporter: Sendable {
 
     /// The period's energy up to `now`.
     public func report(_ period: EnergyPeriod, now: Date = Date()) async throws -> EnergyReport {
-        let slots = Slots(period: period, until: min(period.end, now.storageMilliseconds))
+        let slots = Slots(period: period, until: min(period.end, now.storageMilliseconds), tariff: configuration.tariff)
         var devices: [(descriptor: DeviceDescriptor, slots: [EnergyFigures])] = []
         for registered in try await store.devices().sorted(by: { $0.descriptor.id.rawValue < $1.descriptor.id.rawValue }) {
             let descriptor = registered.descriptor
@@ -65,29 +68,49 @@ public struct EnergyReporter: Sendable {
             let summed = EnergyFigures.summed(topLevel.map { $0.slots[index] }, spanMilliseconds: slots.spans[index])
             return EnergyFigures(flows: EnergyBalance.complete(summed.flows, spanMilliseconds: slots.spans[index]), spanMilliseconds: slots.spans[index])
         }
+        // Each slot lies inside one tariff window, so its energy is priced at that window's prices.
+        let money = configuration.tariff.map { tariff in
+            zip(site, slots.prices).map { EnergyMoney($0, prices: $1, currency: tariff.currency) }
+        }
+        func priced(_ indices: [Int]) -> EnergyMoney? {
+            money.map { money in indices.reduce(EnergyMoney(currency: configuration.tariff?.currency ?? "")) { $0 + money[$1] } }
+        }
         let bars = period.bars.map { bar in
-            EnergyReport.Bar(span: bar, site: EnergyFigures.joined(slots.indices(within: bar).map { site[$0] }))
+            let indices = slots.indices(within: bar)
+            return EnergyReport.Bar(span: bar, site: EnergyFigures.joined(indices.map { site[$0] }), money: priced(indices))
         }
         return EnergyReport(
             period: period,
             until: slots.until,
             site: EnergyFigures.joined(site),
+            money: priced(Array(site.indices)),
             devices: devices.map { EnergyReport.Device(descriptor: $0.descriptor, figures: EnergyFigures.joined($0.slots)) },
             bars: bars
         )
     }
 }
 
-/// The spans a period is computed in: its local days, cut at `until` while the period is running.
+/// The spans a period is computed in: its local days, cut at `until` while the period is running and
+/// at the edges of the tariff's time-of-use windows.
 struct Slots {
     let until: Int64
     /// Ascending; slot `i` is `boundaries[i]..<boundaries[i + 1]`.
     private(set) var boundaries: [Int64] = []
+    /// The tariff's prices in each slot (empty without a tariff).
+    private(set) var prices: [(import: Double, export: Double)] = []
 
-    init(period: EnergyPeriod, until: Int64) {
+    init(period: EnergyPeriod, until: Int64, tariff: Tariff? = nil) {
         self.until = until
+        let calendar = EnergyPeriod.calendar(period.timeZone)
         for day in period.days where day.start < until {
-            boundaries.append(day.start)
+            let cuts = tariff?.cuts(dayStart: day.start, end: min(day.end, until), calendar: calendar) ?? []
+            for start in [day.start] + cuts {
+                boundaries.append(start)
+                if let tariff {
+                    let clock = calendar.dateComponents([.hour, .minute], from: Date(storageMilliseconds: start))
+                    prices.append(tariff.prices(atMinute: (clock.hour ?? 0) * 60 + (clock.minute ?? 0)))
+                }
+            }
         }
         if let last = period.days.last(where: { $0.start < until }) { boundaries.append(min(last.end, until)) }
     }
