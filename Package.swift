@@ -149,7 +149,7 @@ let package = Package(
         .target(
             name: "HeliographWeb",
             dependencies: [
-                "HeliographCore", "HeliographConfigFile", "HeliographControl", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
+                "HeliographCore", "HeliographConfigFile", "HeliographControl", "HeliographEnergy", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
@@ -283,7 +283,7 @@ let package = Package(
         .testTarget(
             name: "HeliographWebTests",
             dependencies: [
-                "HeliographWeb", "HeliographControl", "HeliographTesting", "HeliographSQLite",
+                "HeliographWeb", "HeliographControl", "HeliographEnergy", "HeliographTesting", "HeliographSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"), "HeliographCore", .product(name: "Hummingbird", package: "hummingbird"), logging,
             ],
@@ -330,7 +330,7 @@ let package = Package(
         .testTarget(
             name: "HeliographIntegrationTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
+                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographEnergy", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
                 "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
                 "HeliographTesting", nioCore, nioPosix, logging, serviceLifecycle,
