@@ -354,7 +354,7 @@ let package = Package(
         // The benchmark suites run small and report what they measured.
         .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographEnergyTests", dependencies: ["HeliographEnergy", "HeliographConfigFile", "HeliographStorageBase", "HeliographSQLite", "HeliographCore", "Yams"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographEnergyTests", dependencies: ["HeliographEnergy", "HeliographConfigFile", "HeliographDevices", "HeliographStorageBase", "HeliographSQLite", "HeliographCore", "Yams"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )
