@@ -2,9 +2,10 @@ import Foundation
 import HeliographCore
 import HeliographStorageBase
 
-/// Computes a period's energy from the stored points of every registered device. Nothing is cached:
-/// each answer reads what the store holds now, so data that arrives late for a past day (a fleet edge
-/// emptying its outbox, a backfill) is in the next answer for that day.
+/// Computes a period's energy from the stored points of every registered device. The figures of each
+/// complete day are kept in memory with a fingerprint of the day's hourly rollups (point count and sum
+/// per field, from an hour before to an hour after); data that arrives late for a past day (a fleet edge
+/// emptying its outbox, a backfill) changes the fingerprint, and the day is computed again.
 public struct EnergyReporter: Sendable {
     public struct Configuration: Sendable, Hashable {
         /// Counter guards; `maximumPowerGap` is the gap limit for devices without a known poll interval.
@@ -34,6 +35,8 @@ public struct EnergyReporter: Sendable {
     public let store: any SampleStore
     public let timeZone: TimeZone
     public let configuration: Configuration
+    /// Figures of complete days, kept while their stored data stays the same.
+    let cache = EnergyDayCache()
 
     public init(store: any SampleStore, timeZone: TimeZone, configuration: Configuration = Configuration()) {
         self.store = store
@@ -50,18 +53,9 @@ public struct EnergyReporter: Sendable {
             let catalogue = EnergyFieldCatalogue(descriptor)
             guard !catalogue.feeds.isEmpty, slots.boundaries.count > 1 else { continue }
             let rules = configuration.rules(for: descriptor.id)
-            // The counters' baseline is the last reading before the period, at most one gap earlier; the
-            // first reading after the end closes the last span (both are split at the boundary).
-            let readFrom = slots.boundaries[0] - rules.maximumPowerGap.milliseconds
-            let readTo = slots.until + rules.maximumPowerGap.milliseconds
-            var points: [FieldID: [StoredPoint]] = [:]
-            for field in catalogue.fields {
-                let stored = try await store.points(
-                    SeriesKey(device: descriptor.id, field: field), from: Date(storageMilliseconds: readFrom), to: Date(storageMilliseconds: readTo))
-                points[field] = stored.map { StoredPoint(time: $0.time.storageMilliseconds, value: $0.value) }
-            }
-            let flows = DeviceEnergyCalculator(catalogue: catalogue, rules: rules, timeZone: timeZone).energy(points: points, boundaries: slots.boundaries)
-            devices.append((descriptor, zip(flows, slots.spans).map { EnergyFigures(flows: $0, spanMilliseconds: $1) }))
+            let calculator = DeviceEnergyCalculator(catalogue: catalogue, rules: rules, timeZone: timeZone)
+            let figures = try await deviceFigures(descriptor.id, calculator: calculator, slots: slots)
+            devices.append((descriptor, figures))
         }
         let topLevel = devices.filter { $0.descriptor.parent == nil }
         let site = slots.spans.indices.map { index in
@@ -88,6 +82,47 @@ public struct EnergyReporter: Sendable {
             bars: bars
         )
     }
+
+    /// One device's figures per slot. Complete days whose stored data has not changed since they were
+    /// computed come from `cache`; the others are computed from the points, consecutive days in one read.
+    func deviceFigures(_ device: DeviceID, calculator: DeviceEnergyCalculator, slots: Slots) async throws -> [EnergyFigures] {
+        let gap = calculator.rules.maximumPowerGap.milliseconds
+        let fields = calculator.catalogue.fields.sorted { $0.rawValue < $1.rawValue }
+        let days = slots.days
+        let fingerprints = try await EnergyDayCache.fingerprints(store: store, device: device, fields: fields, days: days.map(\.bounds), margin: gap)
+        var perDay: [[EnergyFigures]?] = days.indices.map { index in
+            days[index].complete ? cache.figures(device: device, day: days[index].bounds.lowerBound, fingerprint: fingerprints[index]) : nil
+        }
+        var first = 0
+        while first < days.count {
+            guard perDay[first] == nil else {
+                first += 1
+                continue
+            }
+            var last = first
+            while last + 1 < days.count, perDay[last + 1] == nil { last += 1 }
+            let boundaries = Array(slots.boundaries[days[first].slots.lowerBound...days[last].slots.upperBound])
+            // The counters' baseline is the last reading before the run, at most one gap earlier; the first
+            // reading after its end closes the last span (both are split at the boundary).
+            var points: [FieldID: [StoredPoint]] = [:]
+            for field in fields {
+                let stored = try await store.points(
+                    SeriesKey(device: device, field: field),
+                    from: Date(storageMilliseconds: boundaries[0] - gap), to: Date(storageMilliseconds: boundaries[boundaries.count - 1] + gap))
+                points[field] = stored.map { StoredPoint(time: $0.time.storageMilliseconds, value: $0.value) }
+            }
+            let flows = calculator.energy(points: points, boundaries: boundaries)
+            let figures = zip(flows, zip(boundaries, boundaries.dropFirst())).map { EnergyFigures(flows: $0, spanMilliseconds: $1.1 - $1.0) }
+            for index in first...last {
+                let offset = days[index].slots.lowerBound - days[first].slots.lowerBound
+                let dayFigures = Array(figures[offset..<offset + days[index].slots.count])
+                perDay[index] = dayFigures
+                if days[index].complete { cache.store(dayFigures, device: device, day: days[index].bounds.lowerBound, fingerprint: fingerprints[index]) }
+            }
+            first = last + 1
+        }
+        return perDay.flatMap { $0 ?? [] }
+    }
 }
 
 /// The spans a period is computed in: its local days, cut at `until` while the period is running and
@@ -98,12 +133,15 @@ struct Slots {
     private(set) var boundaries: [Int64] = []
     /// The tariff's prices in each slot (empty without a tariff).
     private(set) var prices: [(import: Double, export: Double)] = []
+    /// Each local day up to `until`: its bounds (cut at `until`), its slots, whether it is over.
+    private(set) var days: [(bounds: Range<Int64>, slots: Range<Int>, complete: Bool)] = []
 
     init(period: EnergyPeriod, until: Int64, tariff: Tariff? = nil) {
         self.until = until
         let calendar = EnergyPeriod.calendar(period.timeZone)
         for day in period.days where day.start < until {
             let cuts = tariff?.cuts(dayStart: day.start, end: min(day.end, until), calendar: calendar) ?? []
+            days.append((day.start..<min(day.end, until), boundaries.count..<boundaries.count + 1 + cuts.count, day.end <= until))
             for start in [day.start] + cuts {
                 boundaries.append(start)
                 if let tariff {

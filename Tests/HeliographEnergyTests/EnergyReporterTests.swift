@@ -97,4 +97,28 @@ struct EnergyReporterTests {
         #expect(try #require(try await short.report(day, now: now).site.flows[.pv]).kilowattHours == 0)
         #expect(try #require(try await long.report(day, now: now).site.flows[.pv]).kilowattHours.isClose(to: 2))
     }
+
+    @Test func aSecondAnswerFromKeptDaysEqualsAFreshOneUntilDataChanges() async throws {
+        let store = try store(Data.utc)
+        try await store.register(Data.device(fields: [CommonFields.loadPower, Data.counter("grid_import_energy_total_kwh")]))
+        let month = try EnergyPeriod(.month, containing: "2026-01-15", timeZone: Data.utc)
+        for day in month.days.prefix(10) {
+            try await write(store, device: "inv", from: day.start, to: day.end - 300_000, every: 300) { time in
+                ["load_power_w": .number(400), "grid_import_energy_total_kwh": .number(Double(time - month.start) / 3_600_000 * 0.4)]
+            }
+        }
+        let now = Date(storageMilliseconds: month.end)
+        let reporter = EnergyReporter(store: store, timeZone: Data.utc)
+        let first = try await reporter.report(month, now: now)
+        let kept = try await reporter.report(month, now: now)
+        let fresh = try await EnergyReporter(store: store, timeZone: Data.utc).report(month, now: now)
+        #expect(kept == first)
+        #expect(fresh == first)
+        #expect(try #require(first.site.kilowattHours(.gridImport)).isClose(to: 10 * 9.6 - 0.4 / 12, within: 1e-6))
+        // A late reading in day 12 (no data so far) is in the next answer.
+        try await write(store, device: "inv", from: month.days[11].start + Data.hour, to: month.days[11].start + 2 * Data.hour) { _ in ["load_power_w": .number(1_000)] }
+        let later = try await reporter.report(month, now: now)
+        #expect(try #require(later.bars[11].site.kilowattHours(.load)).isClose(to: 1))
+        #expect(try #require(later.site.kilowattHours(.load)).isClose(to: try #require(first.site.kilowattHours(.load)) + 1))
+    }
 }
