@@ -26,6 +26,16 @@ final class EnergyDayCache: Sendable {
         }
     }
 
+    /// How many device days are kept and how many counter steps were skipped in them.
+    var statistics: EnergyStatistics {
+        entries.withLock { entries in
+            let skipped = entries.values.reduce(0) { total, entry in
+                total + entry.figures.reduce(0) { $0 + $1.flows.values.reduce(0) { $0 + $1.skippedCounterSteps } }
+            }
+            return EnergyStatistics(keptDeviceDays: entries.count, skippedCounterSteps: skipped)
+        }
+    }
+
     func store(_ figures: [EnergyFigures], device: DeviceID, day: Int64, fingerprint: Int) {
         entries.withLock { entries in
             if entries.count >= Self.capacity, let oldest = entries.keys.min(by: { $0.day < $1.day }) { entries[oldest] = nil }
@@ -61,4 +71,13 @@ final class EnergyDayCache: Sendable {
         }
         return hashers.map { $0.finalize() }
     }
+}
+
+/// For `/stats`: what the energy accounting keeps and what it threw away.
+public struct EnergyStatistics: Sendable, Hashable, Codable {
+    /// Complete days of one device whose figures are kept.
+    public var keptDeviceDays: Int
+    /// Counter steps skipped as jumps, spikes or glitches in those days (each logged nowhere else: the
+    /// rules run on every read, so this count is the record).
+    public var skippedCounterSteps: Int
 }

@@ -44,6 +44,9 @@ public struct EnergyReporter: Sendable {
         self.configuration = configuration
     }
 
+    /// Days kept and counter steps skipped in them, for `/stats`.
+    public var statistics: EnergyStatistics { cache.statistics }
+
     /// The period's energy up to `now`.
     public func report(_ period: EnergyPeriod, now: Date = Date()) async throws -> EnergyReport {
         let slots = Slots(period: period, until: min(period.end, now.storageMilliseconds), tariff: configuration.tariff)

@@ -45,8 +45,8 @@ struct EnergyResource: ResponseEncodable {
         init(_ figures: EnergyFigures, money: EnergyMoney?) {
             flows = Dictionary(uniqueKeysWithValues: figures.flows.map { ($0.key.rawValue, Flow($0.value)) })
             let ratios = EnergyRatios(figures)
-            self.ratios = Ratios(selfSufficiency: ratios.selfSufficiency, selfConsumption: ratios.selfConsumption)
-            self.money = money.map { Money(currency: $0.currency, cost: $0.cost, earnings: $0.earnings, savings: $0.savings) }
+            self.ratios = Ratios(selfSufficiency: ratios.selfSufficiency.map(Flow.rounded), selfConsumption: ratios.selfConsumption.map(Flow.rounded))
+            self.money = money.map { Money(currency: $0.currency, cost: Flow.rounded($0.cost), earnings: Flow.rounded($0.earnings), savings: Flow.rounded($0.savings)) }
         }
     }
 

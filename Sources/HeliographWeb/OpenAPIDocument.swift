@@ -338,6 +338,7 @@ enum OpenAPIDocument {
                     "uptimeSeconds": number, "requests": integer, "liveClients": integer, "devices": integer, "series": integer, "points": integer,
                     "bytesOnDisk": integer, "oldest": time, "newest": time, "pollers": array(ref("PollerStats")), "sinks": array(ref("SinkStats")),
                     "connections": ref("ConnectionStats"),
+                    "energy": object(["keptDeviceDays": integer, "skippedCounterSteps": integer], required: ["keptDeviceDays", "skippedCounterSteps"]),
                 ],
                 required: ["uptimeSeconds", "requests", "liveClients", "devices", "series", "points", "bytesOnDisk", "pollers", "sinks", "connections"]
             ),

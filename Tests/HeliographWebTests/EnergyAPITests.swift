@@ -81,6 +81,9 @@ import Testing
             #expect(Self.isClose(money["earnings"], 0.10 * exported))
             let devices = try #require(body["devices"] as? [[String: Any]])
             #expect(devices.map { $0["device"] as? String } == ["hyb"])
+            // The complete day is kept; /stats says so, with the counter steps skipped in it (none here).
+            let stats = try #require(try await client.json("/stats").json as? [String: Any])
+            #expect(stats["energy"] as? [String: Int] == ["keptDeviceDays": 1, "skippedCounterSteps": 0])
         }
     }
 
