@@ -90,6 +90,10 @@ let package = Package(
         // What both history stores share: retention, rollup tiers and buckets, batch grouping, daily energy, the maintenance loop.
         .target(name: "HeliographStorageBase", dependencies: ["HeliographCore", logging, serviceLifecycle], swiftSettings: strictSettings),
 
+        // Energy accounting: the six flows per device and for the site (counter, integrated power or the
+        // balance), periods in the site's time zone, ratios and the `tariff:` section. Pure values over the stores' points.
+        .target(name: "HeliographEnergy", dependencies: ["HeliographCore", "HeliographConfigFile", "HeliographStorageBase"], swiftSettings: strictSettings),
+
         // SQLite history: head rows, compressed chunks, rollups, retention, daily energy.
         .target(
             name: "HeliographSQLite",
@@ -151,7 +155,7 @@ let package = Package(
         .target(
             name: "HeliographWeb",
             dependencies: [
-                "HeliographCore", "HeliographConfigFile", "HeliographControl", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
+                "HeliographCore", "HeliographConfigFile", "HeliographControl", "HeliographEnergy", "HeliographTransport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -205,7 +209,7 @@ let package = Package(
         .target(
             name: "HeliographApp",
             dependencies: [
-                "HeliographCore", "HeliographConfigFile", "HeliographDevices", "HeliographPipeline", "HeliographSQLite", "HeliographPostgres",
+                "HeliographCore", "HeliographConfigFile", "HeliographDevices", "HeliographEnergy", "HeliographPipeline", "HeliographSQLite", "HeliographPostgres",
                 "HeliographFleet", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "HeliographMQTT",
                 "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "HeliographLogging", "Yams", nioCore, logging,
                 serviceLifecycle, .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
@@ -322,7 +326,7 @@ let package = Package(
         .testTarget(
             name: "HeliographWebTests",
             dependencies: [
-                "HeliographWeb", "HeliographWebTesting", "HeliographControl", "HeliographTesting", "HeliographSQLite",
+                "HeliographWeb", "HeliographWebTesting", "HeliographControl", "HeliographEnergy", "HeliographTesting", "HeliographSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"), "HeliographCore", .product(name: "Hummingbird", package: "hummingbird"), logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -370,9 +374,9 @@ let package = Package(
         .testTarget(
             name: "HeliographIntegrationTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographFleet",
+                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographEnergy", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographLogging", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
-                "HeliographPostgres", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
+                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
                 "HeliographTesting", "HeliographWebTesting", "HeliographHoymilesTesting", "HeliographHoymiles", "HeliographModbus", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -394,6 +398,7 @@ let package = Package(
         // The benchmark suites run small and report what they measured.
         .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographEnergyTests", dependencies: ["HeliographEnergy", "HeliographConfigFile", "HeliographDevices", "HeliographStorageBase", "HeliographSQLite", "HeliographCore", "Yams"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

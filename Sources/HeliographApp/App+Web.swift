@@ -1,6 +1,7 @@
 import Foundation
 import HeliographControl
 import HeliographCore
+import HeliographEnergy
 import HeliographPipeline
 import HeliographWeather
 import HeliographWeb
@@ -36,7 +37,8 @@ public enum WebFrontEnd {
                     automation: parts.automation,
                     status: PipelineStatus(poller: poller, bus: parts.bus, extra: parts.healthChecks),
                     metrics: parts.metrics.map { exporter -> @Sendable () async -> [UInt8] in { await exporter.exposition() } },
-                    forecasts: forecasts(poller: poller, solar: parts.configuration.solar)
+                    forecasts: forecasts(poller: poller, solar: parts.configuration.solar),
+                    energy: energyReporter(parts.configuration, store: parts.store)
                 ),
                 logger: parts.logger,
                 onServerRunning: onListening
@@ -47,6 +49,15 @@ public enum WebFrontEnd {
 }
 
 extension WebFrontEnd {
+    /// Energy accounting in the site's time zone, with each device's gap limit from its poll interval and the tariff.
+    public static func energyReporter(_ configuration: HeliographConfiguration, store: any SampleStore) -> EnergyReporter {
+        let intervals = Dictionary(configuration.devices.map { ($0.id, $0.interval) }, uniquingKeysWith: { first, _ in first })
+        return EnergyReporter(
+            store: store,
+            timeZone: TimeZone(identifier: configuration.site.timeZone) ?? .current,
+            configuration: .init(gapPolls: configuration.energyGapPolls, pollIntervals: intervals, tariff: configuration.tariff)
+        )
+    }
     /// The forecast of every weather source, with the output the site's arrays should give each hour.
     static func forecasts(poller: Poller, solar: SolarConfiguration?) -> (@Sendable () -> [WeatherForecast])? {
         let sources = poller.devices.compactMap { $0.driver as? WeatherDriver }

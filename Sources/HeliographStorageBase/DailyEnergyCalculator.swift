@@ -91,13 +91,30 @@ package struct DailyEnergyCalculator: Sendable {
     /// Energy per day for the days starting at or after `firstDay` (a local midnight, ms) and before
     /// `end`; `points` may start earlier to provide the baseline. Days with no reading are left out.
     package func dailyEnergy(_ points: [StoredPoint], firstDay: Int64, end: Int64) -> [DailyEnergy] {
+        guard end > firstDay else { return [] }
         var days = DayCalendar(timeZone: timeZone)
-        var totals: [Int64: (day: String, kilowattHours: Double)] = [:]
-        func add(_ energy: Double, at time: Int64) {
-            guard time >= firstDay, time < end else { return }
-            let day = days.day(containing: time)
-            totals[day.start, default: (day.key, 0)].kilowattHours += energy
+        var boundaries = [firstDay]
+        var keys: [String] = []
+        while let last = boundaries.last, last < end {
+            let day = days.day(containing: last)
+            keys.append(day.key)
+            boundaries.append(min(day.end, end))
         }
+        return zip(keys, energy(points, boundaries: boundaries)).compactMap { key, bucket in
+            bucket.readings > 0 ? DailyEnergy(day: key, kilowattHours: bucket.kilowattHours) : nil
+        }
+    }
+
+    /// Energy in each span `boundaries[i]..<boundaries[i + 1]` (ms, ascending), with how much of the
+    /// span the readings cover and how many counter steps were skipped. `points` may start earlier to
+    /// provide the baseline; energy outside the boundaries is dropped.
+    ///
+    /// A counter step's energy goes to the span of the later reading; the time it spans counts as covered
+    /// (split over the spans it crosses) when the step was accepted (rules 1, 3 and 4), uncovered when it
+    /// was skipped (rules 2 and 5, counted in `skippedSteps`). A power span no longer than
+    /// `maximumPowerGap` is covered and integrated, split at every boundary with the power interpolated.
+    package func energy(_ points: [StoredPoint], boundaries: [Int64]) -> [EnergyBucket] {
+        var buckets = EnergyBuckets(boundaries: boundaries)
         let finite = points.filter { $0.value.isFinite }
         switch source {
         case .counter(let scale):
@@ -106,24 +123,31 @@ package struct DailyEnergyCalculator: Sendable {
             for point in finite {
                 let value = point.value * scale
                 defer { previousTime = point.time }
+                buckets.markReading(at: point.time)
                 guard let ref = reference else {
                     reference = value
-                    add(0, at: point.time)
                     continue
                 }
                 let hours = Double(point.time - previousTime) / 3_600_000
                 let allowance = rules.maximumPowerKilowatts * hours + rules.counterStepAllowanceKilowattHours
+                var accepted = true
                 if value >= ref {
-                    add(value - ref <= allowance ? value - ref : 0, at: point.time)
+                    accepted = value - ref <= allowance
+                    if accepted { buckets.add(value - ref, at: point.time) }
                     reference = value
                 } else if ref - value <= max(rules.backwardToleranceKilowattHours, ref * rules.backwardToleranceFraction) {
-                    add(0, at: point.time)
+                    // Jitter: nothing counts and the reference stays.
                 } else if value <= allowance {
-                    add(value, at: point.time)
+                    buckets.add(value, at: point.time)
                     reference = value
                 } else {
-                    add(0, at: point.time)
+                    accepted = false
                     reference = value
+                }
+                if accepted {
+                    buckets.cover(from: previousTime, to: point.time)
+                } else {
+                    buckets.skip(at: point.time)
                 }
             }
         case .power(let scale):
@@ -131,26 +155,26 @@ package struct DailyEnergyCalculator: Sendable {
             var previous: StoredPoint?
             for point in finite {
                 defer { previous = point }
-                add(0, at: point.time)
+                buckets.markReading(at: point.time)
                 guard let start = previous, point.time - start.time <= maximumGap, point.time > start.time else { continue }
-                // Split the span at every local midnight inside it.
-                var segmentStart = start.time
-                var segmentValue = start.value * scale
+                buckets.cover(from: start.time, to: point.time)
+                // Split the span at every boundary inside it, interpolating the power there.
+                let startValue = start.value * scale
                 let endValue = point.value * scale
+                var segmentStart = start.time
+                var segmentValue = startValue
                 while segmentStart < point.time {
-                    let dayEnd = days.day(containing: segmentStart).end
-                    let segmentEnd = min(dayEnd, point.time)
+                    let segmentEnd = min(buckets.nextBoundary(after: segmentStart) ?? point.time, point.time)
                     let fraction = Double(segmentEnd - start.time) / Double(point.time - start.time)
-                    let valueAtEnd = start.value * scale + (endValue - start.value * scale) * fraction
+                    let valueAtEnd = startValue + (endValue - startValue) * fraction
                     let hours = Double(segmentEnd - segmentStart) / 3_600_000
-                    // Attribute to the day the segment lies in (its start), then move on.
-                    add((segmentValue + valueAtEnd) / 2 * hours, at: segmentStart)
+                    buckets.add((segmentValue + valueAtEnd) / 2 * hours, at: segmentStart)
                     segmentStart = segmentEnd
                     segmentValue = valueAtEnd
                 }
             }
         }
-        return totals.sorted { $0.key < $1.key }.map { DailyEnergy(day: $0.value.day, kilowattHours: $0.value.kilowattHours) }
+        return buckets.buckets
     }
 }
 

@@ -65,6 +65,17 @@ enum OpenAPIDocument {
             response: ref("DailyEnergy")
         ),
         Operation(
+            method: "GET", path: "/api/v1/energy",
+            summary: "Energy per flow (pv, load, grid_import, grid_export, battery_charge, battery_discharge) for the site and each device, with source, coverage, ratios, cost and bars; JSON or CSV",
+            tag: "history",
+            parameters: [
+                Parameter(name: "period", schema: ["type": "string", "enum": ["day", "week", "month", "year"]], description: "day (default), ISO week, month or year in the site's time zone"),
+                Parameter(name: "date", schema: ["type": "string", "format": "date"], description: "A day inside the period, YYYY-MM-DD (default: today)"),
+                Parameter(name: "format", schema: ["type": "string", "enum": ["json", "csv"]], description: "csv returns text/csv, one row per scope and flow"),
+            ],
+            response: ref("Energy"), produces: "application/json+csv"
+        ),
+        Operation(
             method: "GET", path: "/api/v1/settings", summary: "The allow-list: settings each device accepts, with ranges and current values", tag: "control",
             response: array(ref("DeviceSettings")), errors: []
         ),
@@ -251,6 +262,33 @@ enum OpenAPIDocument {
                 ["device": string, "field": string, "days": array(object(["day": string, "kwh": number], required: ["day", "kwh"]))],
                 required: ["device", "field", "days"]
             ),
+            "EnergyFlow": object(
+                [
+                    "kwh": number, "source": ["type": "string", "enum": ["counter", "integrated", "derived", "none"]], "coverage": number,
+                    "unknownHours": number, "skippedCounterSteps": integer,
+                ],
+                required: ["source", "coverage", "unknownHours", "skippedCounterSteps"]
+            ),
+            "EnergyFigures": object(
+                [
+                    "flows": ["type": "object", "additionalProperties": ref("EnergyFlow")],
+                    "ratios": object(["selfSufficiency": number, "selfConsumption": number]),
+                    "money": object(["currency": string, "cost": number, "earnings": number, "savings": number], required: ["currency", "cost", "earnings", "savings"]),
+                ],
+                required: ["flows", "ratios"]
+            ),
+            "Energy": object(
+                [
+                    "period": string, "date": string, "timeZone": string, "firstDay": string, "lastDay": string, "from": time, "to": time, "until": time,
+                    "previous": string, "next": string, "site": ref("EnergyFigures"), "skippedCounterSteps": integer,
+                    "devices": array(object(
+                        ["device": string, "name": string, "kind": string, "parent": string, "flows": ["type": "object", "additionalProperties": ref("EnergyFlow")]],
+                        required: ["device", "name", "kind", "flows"]
+                    )),
+                    "bars": array(object(["key": string, "from": time, "to": time, "site": ref("EnergyFigures")], required: ["key", "from", "to", "site"])),
+                ],
+                required: ["period", "date", "timeZone", "firstDay", "lastDay", "from", "to", "until", "previous", "next", "site", "devices", "bars", "skippedCounterSteps"]
+            ),
             "DeviceSettings": object(["device": string, "settings": array(ref("Setting"))], required: ["device", "settings"]),
             "Command": object(
                 ["device": string, "setting": string, "value": fieldValue, "dryRun": boolean],
@@ -309,6 +347,7 @@ enum OpenAPIDocument {
                     "uptimeSeconds": number, "requests": integer, "liveClients": integer, "devices": integer, "series": integer, "points": integer,
                     "bytesOnDisk": integer, "oldest": time, "newest": time, "pollers": array(ref("PollerStats")), "sinks": array(ref("SinkStats")),
                     "connections": ref("ConnectionStats"),
+                    "energy": object(["keptDeviceDays": integer, "skippedCounterSteps": integer], required: ["keptDeviceDays", "skippedCounterSteps"]),
                 ],
                 required: ["uptimeSeconds", "requests", "liveClients", "devices", "series", "points", "bytesOnDisk", "pollers", "sinks", "connections"]
             ),

@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographEnergy
 import Hummingbird
 
 struct HealthResource: ResponseEncodable {
@@ -33,6 +34,8 @@ struct StatsResource: ResponseEncodable {
     var sinks: [SinkStatistics]
     /// The web server's connections: open, limit, and what the connection guard closed.
     var connections: ConnectionStatistics
+    /// Energy accounting: complete device days kept, counter steps skipped in them; nil without a reporter.
+    var energy: EnergyStatistics?
 }
 
 /// Probes and counters: `/health` (liveness, always 200 while the server answers, with the state of
@@ -107,7 +110,8 @@ extension WebAPI {
             newest: statistics.newest,
             pollers: dependencies.status?.devices() ?? [],
             sinks: dependencies.status?.sinks() ?? [],
-            connections: connections.statistics
+            connections: connections.statistics,
+            energy: dependencies.energy?.statistics
         )
     }
 }

@@ -54,6 +54,7 @@ final class WebAPI: Sendable {
         addPageRoutes(to: router)
         addDeviceRoutes(to: router)
         addHistoryRoutes(to: router)
+        addEnergyRoutes(to: router)
         addControlRoutes(to: router)
         addCompatibilityRoutes(to: router)
         addHealthRoutes(to: router)

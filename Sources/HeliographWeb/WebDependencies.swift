@@ -1,5 +1,6 @@
 import HeliographControl
 import HeliographCore
+import HeliographEnergy
 
 /// What the web server reads and drives; only the composition root names concrete types.
 public struct WebDependencies: Sendable {
@@ -21,6 +22,9 @@ public struct WebDependencies: Sendable {
     public var status: (any DaemonStatusProvider)?
     /// The Prometheus text exposition for `/metrics`; nil answers 404 (metrics disabled).
     public var metrics: (@Sendable () async -> [UInt8])?
+    /// `/api/v1/energy`: the site's time zone, gap limits and tariff over the store; nil uses the
+    /// store in this machine's time zone without a tariff.
+    public var energy: EnergyReporter?
 
     public init(
         store: any SampleStore,
@@ -32,7 +36,8 @@ public struct WebDependencies: Sendable {
         automation: (any AutomationReport)? = nil,
         status: (any DaemonStatusProvider)? = nil,
         metrics: (@Sendable () async -> [UInt8])? = nil,
-        forecasts: (@Sendable () -> [WeatherForecast])? = nil
+        forecasts: (@Sendable () -> [WeatherForecast])? = nil,
+        energy: EnergyReporter? = nil
     ) {
         self.store = store
         self.feed = feed
@@ -44,5 +49,6 @@ public struct WebDependencies: Sendable {
         self.status = status
         self.metrics = metrics
         self.forecasts = forecasts
+        self.energy = energy
     }
 }

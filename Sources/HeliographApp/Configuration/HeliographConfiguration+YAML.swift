@@ -2,6 +2,7 @@ import HeliographAutomation
 import HeliographConfigFile
 import HeliographCore
 import HeliographDevices
+import HeliographEnergy
 import HeliographFleet
 import HeliographInfluxDB
 import HeliographLogging
@@ -91,6 +92,10 @@ extension HeliographConfiguration {
             defaultSpoolDirectory: URL(fileURLWithPath: configuration.storage.path).deletingLastPathComponent().appendingPathComponent("influxdb-spool")
         )
         configuration.heartbeat = HeartbeatConfiguration.parse(file.section("heartbeat"))
+        configuration.tariff = Tariff.parse(file.section("tariff"))
+        let energy = file.section("energy")
+        configuration.energyGapPolls = energy.double("gap_polls", in: 1...1_000) ?? configuration.energyGapPolls
+        energy.reportUnknownKeys(allowed: ["gap_polls"])
         if configuration.mqtt == nil {
             for device in configuration.devices where DeviceFamilies.named(device.type)?.needsMQTT == true {
                 devices.section(device.id.rawValue).problem("type", "\(device.type) devices are read from an MQTT broker; add an mqtt: section")
@@ -101,7 +106,7 @@ extension HeliographConfiguration {
         }
 
         file.reportUnknownKeys(allowed: [
-            "site", "storage", "ingest", "fleet", "devices", "logging", "http", "mqtt", "solar", "switches", "alerts", "metrics", "influxdb", "heartbeat",
+            "site", "storage", "ingest", "fleet", "devices", "logging", "http", "mqtt", "solar", "switches", "alerts", "metrics", "influxdb", "heartbeat", "tariff", "energy",
         ])
         configuration.secrets = problems.secrets
         configuration.secretSources = problems.secretSources

@@ -1,6 +1,7 @@
 import HeliographAutomation
 import HeliographCore
 import HeliographDevices
+import HeliographEnergy
 import HeliographFleet
 import HeliographInfluxDB
 import HeliographLogging
@@ -83,6 +84,10 @@ public struct HeliographConfiguration: Sendable, Hashable {
     public var influxDB: InfluxDBSink.Configuration?
     /// healthchecks.io-style ping after each healthy check (`heartbeat:`; see `HeartbeatConfiguration`); nil when off.
     public var heartbeat: HeartbeatConfiguration?
+    /// Import and export prices with time-of-use windows (`tariff:`) for energy cost; nil leaves money out.
+    public var tariff: Tariff?
+    /// A gap between readings longer than this many poll intervals is unknown energy (`energy.gap_polls`, default 5).
+    public var energyGapPolls: Double = 5
 
     public init(site: Site = Site(), storage: Storage = Storage(), devices: [DeviceConfiguration] = [], logging: LoggingConfiguration = LoggingConfiguration()) {
         self.site = site
