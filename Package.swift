@@ -374,9 +374,9 @@ let package = Package(
         .testTarget(
             name: "HeliographIntegrationTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographConfigFile", "HeliographCore", "HeliographDevices", "HeliographEnergy", "HeliographFleet",
+                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographCore", "HeliographDevices", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographLogging", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
-                "HeliographPostgres", "HeliographPowervault", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeather", "HeliographWeb",
+                "HeliographPostgres", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeb",
                 "HeliographTesting", "HeliographWebTesting", "HeliographHoymilesTesting", "HeliographHoymiles", "HeliographModbus", nioCore, nioPosix, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -392,6 +392,16 @@ let package = Package(
                 "HeliographDevices", "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline", "HeliographTransport", "HeliographTesting",
                 nioCore, nioPosix, logging, serviceLifecycle, .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The composition root's own tests: configuration parsing and validation, secrets, logging setup; no server.
+        .testTarget(
+            name: "HeliographAppTests",
+            dependencies: [
+                "HeliographApp", "HeliographAutomation", "HeliographConfigFile", "HeliographControl", "HeliographCore", "HeliographDevices",
+                "HeliographEnergy", "HeliographFleet", "HeliographInfluxDB", "HeliographLogging", "HeliographMQTT", "HeliographPrometheus",
+                "HeliographTesting", "HeliographWeather", "HeliographWeb",
             ],
             swiftSettings: strictSettings
         ),

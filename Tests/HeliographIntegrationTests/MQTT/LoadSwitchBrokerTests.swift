@@ -77,6 +77,8 @@ extension BrokerSuites {
         @Test("Alerts are published retained as JSON on heliograph/alerts/<rule>")
         func alertsOverBroker() async throws {
             try await withTestResources { resources in
+                // A broker of its own: alerts go retained to the fixed heliograph/alerts/ prefix, which would
+                // outlive this test on the shared broker.
                 let broker = try await Mosquitto.start(in: resources)
                 let running = RunningClient(testConfiguration(port: broker.port), in: resources)
                 try await running.waitUntilConnected()

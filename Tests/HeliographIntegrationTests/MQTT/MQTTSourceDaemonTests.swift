@@ -16,6 +16,8 @@ extension BrokerSuites {
         @Test("P3 simulator → mosquitto → powervault device → store; sensor topics → house device; malformed payloads counted and skipped")
         func sourcesReachTheStore() async throws {
             try await withTestResources(timeout: .seconds(120)) { resources in
+                // A broker of its own: the P3's topics are fixed by its device id and the house sensors' are
+                // retained, so on the shared broker they would reach (and outlive) other tests.
                 let broker = try await Mosquitto.start(in: resources)
                 let directory = try makeTemporaryDirectory("mqtt-sources")
                 resources.onCleanup { try? FileManager.default.removeItem(at: directory) }
