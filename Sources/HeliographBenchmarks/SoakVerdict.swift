@@ -46,6 +46,9 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
     public var last: ProcessResources?
     /// Last minus reference median, in percent of the reference (memory) or in units.
     public var residentGrowthPercent: Double
+    /// Growth of malloc's live allocations (in use plus mapped on their own), in percent; nil
+    /// without glibc's figures.
+    public var liveGrowthPercent: Double?
     public var openFileGrowth: Int
     public var threadGrowth: Int
     /// One line for each limit exceeded; empty when the run was flat.
@@ -61,13 +64,17 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
         let finalPoints = points.filter { $0.progress >= 0.75 && $0.progress > referenceEnd }
         var verdict = SoakVerdict(
             limits: limits, reference: median(referencePoints), last: median(finalPoints),
-            residentGrowthPercent: 0, openFileGrowth: 0, threadGrowth: 0, problems: []
+            residentGrowthPercent: 0, liveGrowthPercent: nil, openFileGrowth: 0, threadGrowth: 0, problems: []
         )
         guard let reference = verdict.reference, let latest = verdict.last else {
             verdict.problems.append("too few measurements to judge: \(referencePoints.count) after warm-up, \(finalPoints.count) in the last quarter")
             return verdict
         }
         verdict.residentGrowthPercent = Double(latest.residentKilobytes - reference.residentKilobytes) / Double(max(reference.residentKilobytes, 1)) * 100
+        if let before = reference.malloc, let after = latest.malloc {
+            let live = (before: before.inUseBytes + before.mmappedBytes, after: after.inUseBytes + after.mmappedBytes)
+            verdict.liveGrowthPercent = Double(live.after - live.before) / Double(max(live.before, 1)) * 100
+        }
         verdict.openFileGrowth = latest.openFiles - reference.openFiles
         verdict.threadGrowth = latest.fixedThreads - reference.fixedThreads
         if verdict.residentGrowthPercent > limits.residentGrowthPercent {
@@ -102,7 +109,18 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
             residentKilobytes: middle(points.map(\.resources.residentKilobytes)),
             openFiles: middle(points.map(\.resources.openFiles)),
             threads: middle(points.map(\.resources.threads)),
-            dispatchWorkerThreads: middle(points.map(\.resources.dispatchWorkerThreads))
+            dispatchWorkerThreads: middle(points.map(\.resources.dispatchWorkerThreads)),
+            malloc: median(points.compactMap(\.resources.malloc))
+        )
+    }
+
+    /// The median of each of malloc's figures; nil when no point has them.
+    static func median(_ figures: [MallocFigures]) -> MallocFigures? {
+        guard !figures.isEmpty else { return nil }
+        func middle(_ values: [Int]) -> Int { values.sorted()[(values.count - 1) / 2] }
+        return MallocFigures(
+            arenaBytes: middle(figures.map(\.arenaBytes)), inUseBytes: middle(figures.map(\.inUseBytes)), freeBytes: middle(figures.map(\.freeBytes)),
+            mmappedBytes: middle(figures.map(\.mmappedBytes)), arenas: middle(figures.map(\.arenas))
         )
     }
 
