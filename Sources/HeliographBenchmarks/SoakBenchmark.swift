@@ -234,7 +234,7 @@ public enum SoakBenchmark {
             try? await Task.sleep(for: .milliseconds(250))
         } while ContinuousClock.now < settle
 
-        var verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources) }, limits: options.limits)
+        var verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources, queued: $0.queued) }, limits: options.limits)
         verdict.judgeRetirement(workersAtStart: dispatchWorkers(threadsAtStart), workersAfterShutdown: dispatchWorkers(threadsAfterShutdown))
         var pollsPerDevice: [String: Int] = [:]
         for status in daemon.poller.status { pollsPerDevice[status.device.rawValue] = status.polls }
@@ -294,7 +294,8 @@ public enum SoakBenchmark {
         } catch {
             throw HeliographError(.notFound, "cannot read /proc/self after \(String(format: "%.1f", simulated / 3_600)) simulated hours (out of file descriptors?): \(error)")
         }
-        let stored = daemon.bus.statistics.filter { $0.sink == daemon.store.name }.map(\.written).reduce(0, +)
+        let sinks = daemon.bus.statistics
+        let stored = sinks.filter { $0.sink == daemon.store.name }.map(\.written).reduce(0, +)
         return SoakMeasurement(
             simulatedHours: simulated / 3_600,
             progress: progress,
@@ -302,6 +303,7 @@ public enum SoakBenchmark {
             resources: resources,
             polls: daemon.poller.status.map(\.polls).reduce(0, +),
             stored: stored,
+            queued: sinks.map(\.buffered).reduce(0, +),
             httpRequests: counts.httpRequests,
             httpErrors: counts.httpErrors,
             liveMessages: counts.liveMessages,

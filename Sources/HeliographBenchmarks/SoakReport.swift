@@ -14,6 +14,9 @@ public struct SoakMeasurement: Sendable, Hashable, Codable {
     public var polls: Int
     /// Samples the store wrote.
     public var stored: Int
+    /// Samples waiting in the sinks' queues (all sinks): held in memory until written, so a sink
+    /// that falls behind grows the live allocations without a leak.
+    public var queued: Int = 0
     public var httpRequests: Int
     public var httpErrors: Int
     /// Messages the WebSocket clients received.
@@ -92,14 +95,14 @@ extension SoakResult {
     /// The table over simulated time (about `rows` rows, first and last always), then the totals and the verdict.
     public func text(rows: Int = 24) -> String {
         var lines: [String] = []
-        let header = ["sim h", "real s", "RSS MB", "live MB", "free MB", "arenas", "fds", "threads", "polls", "stored", "http req", "http err", "ws msgs", "mqtt msgs"]
+        let header = ["sim h", "real s", "RSS MB", "live MB", "free MB", "arenas", "fds", "threads", "polls", "stored", "queued", "http req", "http err", "ws msgs", "mqtt msgs"]
         lines.append(header.map { pad($0, 9) }.joined(separator: " "))
         let every = max(1, measurements.count / max(rows, 1))
         for (index, row) in measurements.enumerated() where index % every == 0 || index == measurements.count - 1 {
             let cells = [
                 String(format: "%.2f", row.simulatedHours), String(format: "%.1f", row.seconds), String(format: "%.1f", row.resources.residentMegabytes),
                 row.resources.malloc.map { String(format: "%.1f", $0.liveMegabytes) } ?? "-", row.resources.malloc.map { String(format: "%.1f", $0.freeMegabytes) } ?? "-",
-                row.resources.malloc.map { "\($0.arenas)" } ?? "-", "\(row.resources.openFiles)", "\(row.resources.threads)", "\(row.polls)", "\(row.stored)", "\(row.httpRequests)",
+                row.resources.malloc.map { "\($0.arenas)" } ?? "-", "\(row.resources.openFiles)", "\(row.resources.threads)", "\(row.polls)", "\(row.stored)", "\(row.queued)", "\(row.httpRequests)",
                 "\(row.httpErrors)", "\(row.liveMessages)", "\(row.mqttMessages)",
             ]
             lines.append(cells.map { pad($0, 9) }.joined(separator: " "))

@@ -13,6 +13,12 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
     public struct Limits: Sendable, Hashable, Codable {
         /// Resident memory, in percent of the reference median.
         public var residentGrowthPercent: Double
+        /// malloc's live allocations (in use plus mapped on their own), in percent: a leak grows
+        /// them with the work done, while memory the allocator keeps only grows resident memory.
+        public var liveGrowthPercent: Double
+        /// Samples waiting in the sinks' queues at the end (median of the last quarter) beyond
+        /// which the run is not steady: a sink fell behind, and its queue is in the memory figures.
+        public var queuedSamples: Int
         /// Open file descriptors.
         public var openFileGrowth: Int
         /// Threads other than libdispatch's workers (those are a pool, judged by `judgeRetirement`).
@@ -20,8 +26,13 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
         /// Fraction of the run (by simulated time) left out at the start.
         public var warmUp: Double
 
-        public init(residentGrowthPercent: Double = 10, openFileGrowth: Int = 2, threadGrowth: Int = 2, warmUp: Double = 0.125) {
+        public init(
+            residentGrowthPercent: Double = 10, liveGrowthPercent: Double = 10, queuedSamples: Int = 1_000, openFileGrowth: Int = 2, threadGrowth: Int = 2,
+            warmUp: Double = 0.125
+        ) {
             self.residentGrowthPercent = residentGrowthPercent
+            self.liveGrowthPercent = liveGrowthPercent
+            self.queuedSamples = queuedSamples
             self.openFileGrowth = openFileGrowth
             self.threadGrowth = threadGrowth
             self.warmUp = warmUp
@@ -33,10 +44,13 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
         /// Fraction of the run done, 0...1.
         public var progress: Double
         public var resources: ProcessResources
+        /// Samples waiting in the sinks' queues.
+        public var queued: Int
 
-        public init(progress: Double, resources: ProcessResources) {
+        public init(progress: Double, resources: ProcessResources, queued: Int = 0) {
             self.progress = progress
             self.resources = resources
+            self.queued = queued
         }
     }
 
@@ -77,6 +91,17 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
         }
         verdict.openFileGrowth = latest.openFiles - reference.openFiles
         verdict.threadGrowth = latest.fixedThreads - reference.fixedThreads
+        let queued = finalPoints.map(\.queued).sorted()[(finalPoints.count - 1) / 2]
+        if queued > limits.queuedSamples {
+            verdict.problems.append(
+                "not steady: the sinks fell behind (\(queued) samples queued in the last quarter, more than \(limits.queuedSamples)), so the memory figures hold their queue; lower --speed"
+            )
+        }
+        if let live = verdict.liveGrowthPercent, live > limits.liveGrowthPercent, let before = reference.malloc, let after = latest.malloc {
+            verdict.problems.append(
+                "malloc's live allocations grew \(format(live)) % (\(format(before.liveMegabytes)) → \(format(after.liveMegabytes)) MB), more than \(format(limits.liveGrowthPercent)) %"
+            )
+        }
         if verdict.residentGrowthPercent > limits.residentGrowthPercent {
             verdict.problems.append(
                 "resident memory grew \(format(verdict.residentGrowthPercent)) % (\(reference.residentKilobytes / 1_024) → \(latest.residentKilobytes / 1_024) MB), more than \(format(limits.residentGrowthPercent)) %"

@@ -77,3 +77,39 @@ import Testing
         #expect(verdict.problems.contains { $0.contains("did not retire") })
     }
 }
+
+/// What malloc holds, judged beside resident memory: live allocations that grow are a leak (or a
+/// queue that fills); resident memory that grows over flat live allocations is the allocator's.
+@Suite struct SoakVerdictMallocTests {
+    /// 97 points with resident memory and live allocations (MB) from `figures(progress)`.
+    private func run(queued: Int = 0, _ figures: (Double) -> (resident: Double, live: Double)) -> [SoakVerdict.Point] {
+        (0...96).map { index in
+            let progress = Double(index) / 96
+            let value = figures(progress)
+            let live = Int(value.live * 1_048_576)
+            let malloc = MallocFigures(arenaBytes: live * 2, inUseBytes: live, freeBytes: live, mmappedBytes: 0, arenas: 4)
+            return SoakVerdict.Point(progress: progress, resources: ProcessResources(residentKilobytes: Int(value.resident * 1_024), openFiles: 40, threads: 12, malloc: malloc), queued: queued)
+        }
+    }
+
+    @Test func liveAllocationsThatGrowWithTheWorkAreALeakEvenWhenResidentMemoryLooksFlat() throws {
+        // +8 MB of live allocations over a run at 100 MB resident: under the resident limit.
+        let verdict = SoakVerdict.judge(run { progress in (100 + 8 * progress, 12 + 8 * progress) })
+        #expect(!verdict.isFlat)
+        #expect(try #require(verdict.liveGrowthPercent) > 10)
+        #expect(verdict.problems.count == 1)
+        #expect(verdict.problems.first?.contains("live allocations grew") == true)
+    }
+
+    @Test func flatLiveAllocationsPassTheLiveRule() throws {
+        let verdict = SoakVerdict.judge(run { progress in (80 + 5 * progress, 13 + (progress * 1_000).truncatingRemainder(dividingBy: 1)) })
+        #expect(verdict.isFlat, "\(verdict.problems)")
+        #expect(abs(try #require(verdict.liveGrowthPercent)) < 10)
+    }
+
+    @Test func aSinkThatFellBehindMakesTheRunNotSteady() {
+        let verdict = SoakVerdict.judge(run(queued: 5_000) { _ in (80, 13) })
+        #expect(verdict.problems.contains { $0.contains("not steady: the sinks fell behind") })
+        #expect(SoakVerdict.judge(run(queued: 200) { _ in (80, 13) }).isFlat)
+    }
+}
