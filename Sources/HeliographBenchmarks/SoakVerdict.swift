@@ -91,7 +91,7 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
         }
         verdict.openFileGrowth = latest.openFiles - reference.openFiles
         verdict.threadGrowth = latest.fixedThreads - reference.fixedThreads
-        let queued = finalPoints.map(\.queued).sorted()[(finalPoints.count - 1) / 2]
+        let queued = middle(finalPoints.map(\.queued))
         if queued > limits.queuedSamples {
             verdict.problems.append(
                 "not steady: the sinks fell behind (\(queued) samples queued in the last quarter, more than \(limits.queuedSamples)), so the memory figures hold their queue; lower --speed"
@@ -129,7 +129,6 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
     /// The median of each figure on its own (the lower middle for an even count).
     static func median(_ points: [Point]) -> ProcessResources? {
         guard !points.isEmpty else { return nil }
-        func middle(_ values: [Int]) -> Int { values.sorted()[(values.count - 1) / 2] }
         return ProcessResources(
             residentKilobytes: middle(points.map(\.resources.residentKilobytes)),
             openFiles: middle(points.map(\.resources.openFiles)),
@@ -142,11 +141,15 @@ public struct SoakVerdict: Sendable, Hashable, Codable {
     /// The median of each of malloc's figures; nil when no point has them.
     static func median(_ figures: [MallocFigures]) -> MallocFigures? {
         guard !figures.isEmpty else { return nil }
-        func middle(_ values: [Int]) -> Int { values.sorted()[(values.count - 1) / 2] }
         return MallocFigures(
             arenaBytes: middle(figures.map(\.arenaBytes)), inUseBytes: middle(figures.map(\.inUseBytes)), freeBytes: middle(figures.map(\.freeBytes)),
             mmappedBytes: middle(figures.map(\.mmappedBytes)), arenas: middle(figures.map(\.arenas))
         )
+    }
+
+    /// The middle of `values` (the lower middle for an even count); `values` is not empty.
+    static func middle(_ values: [Int]) -> Int {
+        values.sorted()[(values.count - 1) / 2]
     }
 
     static func format(_ value: Double) -> String {
