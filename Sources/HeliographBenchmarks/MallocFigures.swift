@@ -1,4 +1,5 @@
 import CHeliographMalloc
+import Foundation
 
 /// What glibc's allocator holds in this process (`mallinfo2()` and the arena count of
 /// `malloc_info()`), beside what the kernel says is resident. The two tell a leak from the
@@ -16,13 +17,18 @@ public struct MallocFigures: Sendable, Hashable, Codable {
     public var mmappedBytes: Int
     /// Number of arenas (each thread that met a locked arena may have made one, up to 8 per core).
     public var arenas: Int
+    /// Of the live allocations, what SQLite holds (`sqlite3_memory_used()`: page caches, prepared
+    /// statements), which grows with the database up to each connection's `cache_size`; nil when
+    /// SQLite is not loaded.
+    public var sqliteBytes: Int?
 
-    public init(arenaBytes: Int, inUseBytes: Int, freeBytes: Int, mmappedBytes: Int, arenas: Int) {
+    public init(arenaBytes: Int, inUseBytes: Int, freeBytes: Int, mmappedBytes: Int, arenas: Int, sqliteBytes: Int? = nil) {
         self.arenaBytes = arenaBytes
         self.inUseBytes = inUseBytes
         self.freeBytes = freeBytes
         self.mmappedBytes = mmappedBytes
         self.arenas = arenas
+        self.sqliteBytes = sqliteBytes
     }
 
     /// Live allocations, in arenas and mapped on their own, in MB.
@@ -35,7 +41,15 @@ public struct MallocFigures: Sendable, Hashable, Codable {
         guard figures.available != 0 else { return nil }
         return MallocFigures(
             arenaBytes: Int(figures.arenaBytes), inUseBytes: Int(figures.inUseBytes), freeBytes: Int(figures.freeBytes),
-            mmappedBytes: Int(figures.mmappedBytes), arenas: Int(figures.arenas)
+            mmappedBytes: Int(figures.mmappedBytes), arenas: Int(figures.arenas), sqliteBytes: sqliteMemoryUsed()
         )
+    }
+
+    /// `sqlite3_memory_used()` of the SQLite the process loaded (GRDB's), looked up at run time so
+    /// this module needs no SQLite of its own.
+    static func sqliteMemoryUsed() -> Int? {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sqlite3_memory_used") else { return nil }
+        let memoryUsed = unsafeBitCast(symbol, to: (@convention(c) () -> Int64).self)
+        return Int(memoryUsed())
     }
 }

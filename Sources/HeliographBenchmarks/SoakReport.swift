@@ -95,16 +95,21 @@ extension SoakResult {
     /// The table over simulated time (about `rows` rows, first and last always), then the totals and the verdict.
     public func text(rows: Int = 24) -> String {
         var lines: [String] = []
-        let header = ["sim h", "real s", "RSS MB", "live MB", "free MB", "arenas", "fds", "threads", "polls", "stored", "queued", "http req", "http err", "ws msgs", "mqtt msgs"]
+        let header = ["sim h", "real s", "RSS MB", "live MB", "sqlite MB", "free MB", "arenas", "fds", "threads", "polls", "stored", "queued", "http req", "http err", "ws msgs", "mqtt msgs"]
         lines.append(header.map { pad($0, 9) }.joined(separator: " "))
         let every = max(1, measurements.count / max(rows, 1))
         for (index, row) in measurements.enumerated() where index % every == 0 || index == measurements.count - 1 {
-            let cells = [
-                String(format: "%.2f", row.simulatedHours), String(format: "%.1f", row.seconds), String(format: "%.1f", row.resources.residentMegabytes),
-                row.resources.malloc.map { String(format: "%.1f", $0.liveMegabytes) } ?? "-", row.resources.malloc.map { String(format: "%.1f", $0.freeMegabytes) } ?? "-",
-                row.resources.malloc.map { "\($0.arenas)" } ?? "-", "\(row.resources.openFiles)", "\(row.resources.threads)", "\(row.polls)", "\(row.stored)", "\(row.queued)", "\(row.httpRequests)",
+            let megabytes = { (value: Double?) in value.map { String(format: "%.1f", $0) } ?? "-" }
+            let malloc = row.resources.malloc
+            let memory: [String] = [
+                megabytes(row.resources.residentMegabytes), megabytes(malloc?.liveMegabytes), megabytes(malloc?.sqliteBytes.map { Double($0) / 1_048_576 }),
+                megabytes(malloc?.freeMegabytes), malloc.map { "\($0.arenas)" } ?? "-",
+            ]
+            let work: [String] = [
+                "\(row.resources.openFiles)", "\(row.resources.threads)", "\(row.polls)", "\(row.stored)", "\(row.queued)", "\(row.httpRequests)",
                 "\(row.httpErrors)", "\(row.liveMessages)", "\(row.mqttMessages)",
             ]
+            let cells = [String(format: "%.2f", row.simulatedHours), String(format: "%.1f", row.seconds)] + memory + work
             lines.append(cells.map { pad($0, 9) }.joined(separator: " "))
         }
         lines.append("")
