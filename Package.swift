@@ -211,7 +211,7 @@ let package = Package(
             dependencies: [
                 "HeliographCore", "HeliographConfigFile", "HeliographDevices", "HeliographEnergy", "HeliographPipeline", "HeliographSQLite", "HeliographPostgres",
                 "HeliographFleet", "HeliographControl", "HeliographWeb", "HeliographWeather", "HeliographAutomation", "HeliographMQTT",
-                "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "HeliographLogging", "Yams", nioCore, logging,
+                "HeliographMQTTCodec", "HeliographHomeAssistant", "HeliographPrometheus", "HeliographInfluxDB", "HeliographLogging", "CHeliographMalloc", "Yams", nioCore, logging,
                 serviceLifecycle, .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
@@ -236,7 +236,7 @@ let package = Package(
                 "HeliographPI30", "HeliographModbus", "HeliographSolarman", "HeliographHoymiles", "HeliographInfluxDB", "HeliographSQLite",
                 "HeliographPostgres", "HeliographStorageBase", .product(name: "GRDB", package: "GRDB.swift"),
                 // The one mosquitto launcher (ChildProcess, posix_spawn) the tests use too.
-                "HeliographProcesses", nioCore, logging, serviceLifecycle,
+                "HeliographProcesses", "CHeliographMalloc", nioCore, logging, serviceLifecycle,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
@@ -269,6 +269,10 @@ let package = Package(
         // mosquitto launcher, free ports, waiting. Product-side because `heliograph bench soak` starts a
         // broker; the tests get it through HeliographTesting, which re-exports it.
         .target(name: "HeliographProcesses", swiftSettings: strictSettings),
+
+        // glibc's allocator from Swift (mallinfo2, malloc_info, mallopt, malloc_trim): Swift's Glibc
+        // module leaves <malloc.h> out. The soak reads what malloc holds; the daemon trims with it.
+        .target(name: "CHeliographMalloc"),
 
         // Shared test helpers: fixture loading, the shared test servers, in-memory fakes. Linked by test targets only.
         .target(name: "HeliographTesting", dependencies: ["HeliographCore", "HeliographProcesses", logging], path: "Tests/HeliographTesting", swiftSettings: strictSettings),

@@ -80,6 +80,7 @@ public func buildDaemon(
     sinkConfiguration: SinkRunner.Configuration = SinkRunner.Configuration(),
     leadingServices: [any Service] = [],
     clock: DaemonClock = .wall,
+    malloc: MallocPolicy = .daemon,
     frontEnds: FrontEndFactory? = nil
 ) async throws -> Daemon {
     _ = Observability.instruments  // bootstraps swift-metrics before any instrument is made
@@ -130,6 +131,7 @@ public func buildDaemon(
     if let service = storage.service {
         services.append(.init(service: service))
     }
+    if let trimmer = malloc.apply(clock: clock, logger: logger) { services.append(.init(service: trimmer)) }
     // The MQTT client starts before the bus and stops after it, so the bus can drain into it.
     if let mqtt { services.append(.init(service: mqtt.client)) }
     // The InfluxDB sender runs beside the bus; it stops after the bus drained into its spool.

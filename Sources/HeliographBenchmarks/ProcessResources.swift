@@ -14,12 +14,16 @@ public struct ProcessResources: Sendable, Hashable, Codable {
     /// demand (serial queues such as GRDB's writer and readers, the Swift concurrency pool) and
     /// retires threads idle for a few seconds, so its size follows the load, not a leak.
     public var dispatchWorkerThreads: Int
+    /// What malloc holds (nil where the allocator is not glibc's): tells live allocations from
+    /// memory the allocator keeps, which `residentKilobytes` counts alike.
+    public var malloc: MallocFigures?
 
-    public init(residentKilobytes: Int, openFiles: Int, threads: Int, dispatchWorkerThreads: Int = 0) {
+    public init(residentKilobytes: Int, openFiles: Int, threads: Int, dispatchWorkerThreads: Int = 0, malloc: MallocFigures? = nil) {
         self.residentKilobytes = residentKilobytes
         self.openFiles = openFiles
         self.threads = threads
         self.dispatchWorkerThreads = dispatchWorkerThreads
+        self.malloc = malloc
     }
 
     /// Threads that are not libdispatch workers (event loops, the main thread): a fixed set.
@@ -27,14 +31,17 @@ public struct ProcessResources: Sendable, Hashable, Codable {
 
     public var residentMegabytes: Double { Double(residentKilobytes) / 1_024 }
 
-    /// Reads the figures of the running process.
+    /// Reads the figures of the running process, malloc's included.
     /// - Throws: `HeliographError` `.notFound` when `/proc` is not mounted or does not look like Linux's.
     public static func current() throws -> ProcessResources {
         let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
         let parsed = try parse(status: status)
         let openFiles = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
         let workers = threadNames().filter { isDispatchWorker($0.key) }.values.reduce(0, +)
-        return ProcessResources(residentKilobytes: parsed.residentKilobytes, openFiles: openFiles, threads: parsed.threads, dispatchWorkerThreads: min(workers, parsed.threads))
+        return ProcessResources(
+            residentKilobytes: parsed.residentKilobytes, openFiles: openFiles, threads: parsed.threads, dispatchWorkerThreads: min(workers, parsed.threads),
+            malloc: MallocFigures.current()
+        )
     }
 
     /// The process's threads by name (`/proc/self/task/*/comm`) with how many carry each, so a

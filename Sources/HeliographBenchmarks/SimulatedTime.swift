@@ -15,6 +15,12 @@ final class SimulatedTime: Sendable {
         self.speed = speed
     }
 
+    /// A clock that began `elapsed` real seconds ago (the soak's clock, continued in its load process).
+    convenience init(start: Date, speed: Double, runningFor elapsed: TimeInterval) {
+        self.init(start: start, speed: speed)
+        origin.withLock { $0 = ContinuousClock.now - .seconds(max(0, elapsed)) }
+    }
+
     /// Starts the clock; later calls change nothing.
     func begin() {
         origin.withLock { origin in
@@ -24,6 +30,11 @@ final class SimulatedTime: Sendable {
 
     /// When the clock started, nil before `begin()`.
     var began: ContinuousClock.Instant? { origin.withLock { $0 } }
+
+    /// The wall-clock moment the clock began (now, before `begin()`), to carry it to another process.
+    var beganOnWallClock: Date {
+        Date().addingTimeInterval(-(began.map { (ContinuousClock.now - $0).seconds } ?? 0))
+    }
 
     func now() -> Date {
         guard let began else { return start }

@@ -43,6 +43,12 @@ public enum SoakBenchmark {
         /// Measurements over the run (the first at the start).
         public var measurements: Int
         public var limits: SoakVerdict.Limits
+        /// A `heliograph` binary to run the clients in (`heliograph bench soak-load`), so the
+        /// measurements see the daemon alone; nil: the clients run in this process and count too.
+        public var loadExecutable: String?
+        /// The daemon's malloc arena cap and trimming (the daemon's own by default; the soak can
+        /// compare it with glibc as it comes).
+        public var malloc: MallocPolicy
 
         public init(
             simulatedHours: Double = 24,
@@ -54,7 +60,9 @@ public enum SoakBenchmark {
             liveClients: Int = 4,
             mqtt: Bool = true,
             measurements: Int = 96,
-            limits: SoakVerdict.Limits = SoakVerdict.Limits()
+            limits: SoakVerdict.Limits = SoakVerdict.Limits(),
+            loadExecutable: String? = nil,
+            malloc: MallocPolicy = .daemon
         ) {
             self.simulatedHours = simulatedHours
             self.devices = devices
@@ -66,6 +74,8 @@ public enum SoakBenchmark {
             self.mqtt = mqtt
             self.measurements = measurements
             self.limits = limits
+            self.loadExecutable = loadExecutable
+            self.malloc = malloc
         }
 
         /// Throws `invalidRequest` for values that cannot make a run.
@@ -157,16 +167,17 @@ public enum SoakBenchmark {
             configuration: configuration,
             logger: logger,
             clock: time.daemonClock,
+            malloc: options.malloc,
             frontEnds: WebFrontEnd.factory(http) { port in listeningContinuation.yield(port) }
         )
-        let counters = SoakCounters()
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         var measurements: [SoakMeasurement] = []
         var finalStatistics: StoreStatistics?
         var shutdownSeconds = 0.0
         var threadsAtStart: [String: Int] = [:]
         var threadsAtEnd: [String: Int] = [:]
         var threadsAfterShutdown: [String: Int] = [:]
+        var counts = SoakLoadCounts()
+        var loadResidentKilobytes: Int?
 
         try await withThrowingTaskGroup(of: Void.self) { daemonTasks in
             time.begin()
@@ -180,38 +191,36 @@ public enum SoakBenchmark {
                 return nil
             }
             guard let port = bound else { throw HeliographError(.connectionFailed, "the soak's daemon stopped before its web server listened") }
-            let load = SoakLoad(port: port, time: time, counters: counters, series: devices.historySeries, logger: logger)
-
-            try await withThrowingTaskGroup(of: Void.self) { loadTasks in
-                for index in 0..<options.httpClients {
-                    loadTasks.addTask { await load.httpClient(httpClient, reconnect: index == 0, pause: options.httpPause) }
-                }
-                for index in 0..<options.liveClients {
-                    loadTasks.addTask { await load.liveClient(messagesPerConnection: index % 2 == 1 ? 100 : nil) }
-                }
-                if let broker {
-                    let topicPrefix = configuration.mqtt?.topicPrefix ?? "heliograph"
-                    loadTasks.addTask { await SoakLoad.mqttObserver(brokerPort: broker.port, topicPrefix: topicPrefix, counters: counters, logger: logger) }
-                }
-                // Measure at evenly spaced points of simulated time, the first at the start.
-                let total = options.simulatedHours * 3_600
-                for index in 0...options.measurements {
-                    let simulated = total * Double(index) / Double(options.measurements)
-                    if let instant = time.realInstant(afterSimulated: simulated) {
-                        try? await Task.sleep(until: instant, clock: .continuous)
+            let plan = SoakLoadPlan(
+                port: port, brokerPort: broker?.port, topicPrefix: configuration.mqtt?.topicPrefix ?? "heliograph", series: devices.historySeries,
+                start: time.start, speed: time.speed, began: time.beganOnWallClock,
+                httpClients: options.httpClients, httpPauseMilliseconds: Int(options.httpPause.seconds * 1_000), liveClients: options.liveClients
+            )
+            do {
+                counts = try await applyLoad(plan, options: options, logger: logger) { load in
+                    // Measure at evenly spaced points of simulated time, the first at the start.
+                    let total = options.simulatedHours * 3_600
+                    for index in 0...options.measurements {
+                        let simulated = total * Double(index) / Double(options.measurements)
+                        if let instant = time.realInstant(afterSimulated: simulated) {
+                            try? await Task.sleep(until: instant, clock: .continuous)
+                        }
+                        let measurement = try measure(simulated: simulated, progress: Double(index) / Double(options.measurements), daemon: daemon, counts: try load.counts(), time: time)
+                        measurements.append(measurement)
+                        if index == 0 { threadsAtStart = ProcessResources.threadNames() }
+                        if index == options.measurements {
+                            threadsAtEnd = ProcessResources.threadNames()
+                            loadResidentKilobytes = load.separateResidentKilobytes
+                        }
+                        onMeasurement(measurement)
                     }
-                    let measurement = try measure(simulated: simulated, progress: Double(index) / Double(options.measurements), daemon: daemon, counters: counters, time: time)
-                    measurements.append(measurement)
-                    if index == 0 { threadsAtStart = ProcessResources.threadNames() }
-                    if index == options.measurements { threadsAtEnd = ProcessResources.threadNames() }
-                    onMeasurement(measurement)
                 }
-                loadTasks.cancelAll()
+            } catch {
+                // The daemon task would keep the group waiting for ever.
+                await daemon.group.triggerGracefulShutdown()
+                throw error
             }
             finalStatistics = try? await daemon.store.statistics()
-            // The pool's idle keep-alive connections close before the web server shuts down, so its
-            // graceful shutdown has no client of ours to wait for.
-            try? await httpClient.shutdown()
             let shutdownStart = ContinuousClock.now
             await daemon.group.triggerGracefulShutdown()
             try await daemonTasks.waitForAll()
@@ -226,7 +235,7 @@ public enum SoakBenchmark {
             try? await Task.sleep(for: .milliseconds(250))
         } while ContinuousClock.now < settle
 
-        var verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources) }, limits: options.limits)
+        var verdict = SoakVerdict.judge(measurements.map { SoakVerdict.Point(progress: $0.progress, resources: $0.resources, queued: $0.queued) }, limits: options.limits)
         verdict.judgeRetirement(workersAtStart: dispatchWorkers(threadsAtStart), workersAfterShutdown: dispatchWorkers(threadsAfterShutdown))
         var pollsPerDevice: [String: Int] = [:]
         for status in daemon.poller.status { pollsPerDevice[status.device.rawValue] = status.polls }
@@ -237,15 +246,39 @@ public enum SoakBenchmark {
             pollsPerDevice: pollsPerDevice,
             store: finalStatistics,
             sinks: daemon.bus.statistics.map { .init(sink: $0.sink, written: $0.written, dropped: $0.dropped, writeErrors: $0.writeErrors) },
-            liveConnections: counters.liveConnections.load(ordering: .relaxed),
-            firstErrors: counters.firstErrors.withLock { $0 },
+            liveConnections: counts.liveConnections,
+            firstErrors: counts.firstErrors,
             notes: notes,
             loadAverage: (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " "),
             shutdownSeconds: shutdownSeconds,
             threadsAtStart: threadsAtStart,
             threadsAtEnd: threadsAtEnd,
-            threadsAfterShutdown: threadsAfterShutdown
+            threadsAfterShutdown: threadsAfterShutdown,
+            loadProcessResidentKilobytes: loadResidentKilobytes
         )
+    }
+
+    /// Starts the clients (in a process of their own when `options.loadExecutable` is set), runs
+    /// `body` while they load the daemon, stops them and returns their final counts.
+    private static func applyLoad(
+        _ plan: SoakLoadPlan,
+        options: Options,
+        logger: Logger,
+        _ body: (any SoakLoadRunner) async throws -> Void
+    ) async throws -> SoakLoadCounts {
+        let load: any SoakLoadRunner
+        if let executable = options.loadExecutable {
+            load = try SoakLoadProcess(executable: executable, plan: plan)
+        } else {
+            load = InProcessSoakLoad(plan, logger: logger)
+        }
+        do {
+            try await body(load)
+        } catch {
+            _ = try? await load.stop()
+            throw error
+        }
+        return try await load.stop()
     }
 
     /// How many of `names` (`ProcessResources.threadNames()`) are libdispatch workers.
@@ -255,14 +288,15 @@ public enum SoakBenchmark {
 
     /// - Throws: when `/proc/self` cannot be read, which, since it could at the start, most likely
     ///   means the process ran out of file descriptors: a leak, reported as a failed run.
-    private static func measure(simulated: Double, progress: Double, daemon: Daemon, counters: SoakCounters, time: SimulatedTime) throws -> SoakMeasurement {
+    private static func measure(simulated: Double, progress: Double, daemon: Daemon, counts: SoakLoadCounts, time: SimulatedTime) throws -> SoakMeasurement {
         let resources: ProcessResources
         do {
             resources = try ProcessResources.current()
         } catch {
             throw HeliographError(.notFound, "cannot read /proc/self after \(String(format: "%.1f", simulated / 3_600)) simulated hours (out of file descriptors?): \(error)")
         }
-        let stored = daemon.bus.statistics.filter { $0.sink == daemon.store.name }.map(\.written).reduce(0, +)
+        let sinks = daemon.bus.statistics
+        let stored = sinks.filter { $0.sink == daemon.store.name }.map(\.written).reduce(0, +)
         return SoakMeasurement(
             simulatedHours: simulated / 3_600,
             progress: progress,
@@ -270,10 +304,11 @@ public enum SoakBenchmark {
             resources: resources,
             polls: daemon.poller.status.map(\.polls).reduce(0, +),
             stored: stored,
-            httpRequests: counters.httpRequests.load(ordering: .relaxed),
-            httpErrors: counters.httpErrors.load(ordering: .relaxed),
-            liveMessages: counters.liveMessages.load(ordering: .relaxed),
-            mqttMessages: counters.mqttMessages.load(ordering: .relaxed)
+            queued: sinks.map(\.buffered).reduce(0, +),
+            httpRequests: counts.httpRequests,
+            httpErrors: counts.httpErrors,
+            liveMessages: counts.liveMessages,
+            mqttMessages: counts.mqttMessages
         )
     }
 }

@@ -23,6 +23,18 @@ final class SoakCounters: Sendable {
             if errors[kind] == nil { errors[kind] = "\(error)" }
         }
     }
+
+    /// The counts now.
+    var snapshot: SoakLoadCounts {
+        var counts = SoakLoadCounts()
+        counts.httpRequests = httpRequests.load(ordering: .relaxed)
+        counts.httpErrors = httpErrors.load(ordering: .relaxed)
+        counts.liveMessages = liveMessages.load(ordering: .relaxed)
+        counts.liveConnections = liveConnections.load(ordering: .relaxed)
+        counts.mqttMessages = mqttMessages.load(ordering: .relaxed)
+        counts.firstErrors = firstErrors.withLock { $0 }
+        return counts
+    }
 }
 
 /// The web and MQTT clients of the soak: they load the daemon the way dashboards, scripts and Home
@@ -34,6 +46,27 @@ struct SoakLoad: Sendable {
     /// Series the history queries ask for (`device/field`).
     let series: [String]
     let logger: Logger
+
+    /// Runs every client of `plan` until the calling task is cancelled.
+    static func run(_ plan: SoakLoadPlan, counters: SoakCounters, logger: Logger) async {
+        let load = SoakLoad(port: plan.port, time: plan.simulatedTime(), counters: counters, series: plan.series, logger: logger)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        await withTaskGroup(of: Void.self) { clients in
+            for index in 0..<plan.httpClients {
+                clients.addTask { await load.httpClient(httpClient, reconnect: index == 0, pause: .milliseconds(plan.httpPauseMilliseconds)) }
+            }
+            for index in 0..<plan.liveClients {
+                clients.addTask { await load.liveClient(messagesPerConnection: index % 2 == 1 ? 100 : nil) }
+            }
+            if let brokerPort = plan.brokerPort {
+                clients.addTask { await mqttObserver(brokerPort: brokerPort, topicPrefix: plan.topicPrefix, counters: counters, logger: logger) }
+            }
+            await clients.waitForAll()
+        }
+        // The pool's idle keep-alive connections close before the daemon's web server shuts down,
+        // so its graceful shutdown has no client of ours to wait for.
+        try? await httpClient.shutdown()
+    }
 
     /// One HTTP client in a loop: mostly `/api/v1/latest`, with history queries (the last simulated
     /// hour raw, the whole run so far from rollups), the device list and `/health` in between.

@@ -14,6 +14,9 @@ public struct SoakMeasurement: Sendable, Hashable, Codable {
     public var polls: Int
     /// Samples the store wrote.
     public var stored: Int
+    /// Samples waiting in the sinks' queues (all sinks): held in memory until written, so a sink
+    /// that falls behind grows the live allocations without a leak.
+    public var queued: Int = 0
     public var httpRequests: Int
     public var httpErrors: Int
     /// Messages the WebSocket clients received.
@@ -31,6 +34,11 @@ public struct SoakResult: Sendable, Codable {
         public var pollIntervalSeconds: Double
         public var httpClients: Int
         public var liveClients: Int
+        /// Whether the clients ran in the measured process (`--in-process-load`) or in one of their own.
+        public var loadInProcess: Bool
+        /// The daemon's malloc policy: arena cap (nil: glibc's) and trim interval in simulated seconds (nil: never).
+        public var mallocArenaMax: Int?
+        public var mallocTrimSeconds: Double?
 
         init(_ options: SoakBenchmark.Options) {
             simulatedHours = options.simulatedHours
@@ -39,6 +47,9 @@ public struct SoakResult: Sendable, Codable {
             pollIntervalSeconds = options.pollInterval.seconds
             httpClients = options.httpClients
             liveClients = options.liveClients
+            loadInProcess = options.loadExecutable == nil
+            mallocArenaMax = options.malloc.arenaMax
+            mallocTrimSeconds = options.malloc.trimInterval?.seconds
         }
     }
 
@@ -73,6 +84,8 @@ public struct SoakResult: Sendable, Codable {
     public var threadsAtEnd: [String: Int] = [:]
     /// Threads by name once the daemon stopped and idle pool threads had up to 10 s to retire.
     public var threadsAfterShutdown: [String: Int] = [:]
+    /// Resident memory of the clients' own process at the last measurement (kB); nil when they ran in the measured one.
+    public var loadProcessResidentKilobytes: Int?
 
     /// Polls each device should have made: simulated time over the poll interval.
     public var expectedPollsPerDevice: Int { Int(options.simulatedHours * 3_600 / options.pollIntervalSeconds) }
@@ -82,15 +95,21 @@ extension SoakResult {
     /// The table over simulated time (about `rows` rows, first and last always), then the totals and the verdict.
     public func text(rows: Int = 24) -> String {
         var lines: [String] = []
-        let header = ["sim h", "real s", "RSS MB", "fds", "threads", "polls", "stored", "http req", "http err", "ws msgs", "mqtt msgs"]
+        let header = ["sim h", "real s", "RSS MB", "live MB", "sqlite MB", "free MB", "arenas", "fds", "threads", "polls", "stored", "queued", "http req", "http err", "ws msgs", "mqtt msgs"]
         lines.append(header.map { pad($0, 9) }.joined(separator: " "))
         let every = max(1, measurements.count / max(rows, 1))
         for (index, row) in measurements.enumerated() where index % every == 0 || index == measurements.count - 1 {
-            let cells = [
-                String(format: "%.2f", row.simulatedHours), String(format: "%.1f", row.seconds), String(format: "%.1f", row.resources.residentMegabytes),
-                "\(row.resources.openFiles)", "\(row.resources.threads)", "\(row.polls)", "\(row.stored)", "\(row.httpRequests)",
+            let megabytes = { (value: Double?) in value.map { String(format: "%.1f", $0) } ?? "-" }
+            let malloc = row.resources.malloc
+            let memory: [String] = [
+                megabytes(row.resources.residentMegabytes), megabytes(malloc?.liveMegabytes), megabytes(malloc?.sqliteBytes.map { Double($0) / 1_048_576 }),
+                megabytes(malloc?.freeMegabytes), malloc.map { "\($0.arenas)" } ?? "-",
+            ]
+            let work: [String] = [
+                "\(row.resources.openFiles)", "\(row.resources.threads)", "\(row.polls)", "\(row.stored)", "\(row.queued)", "\(row.httpRequests)",
                 "\(row.httpErrors)", "\(row.liveMessages)", "\(row.mqttMessages)",
             ]
+            let cells = [String(format: "%.2f", row.simulatedHours), String(format: "%.1f", row.seconds)] + memory + work
             lines.append(cells.map { pad($0, 9) }.joined(separator: " "))
         }
         lines.append("")
@@ -101,8 +120,16 @@ extension SoakResult {
         }
         lines.append("sinks: " + sinks.map { "\($0.sink) wrote \($0.written), dropped \($0.dropped), errors \($0.writeErrors)" }.joined(separator: "; "))
         lines.append("live feed: \(liveConnections) WebSocket connections")
+        if let load = loadProcessResidentKilobytes {
+            lines.append("clients: a process of their own, not measured (RSS \(load / 1_024) MB at the end)")
+        } else if options.loadInProcess {
+            lines.append("clients: in the measured process (their memory and threads count)")
+        }
         for (kind, error) in firstErrors.sorted(by: { $0.key < $1.key }) { lines.append("first \(kind) error: \(error)") }
         for note in notes { lines.append(note) }
+        let arenaCap = options.mallocArenaMax.map { "at most \($0) arenas" } ?? "glibc's arena count"
+        let trimming = options.mallocTrimSeconds.map { String(format: "malloc_trim every %.0f simulated s", $0) } ?? "no malloc_trim"
+        lines.append("malloc: \(arenaCap), \(trimming)")
         if let loadAverage { lines.append("load average at the end: \(loadAverage)") }
         lines.append(String(format: "graceful shutdown: %.1f s", shutdownSeconds))
         func names(_ threads: [String: Int]) -> String { threads.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: ", ") }
@@ -115,10 +142,13 @@ extension SoakResult {
 
     /// `flat: …` or `GROWTH: …` with the medians compared.
     public var verdictLine: String {
-        let figures = String(
-            format: "RSS %+.1f %%, fds %+d, threads %+d (median of the last quarter against the quarter after %.0f %% warm-up)",
-            verdict.residentGrowthPercent, verdict.openFileGrowth, verdict.threadGrowth, verdict.limits.warmUp * 100
-        )
+        let live = verdict.liveGrowthPercent.map { String(format: ", malloc in use %+.1f %%", $0) } ?? ""
+        let figures =
+            String(format: "RSS %+.1f %%", verdict.residentGrowthPercent) + live
+            + String(
+                format: ", fds %+d, threads %+d (median of the last quarter against the quarter after %.0f %% warm-up)",
+                verdict.openFileGrowth, verdict.threadGrowth, verdict.limits.warmUp * 100
+            )
         return verdict.isFlat ? "flat: \(figures)" : "GROWTH: \(verdict.problems.joined(separator: "; ")); \(figures)"
     }
 

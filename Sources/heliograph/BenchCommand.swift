@@ -35,7 +35,24 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "soak: simulated seconds per real second (polls every 10 s of simulated time).")
     var speed = SoakBenchmark.Options().speed
 
+    @Flag(name: .long, help: "soak: run the web and MQTT clients in the measured process instead of a child process of their own.")
+    var inProcessLoad = false
+
+    @Option(name: .long, help: "soak: cap on the daemon's malloc arenas (0: glibc's default, 8 per core). Default: the daemon's.")
+    var mallocArenaMax: Int?
+
+    @Option(name: .long, help: "soak: simulated minutes between the daemon's malloc_trim passes (0: none). Default: the daemon's.")
+    var mallocTrimMinutes: Double?
+
+    @Option(name: .long, help: .hidden)
+    var loadPlan: String?
+
     func validate() throws {
+        if suite == "soak-load" {
+            // The soak's own child process (see SoakLoadProcess), not a benchmark to run by hand.
+            guard loadPlan != nil else { throw ValidationError("soak-load is started by 'bench soak' and needs --load-plan") }
+            return
+        }
         guard suite == "all" || suite == "soak" || Benchmarks.suites.contains(suite) else {
             throw ValidationError("unknown benchmark '\(suite)'; one of \(Benchmarks.suites.joined(separator: ", ")), all, soak")
         }
@@ -44,6 +61,7 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandLine.reportingErrors {
             if suite == "soak" { return try await soak() }
+            if suite == "soak-load", let loadPlan { return try await soakLoad(loadPlan) }
             let names = suite == "all" ? Benchmarks.suites : [suite]
             for name in names {
                 let postgres = postgresURL ?? ProcessInfo.processInfo.environment["HELIOGRAPH_BENCH_POSTGRES_URL"]
@@ -56,7 +74,12 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// Runs the soak, prints its table (or JSON lines) and fails when it saw growth.
     private func soak() async throws {
-        let options = SoakBenchmark.Options(simulatedHours: simulatedHours, devices: devices, speed: speed)
+        // The clients run in a child process of this same binary, so the measurements see the daemon alone.
+        let executable = inProcessLoad ? nil : Bundle.main.executablePath
+        var malloc = MallocPolicy.daemon
+        if let mallocArenaMax { malloc.arenaMax = mallocArenaMax > 0 ? mallocArenaMax : nil }
+        if let mallocTrimMinutes { malloc.trimInterval = mallocTrimMinutes > 0 ? .seconds(mallocTrimMinutes * 60) : nil }
+        let options = SoakBenchmark.Options(simulatedHours: simulatedHours, devices: devices, speed: speed, loadExecutable: executable, malloc: malloc)
         if !json {
             say("soak: \(options.simulatedHours) simulated hours, \(options.devices) devices, speed \(options.speed)×, about \(Int(options.simulatedHours * 3_600 / options.speed)) s")
         }
@@ -76,5 +99,13 @@ struct BenchCommand: AsyncParsableCommand {
             say(result.text())
         }
         if !result.verdict.isFlat { throw ExitCode.failure }
+    }
+
+    /// The soak's clients in a process of their own, until standard input ends.
+    private func soakLoad(_ json: String) async throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        let plan = try decoder.decode(SoakLoadPlan.self, from: Data(json.utf8))
+        await SoakBenchmark.runLoadProcess(plan, logger: SoakBenchmark.quietLogger) { say($0) }
     }
 }

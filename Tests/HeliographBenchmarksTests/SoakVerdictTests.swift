@@ -77,3 +77,49 @@ import Testing
         #expect(verdict.problems.contains { $0.contains("did not retire") })
     }
 }
+
+/// What malloc holds, judged beside resident memory: live allocations that grow are a leak (or a
+/// queue that fills); resident memory that grows over flat live allocations is the allocator's.
+@Suite struct SoakVerdictMallocTests {
+    /// 97 points with resident memory and live allocations (MB) from `figures(progress)`.
+    private func run(queued: Int = 0, sqlite: (Double) -> Double? = { _ in nil }, _ figures: (Double) -> (resident: Double, live: Double)) -> [SoakVerdict.Point] {
+        (0...96).map { index in
+            let progress = Double(index) / 96
+            let value = figures(progress)
+            let live = Int(value.live * 1_048_576)
+            let sqliteBytes = sqlite(progress).map { Int($0 * 1_048_576) }
+            let malloc = MallocFigures(arenaBytes: live * 2, inUseBytes: live, freeBytes: live, mmappedBytes: 0, arenas: 4, sqliteBytes: sqliteBytes)
+            return SoakVerdict.Point(progress: progress, resources: ProcessResources(residentKilobytes: Int(value.resident * 1_024), openFiles: 40, threads: 12, malloc: malloc), queued: queued)
+        }
+    }
+
+    @Test func liveAllocationsThatGrowWithTheWorkAreALeakEvenWhenResidentMemoryLooksFlat() throws {
+        // +8 MB of live allocations over a run at 100 MB resident: under the resident limit.
+        let verdict = SoakVerdict.judge(run { progress in (100 + 8 * progress, 12 + 8 * progress) })
+        #expect(!verdict.isFlat)
+        #expect(try #require(verdict.liveGrowthPercent) > 10)
+        #expect(verdict.problems.count == 1)
+        #expect(verdict.problems.first?.contains("live allocations other than SQLite's grew") == true)
+    }
+
+    @Test func flatLiveAllocationsPassTheLiveRule() throws {
+        let verdict = SoakVerdict.judge(run { progress in (80 + 5 * progress, 13 + (progress * 1_000).truncatingRemainder(dividingBy: 1)) })
+        #expect(verdict.isFlat, "\(verdict.problems)")
+        #expect(abs(try #require(verdict.liveGrowthPercent)) < 10)
+    }
+
+    @Test func sqlitesCachesFillingAsTheDatabaseGrowsAreNotALeak() throws {
+        // Live allocations +5 MB, all of them SQLite's page caches (bounded by cache_size).
+        let verdict = SoakVerdict.judge(run(sqlite: { 1 + 5 * $0 }) { progress in (80, 8 + 5 * progress) })
+        #expect(verdict.isFlat, "\(verdict.problems)")
+        #expect(abs(try #require(verdict.liveGrowthPercent)) < 1)
+        // The same growth outside SQLite is judged.
+        #expect(!SoakVerdict.judge(run(sqlite: { _ in 1 }) { progress in (80, 8 + 5 * progress) }).isFlat)
+    }
+
+    @Test func aSinkThatFellBehindMakesTheRunNotSteady() {
+        let verdict = SoakVerdict.judge(run(queued: 5_000) { _ in (80, 13) })
+        #expect(verdict.problems.contains { $0.contains("not steady: the sinks fell behind") })
+        #expect(SoakVerdict.judge(run(queued: 200) { _ in (80, 13) }).isFlat)
+    }
+}

@@ -16,6 +16,7 @@ import Testing
         let options = SoakBenchmark.Options(simulatedHours: 0.2, devices: 3, speed: 120, httpClients: 2, httpPause: .milliseconds(20), liveClients: 2, measurements: 8)
         let result = try await SoakBenchmark.run(options)
 
+        #expect(result.options.loadInProcess)
         #expect(result.measurements.count == 9)
         for measurement in result.measurements {
             #expect(measurement.resources.residentKilobytes > 0)
@@ -54,5 +55,31 @@ import Testing
         let lines = result.jsonLines()
         #expect(lines.count == 10)
         #expect(lines.last?.contains("\"verdict\"") == true)
+    }
+
+    @Test(.timeLimit(.minutes(2))) func theClientsCanRunInAProcessOfTheirOwnSoOnlyTheDaemonIsMeasured() async throws {
+        // The same short run with the clients in `heliograph bench soak-load`, a child process.
+        let executable = try HeliographProcess.executable.path
+        let options = SoakBenchmark.Options(
+            simulatedHours: 0.2, devices: 3, speed: 120, httpClients: 2, httpPause: .milliseconds(20), liveClients: 2, measurements: 8, loadExecutable: executable
+        )
+        let result = try await SoakBenchmark.run(options)
+
+        // The child's counts reach the measurements: its clients did load the daemon.
+        let last = try #require(result.measurements.last)
+        #expect(last.httpRequests > 0)
+        #expect(last.httpErrors == 0, "\(result.firstErrors)")
+        #expect(last.liveMessages > 0)
+        #expect(result.liveConnections > 0)
+        if Self.mosquittoExpected { #expect(last.mqttMessages > 0, "\(result.notes) \(result.firstErrors)") }
+        #expect(result.measurements.map(\.httpRequests) == result.measurements.map(\.httpRequests).sorted())
+        // Not in the measured process: the report says so, with the child's own memory.
+        #expect(!result.options.loadInProcess)
+        #expect(try #require(result.loadProcessResidentKilobytes) > 0)
+        #expect(result.text().contains("clients: a process of their own"))
+        // What malloc holds is measured beside RSS, and judged.
+        #expect(result.measurements.allSatisfy { ($0.resources.malloc?.inUseBytes ?? 0) > 0 })
+        #expect(result.verdict.liveGrowthPercent != nil)
+        #expect(result.shutdownSeconds <= 10, "graceful shutdown took \(result.shutdownSeconds) s")
     }
 }
