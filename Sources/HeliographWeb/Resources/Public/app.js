@@ -563,7 +563,13 @@
     await loadDevices();
     window.addEventListener('hashchange', route);
     let resizeTimer;
-    window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(route, 250); });
+    // Charts are drawn for the window's size, so their pages are drawn again after a resize. Pages of
+    // forms are not: redrawing them would throw away what the owner typed (and a sign-in message).
+    const redrawnOnResize = ['dashboard', 'devices', 'charts', 'battery', 'house'];
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => { if (redrawnOnResize.includes(state.page)) route(); }, 250);
+    });
     try { const [latest, flow] = await Promise.all([api('/api/v1/latest'), api('/api/v1/flow')]); latest.forEach(applySample); state.flow = flow; } catch (e) {}
     connectLive();
     await route();
