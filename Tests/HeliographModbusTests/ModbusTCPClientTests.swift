@@ -109,6 +109,38 @@ func withModbusServer<Result: Sendable>(
         #expect(registers.mostAtOnce == 1)
     }
 
+    @Test func aLateAnswerToATimedOutRequestIsDroppedNotGivenToTheNextOne() async throws {
+        // The server holds its answer to the first read until the client has given up on it and
+        // sent a second read; answering in order, it then sends the stale answer (old transaction
+        // id) first, on the same connection, followed by the second read's own.
+        let (gate, openGate) = AsyncStream.makeStream(of: Void.self)
+        let registers = TestRegisterFile()
+        let handler: ModbusTCPServer.Handler = { unit, request in
+            if case .readHoldingRegisters(0x0100, _) = request {
+                for await _ in gate { break }
+            }
+            return await registers.handle(unit: unit, request: request)
+        }
+        try await withModbusServer(handler: handler) { port in
+            try await client(port: port, maximumInFlight: 1).withRunning { client in
+                let error = await #expect(throws: HeliographError.self) {
+                    try await client.read(unit: 1, request: .readHoldingRegisters(address: 0x0100, count: 2), timeout: .milliseconds(300))
+                }
+                #expect(error?.code == .timeout)
+                async let second = client.read(unit: 1, request: .readHoldingRegisters(address: 0x0200, count: 2))
+                try await eventually("the second read is sent") { await client.statistics.requests == 2 }
+                openGate.yield()
+                #expect(try await second == [0x0200, 0x0201])
+                let statistics = await client.statistics
+                #expect(statistics.discardedResponses == 1)
+                #expect(statistics.connections == 1)
+                #expect(statistics.failures == 1)
+                // And the connection keeps working.
+                #expect(try await client.read(unit: 1, request: .readHoldingRegisters(address: 7, count: 1)) == [7])
+            }
+        }
+    }
+
     @Test func writesAndReadsBack() async throws {
         let registers = TestRegisterFile()
         try await withModbusServer(handler: registers.handle) { port in

@@ -267,12 +267,18 @@ public actor ModbusTCPClient: Service {
         perform(session.connected())
     }
 
+    /// A frame from the server. One matching no outstanding request is dropped with a debug log,
+    /// the connection kept: it is normally the late answer to a request that timed out.
     private func handle(_ frame: ModbusTCPFrame) {
-        let before = session.discardedResponses
+        let (discarded, stale) = (session.discardedResponses, session.staleResponses)
         perform(session.received(frame, repairingByteCount: configuration.repairByteCount))
-        if session.discardedResponses > before {
+        if session.discardedResponses > discarded {
             statistics.discardedResponses += 1
-            logger.debug("discarded Modbus TCP response", metadata: ["modbus.transaction": "\(frame.transactionID)", "device.id": "\(device?.rawValue ?? "-")"])
+            let reason = session.staleResponses > stale ? "late answer to a request that timed out" : "answer to no request sent"
+            logger.debug(
+                "dropped Modbus TCP response: \(reason)",
+                metadata: ["modbus.transaction": "\(frame.transactionID)", "device.id": "\(device?.rawValue ?? "-")"]
+            )
         }
     }
 
