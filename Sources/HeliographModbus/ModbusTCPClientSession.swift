@@ -6,6 +6,11 @@ import NIOCore
 /// by transaction id and expires requests at their deadline. It performs no I/O; the caller
 /// carries out the returned actions.
 ///
+/// A response whose transaction id matches nothing outstanding is dropped, never a protocol
+/// error: usually it is the late answer to a request that timed out or was cancelled. Ids of such
+/// abandoned requests are not handed out again while their connection lasts (up to
+/// `abandonedIDLimit` of them), so a late answer can never be paired with a newer request.
+///
 /// `Token` is the caller's handle for a request (e.g. the key of a continuation).
 public struct ModbusTCPClientSession<Token: Hashable & Sendable>: Sendable {
     public typealias Instant = ContinuousClock.Instant
@@ -35,13 +40,22 @@ public struct ModbusTCPClientSession<Token: Hashable & Sendable>: Sendable {
         case connected
     }
 
+    /// Abandoned transaction ids remembered per connection; beyond this the oldest may be reused.
+    public static var abandonedIDLimit: Int { 1_024 }
+
     public let maximumInFlight: Int
     private var state = ConnectionState.disconnected
     private var nextTransactionID: UInt16
     private var queued: [Pending] = []
     private var inFlight: [UInt16: Pending] = [:]
-    /// Responses that matched no outstanding request (late answers after a timeout), for diagnostics.
+    /// Ids of requests sent on this connection that timed out or were cancelled, oldest first:
+    /// their answers may still come.
+    private var abandoned: [UInt16] = []
+    private var abandonedSet: Set<UInt16> = []
+    /// Responses that matched no outstanding request, for diagnostics (`staleResponses` included).
     public private(set) var discardedResponses = 0
+    /// Of those, late answers to requests that timed out or were cancelled on this connection.
+    public private(set) var staleResponses = 0
 
     public init(maximumInFlight: Int = 8, firstTransactionID: UInt16 = 1) {
         precondition(maximumInFlight >= 1, "at least one request must be allowed in flight")
@@ -84,6 +98,9 @@ public struct ModbusTCPClientSession<Token: Hashable & Sendable>: Sendable {
     /// The next `submit` asks for a new connection.
     public mutating func connectionClosed(_ error: HeliographError) -> [Action] {
         state = .disconnected
+        // Late answers cannot arrive on the next connection: their ids are free again.
+        abandoned.removeAll()
+        abandonedSet.removeAll()
         let failed = inFlight.sorted { $0.key < $1.key }.map(\.value) + queued
         inFlight.removeAll()
         queued.removeAll()
@@ -94,6 +111,10 @@ public struct ModbusTCPClientSession<Token: Hashable & Sendable>: Sendable {
     public mutating func received(_ frame: ModbusTCPFrame, repairingByteCount: Bool = false) -> [Action] {
         guard let pending = inFlight.removeValue(forKey: frame.transactionID) else {
             discardedResponses += 1
+            if abandonedSet.remove(frame.transactionID) != nil {
+                staleResponses += 1
+                abandoned.removeAll { $0 == frame.transactionID }
+            }
             return []
         }
         var actions: [Action]
@@ -146,6 +167,7 @@ public struct ModbusTCPClientSession<Token: Hashable & Sendable>: Sendable {
         var actions: [Action] = []
         for (transactionID, pending) in inFlight.sorted(by: { $0.key < $1.key }) where pending.deadline <= now {
             inFlight.removeValue(forKey: transactionID)
+            abandon(transactionID)
             actions.append(
                 .fail(pending.token, HeliographError(.timeout, "Modbus TCP transaction \(transactionID) (unit \(pending.unit), \(pending.request.function)) got no answer in time"))
             )
@@ -166,6 +188,7 @@ public struct ModbusTCPClientSession<Token: Hashable & Sendable>: Sendable {
         }
         if let entry = inFlight.first(where: { $0.value.token == token }) {
             inFlight.removeValue(forKey: entry.key)
+            abandon(entry.key)
             return [.fail(entry.value.token, HeliographError(.timeout, "Modbus request cancelled"))] + (state == .connected ? dispatch() : [])
         }
         return []
@@ -183,12 +206,21 @@ public struct ModbusTCPClientSession<Token: Hashable & Sendable>: Sendable {
         return actions
     }
 
-    /// Next id not in use; wraps at 65 535 and skips 0 so a zeroed header never matches.
+    /// Remembers the id of a request given up on while its answer may still come.
+    private mutating func abandon(_ transactionID: UInt16) {
+        guard state == .connected, abandonedSet.insert(transactionID).inserted else { return }
+        abandoned.append(transactionID)
+        if abandoned.count > Self.abandonedIDLimit {
+            abandonedSet.remove(abandoned.removeFirst())
+        }
+    }
+
+    /// Next id not in use nor abandoned; wraps at 65 535 and skips 0 so a zeroed header never matches.
     private mutating func allocateTransactionID() -> UInt16 {
         repeat {
             let candidate = nextTransactionID
             nextTransactionID = nextTransactionID == .max ? 1 : nextTransactionID + 1
-            if candidate != 0, inFlight[candidate] == nil { return candidate }
+            if candidate != 0, inFlight[candidate] == nil, !abandonedSet.contains(candidate) { return candidate }
         } while true
     }
 }

@@ -10,17 +10,23 @@ import Testing
 func withSimulatedDTU<Result: Sendable>(
     clock: ManualClock,
     resetHour: Int = 0,
+    maximumInFlight: Int = HoymilesDTUDriver.defaultMaximumInFlight,
+    simulatorAnswersConcurrently: Bool = false,
     _ body: @Sendable (HoymilesDTUSimulator, HoymilesDTUDriver) async throws -> Result
 ) async throws -> Result {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let simulator = HoymilesDTUSimulator(now: { clock.now }, onReady: { portContinuation.yield($0) })
+    let simulator = HoymilesDTUSimulator(
+        configuration: .init(answersConcurrently: simulatorAnswersConcurrently),
+        now: { clock.now },
+        onReady: { portContinuation.yield($0) }
+    )
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await simulator.run() }
         defer { group.cancelAll() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
         let driver = HoymilesDTUDriver(
-            configuration: .init(device: "roof-dtu", host: "127.0.0.1", port: port, dailyReset: .init(hour: resetHour, timeZone: TimeZone(identifier: "UTC")!), retry: RetryPolicy(attemptTimeout: .seconds(10))),
+            configuration: .init(device: "roof-dtu", host: "127.0.0.1", port: port, dailyReset: .init(hour: resetHour, timeZone: TimeZone(identifier: "UTC")!), retry: RetryPolicy(attemptTimeout: .seconds(10)), maximumInFlight: maximumInFlight),
             now: { clock.now }
         )
         group.addTask { try await driver.run() }
@@ -84,6 +90,36 @@ func withSimulatedDTU<Result: Sendable>(
             #expect(statistics.errors == 0)
             #expect(statistics.ports == 7)
             #expect(statistics.totalQuerySeconds > 0)
+        }
+    }
+
+    @Test func oneRequestInFlightByDefault() {
+        #expect(HoymilesDTUDriver.Configuration(device: "d", host: "h").maximumInFlight == 1)
+        #expect(HoymilesDTUDriver(configuration: .init(device: "d", host: "h")).client.configuration.maximumInFlight == 1)
+        #expect(ModbusTCPClient.Configuration().maximumInFlight == 1)
+    }
+
+    @Test(
+        "pipelining still reads every port when configured, whether the DTU answers in order or out of order",
+        arguments: [false, true]
+    )
+    func pipelinesWhenConfigured(simulatorAnswersConcurrently: Bool) async throws {
+        let clock = ManualClock(utc(2026, 6, 1, 11, 30))
+        try await withSimulatedDTU(clock: clock, maximumInFlight: 4, simulatorAnswersConcurrently: simulatorAnswersConcurrently) { simulator, driver in
+            #expect(driver.client.configuration.maximumInFlight == 4)
+            let samples = try await driver.poll(logger: logger)
+            #expect(samples.count == inverters.count + 1)
+            for inverter in inverters {
+                let sample = try sample(samples, inverter.serial)
+                for port in 1...inverter.portCount {
+                    #expect(sample.number(HoymilesFields.pvPower(port)) == simulator.portBlock(inverter, port: port, time: clock.now).pvPower)
+                }
+            }
+            // The DTU serial, then two waves of four port blocks (seven ports and the empty block
+            // ending the scan): nothing was asked twice.
+            #expect(simulator.requestCount == 1 + 8)
+            #expect(driver.statistics.snapshot.errors == 0)
+            #expect(await driver.client.statistics.timeouts == 0)
         }
     }
 

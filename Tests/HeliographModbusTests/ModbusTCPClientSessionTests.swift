@@ -148,4 +148,36 @@ import Testing
         }
         #expect(sentFrames(actions).count == 1)
     }
+
+    /// Submits one request per token, answering each as it is sent; returns the ids used.
+    func answerEach(_ session: inout Session, tokens: ClosedRange<Int>) -> [UInt16] {
+        var sent: [UInt16] = []
+        for token in tokens {
+            var actions = session.submit(token, unit: 1, request: read, deadline: start + .seconds(5))
+            if case .connect = actions.first { actions = session.connected() }
+            for frame in sentFrames(actions) {
+                sent.append(frame.transactionID)
+                _ = session.received(answer(frame, [0, 0]))
+            }
+        }
+        return sent
+    }
+
+    @Test func idsOfTimedOutRequestsAreNotReusedOnTheSameConnection() {
+        // Ids run 0xFFFE, 0xFFFF, 1, 2, ... A timed-out 0xFFFE must be skipped
+        // when the counter comes round again, or its late answer would be taken for the new request's.
+        var session = Session(maximumInFlight: 1, firstTransactionID: 0xFFFE)
+        _ = session.submit(1, unit: 1, request: read, deadline: start + .seconds(1))
+        let timedOut = sentFrames(session.connected())
+        #expect(timedOut.map(\.transactionID) == [0xFFFE])
+        _ = session.expire(now: start + .seconds(2))
+        let sent = answerEach(&session, tokens: 2...65_537)
+        #expect(sent.count == 65_536)
+        #expect(!sent.contains(0xFFFE))
+        #expect(!sent.contains(0))
+        // Its late answer is dropped as stale and fails nothing.
+        #expect(session.received(answer(timedOut[0], [9, 9])).isEmpty)
+        #expect(session.staleResponses == 1)
+        #expect(session.discardedResponses == 1)
+    }
 }

@@ -1,6 +1,7 @@
 import HeliographCore
 import HeliographDevices
 import HeliographModbus
+import HeliographTesting
 import HeliographTransport
 import Synchronization
 import Testing
@@ -8,10 +9,20 @@ import Testing
 /// Registers 0x0000… hold their own address; a read of register N is answered after
 /// (10 − N mod 10) × 5 ms, so concurrent reads come back out of order. Unit 9 never answers,
 /// address 0xFFF0 raises "illegal data address", and writes go to a small register file.
+/// It counts how many requests it handled at once (`mostAtOnce`).
 final class TestRegisterFile: Sendable {
     let written = Mutex<[UInt16: UInt16]>([:])
+    private let handling = Mutex((now: 0, most: 0))
+
+    /// The most requests handled at the same time so far.
+    var mostAtOnce: Int { handling.withLock { $0.most } }
 
     func handle(unit: UInt8, request: ModbusRequest) async -> ModbusResponse? {
+        handling.withLock { counts in
+            counts.now += 1
+            counts.most = max(counts.most, counts.now)
+        }
+        defer { handling.withLock { $0.now -= 1 } }
         guard unit != 9 else { return nil }
         switch request {
         case .readHoldingRegisters(let address, let count), .readInputRegisters(let address, let count):
@@ -34,11 +45,12 @@ final class TestRegisterFile: Sendable {
 /// Runs a `ModbusTCPServer` for the duration of `body`, passing its port.
 func withModbusServer<Result: Sendable>(
     port: Int = 0,
+    answersConcurrently: Bool = false,
     handler: @escaping ModbusTCPServer.Handler,
     _ body: @Sendable (Int) async throws -> Result
 ) async throws -> Result {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let server = ModbusTCPServer(configuration: .init(port: port), onReady: { portContinuation.yield($0) }, handler: handler)
+    let server = ModbusTCPServer(configuration: .init(port: port, answersConcurrently: answersConcurrently), onReady: { portContinuation.yield($0) }, handler: handler)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         defer { group.cancelAll() }
@@ -56,9 +68,9 @@ func withModbusServer<Result: Sendable>(
         )
     }
 
-    @Test func concurrentReadsGetTheirOwnAnswersOverRealTCP() async throws {
+    @Test func pipelinedReadsGetTheirOwnAnswersFromAServerAnsweringOutOfOrder() async throws {
         let registers = TestRegisterFile()
-        try await withModbusServer(handler: registers.handle) { port in
+        try await withModbusServer(answersConcurrently: true, handler: registers.handle) { port in
             try await client(port: port).withRunning { client in
                 try await withThrowingTaskGroup(of: (UInt16, [UInt16]).self) { group in
                     for address in UInt16(0)..<20 {
@@ -74,6 +86,57 @@ func withModbusServer<Result: Sendable>(
                 let statistics = await client.statistics
                 #expect(statistics.responses == 20)
                 #expect(statistics.connections == 1)
+            }
+        }
+        // Several requests were really handled at once, so answers overtook each other.
+        #expect(registers.mostAtOnce > 1)
+    }
+
+    @Test func theServerAnswersOneRequestAtATimeInOrderByDefault() async throws {
+        // Like a gateway or pymodbus: pipelined requests are taken one after the other, never together.
+        let registers = TestRegisterFile()
+        try await withModbusServer(handler: registers.handle) { port in
+            try await client(port: port, maximumInFlight: 8).withRunning { client in
+                try await withThrowingTaskGroup(of: (UInt16, [UInt16]).self) { group in
+                    for address in UInt16(0)..<12 {
+                        group.addTask { (address, try await client.read(unit: 1, request: .readHoldingRegisters(address: address, count: 1))) }
+                    }
+                    for try await (address, values) in group { #expect(values == [address]) }
+                }
+                #expect(await client.statistics.responses == 12)
+            }
+        }
+        #expect(registers.mostAtOnce == 1)
+    }
+
+    @Test func aLateAnswerToATimedOutRequestIsDroppedNotGivenToTheNextOne() async throws {
+        // The server holds its answer to the first read until the client has given up on it and
+        // sent a second read; answering in order, it then sends the stale answer (old transaction
+        // id) first, on the same connection, followed by the second read's own.
+        let (gate, openGate) = AsyncStream.makeStream(of: Void.self)
+        let registers = TestRegisterFile()
+        let handler: ModbusTCPServer.Handler = { unit, request in
+            if case .readHoldingRegisters(0x0100, _) = request {
+                for await _ in gate { break }
+            }
+            return await registers.handle(unit: unit, request: request)
+        }
+        try await withModbusServer(handler: handler) { port in
+            try await client(port: port, maximumInFlight: 1).withRunning { client in
+                let error = await #expect(throws: HeliographError.self) {
+                    try await client.read(unit: 1, request: .readHoldingRegisters(address: 0x0100, count: 2), timeout: .milliseconds(300))
+                }
+                #expect(error?.code == .timeout)
+                async let second = client.read(unit: 1, request: .readHoldingRegisters(address: 0x0200, count: 2))
+                try await eventually("the second read is sent") { await client.statistics.requests == 2 }
+                openGate.yield()
+                #expect(try await second == [0x0200, 0x0201])
+                let statistics = await client.statistics
+                #expect(statistics.discardedResponses == 1)
+                #expect(statistics.connections == 1)
+                #expect(statistics.failures == 1)
+                // And the connection keeps working.
+                #expect(try await client.read(unit: 1, request: .readHoldingRegisters(address: 7, count: 1)) == [7])
             }
         }
     }

@@ -8,7 +8,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// Reads a Hoymiles DTU-Pro over Modbus TCP: the DTU serial once, then every port block until
-/// the first empty one, several reads in flight. Each poll returns one sample per inverter
+/// the first empty one, one read in flight unless configured otherwise. Each poll returns one sample per inverter
 /// (per-port fields `pvN_*`) and one with plant totals under the DTU's id; the inverters found
 /// are listed by `discoveredDevices()` with `parent` set to the DTU.
 ///
@@ -29,7 +29,8 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
         public var retry: RetryPolicy
         /// How long one request waits for its answer (`retry.attemptTimeout`).
         public var requestTimeout: Duration { retry.attemptTimeout }
-        /// Port blocks read at once.
+        /// Port blocks read at once (requests sent before the first is answered); see
+        /// `defaultMaximumInFlight`.
         public var maximumInFlight: Int
         /// Stop scanning after this many port blocks even without an empty one.
         public var maximumPortBlocks: Int
@@ -41,7 +42,7 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
             unit: UInt8 = 1,
             dailyReset: HoymilesDailyReset = HoymilesDailyReset(),
             retry: RetryPolicy = HoymilesDTUDriver.defaultRetry,
-            maximumInFlight: Int = 4,
+            maximumInFlight: Int = HoymilesDTUDriver.defaultMaximumInFlight,
             maximumPortBlocks: Int = HoymilesRegisterMap.maximumPortBlocks
         ) {
             self.device = device
@@ -60,6 +61,12 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
         var dtuSerial: HoymilesSerialNumber?
         var portCounts: [HoymilesSerialNumber: Int] = [:]
     }
+
+    /// One request at a time: a DTU served by pymodbus (and, as far as anyone knows, a real DTU
+    /// gateway) answers only the first of several requests arriving in one TCP segment, so a
+    /// pipelined poll would time out on every other read. `max_in_flight` raises it for DTUs known
+    /// to queue requests.
+    public static let defaultMaximumInFlight = 1
 
     /// Two attempts of 3 s per read: a request the DTU lost is asked again in the same poll.
     public static let defaultRetry = RetryPolicy(attempts: 2, attemptTimeout: .seconds(3))

@@ -8,6 +8,7 @@ import Synchronization
 
 /// Plays a Hoymiles DTU-Pro on Modbus TCP: DTU serial at 0x2000, one 40-byte block per inverter
 /// port from 0x1000 (byte addresses, 20 registers per block), empty blocks after the last port.
+/// Requests on one connection are answered one at a time in order, as the gateway does.
 ///
 /// Values follow the sun of the simulator's clock: power rises and falls over the day with a
 /// little jitter, daily counters restart at local midnight, totals only grow. At night the
@@ -41,6 +42,9 @@ public final class HoymilesDTUSimulator: Service {
         public var timeZone: TimeZone
         public var sunriseHour: Double
         public var sunsetHour: Double
+        /// Answer the requests of one connection concurrently rather than one at a time in order
+        /// like the real gateway: a test option for clients that pipeline (see `ModbusTCPServer`).
+        public var answersConcurrently: Bool
 
         public init(
             host: String = "127.0.0.1",
@@ -50,7 +54,8 @@ public final class HoymilesDTUSimulator: Service {
             inverters: [Inverter] = HoymilesDTUSimulator.defaultInverters,
             timeZone: TimeZone = TimeZone(identifier: "UTC")!,
             sunriseHour: Double = 6,
-            sunsetHour: Double = 18
+            sunsetHour: Double = 18,
+            answersConcurrently: Bool = false
         ) {
             self.host = host
             self.port = port
@@ -60,6 +65,7 @@ public final class HoymilesDTUSimulator: Service {
             self.timeZone = timeZone
             self.sunriseHour = sunriseHour
             self.sunsetHour = sunsetHour
+            self.answersConcurrently = answersConcurrently
         }
     }
 
@@ -96,7 +102,7 @@ public final class HoymilesDTUSimulator: Service {
 
     public func run() async throws {
         let server = ModbusTCPServer(
-            configuration: .init(host: configuration.host, port: configuration.port),
+            configuration: .init(host: configuration.host, port: configuration.port, answersConcurrently: configuration.answersConcurrently),
             logger: logger,
             onReady: onReady
         ) { [self] unit, request in

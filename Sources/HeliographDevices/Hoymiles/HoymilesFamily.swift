@@ -14,12 +14,16 @@ public struct HoymilesOptions: DeviceFamilyOptions {
     public var unit: Int
     /// Local hour at which the DTU restarts its daily counters; default 0 (midnight, site time zone).
     public var dailyResetHour: Int
+    /// Modbus requests sent before the first is answered (`max_in_flight`, 1…8); default 1, because
+    /// gateways and servers such as pymodbus answer only the first of several arriving together.
+    public var maximumInFlight: Int
 
-    public init(host: String, port: Int = 502, unit: Int = 1, dailyResetHour: Int = 0) {
+    public init(host: String, port: Int = 502, unit: Int = 1, dailyResetHour: Int = 0, maximumInFlight: Int = HoymilesDTUDriver.defaultMaximumInFlight) {
         self.host = host
         self.port = port
         self.unit = unit
         self.dailyResetHour = dailyResetHour
+        self.maximumInFlight = maximumInFlight
     }
 
     static func parse(_ section: ConfigurationSection) -> HoymilesOptions? {
@@ -27,6 +31,7 @@ public struct HoymilesOptions: DeviceFamilyOptions {
         let port = section.int("port", in: 1...65_535)
         let unit = section.int("unit", in: 1...254)
         let resetHour = section.int("daily_reset_hour", in: 0...23)
+        let maximumInFlight = section.int("max_in_flight", in: 1...8)
         guard let host else {
             section.problem("host", "missing; the DTU's IP address or host name")
             return nil
@@ -35,6 +40,7 @@ public struct HoymilesOptions: DeviceFamilyOptions {
         if let port { options.port = port }
         if let unit { options.unit = unit }
         if let resetHour { options.dailyResetHour = resetHour }
+        if let maximumInFlight { options.maximumInFlight = maximumInFlight }
         return options
     }
 }
@@ -43,7 +49,7 @@ extension DeviceFamily {
     /// Hoymiles DTU-Pro / DTU-Pro-S and the micro-inverters behind it, over Modbus TCP.
     public static let hoymiles = DeviceFamily(
         name: "hoymiles",
-        keys: ["host", "port", "unit", "daily_reset_hour"],
+        keys: ["host", "port", "unit", "daily_reset_hour", "max_in_flight"],
         defaultRetry: HoymilesDTUDriver.defaultRetry,
         parse: HoymilesOptions.parse,
         makeDevice: { options, device, context in
@@ -54,7 +60,8 @@ extension DeviceFamily {
                     port: options.port,
                     unit: UInt8(options.unit),
                     dailyReset: HoymilesDailyReset(hour: options.dailyResetHour, timeZone: context.timeZone),
-                    retry: device.retryPolicy(default: HoymilesDTUDriver.defaultRetry)
+                    retry: device.retryPolicy(default: HoymilesDTUDriver.defaultRetry),
+                    maximumInFlight: options.maximumInFlight
                 ),
                 now: context.now
             )

@@ -5,8 +5,8 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// A Modbus TCP client over any `ByteTransport` (usually `TCPTransport`): several requests in
-/// flight matched by transaction id, a timeout per request, a connection opened on first use,
+/// A Modbus TCP client over any `ByteTransport` (usually `TCPTransport`): one request in flight
+/// by default or several when configured, matched by transaction id, a timeout per request, a connection opened on first use,
 /// kept while in use and reopened on the next use after it failed or went idle.
 ///
 /// It is a `Service`: the connection lives inside `run()`. Add it (or the driver that owns it) to
@@ -16,7 +16,8 @@ public actor ModbusTCPClient: Service {
     public struct Configuration: Sendable, Hashable {
         /// How long one request may take, queueing and connecting included.
         public var requestTimeout: Duration
-        /// Requests sent before the first answer arrives; the rest wait. Many gateways accept only a few.
+        /// Requests sent before the first answer arrives; the rest wait. 1 by default: many gateways
+        /// (and pymodbus) answer only the first of several requests arriving together.
         public var maximumInFlight: Int
         /// Close the connection after this long without a request.
         public var idleTimeout: Duration
@@ -25,7 +26,7 @@ public actor ModbusTCPClient: Service {
 
         public init(
             requestTimeout: Duration = .seconds(3),
-            maximumInFlight: Int = 4,
+            maximumInFlight: Int = 1,
             idleTimeout: Duration = .seconds(120),
             repairByteCount: Bool = false
         ) {
@@ -266,12 +267,18 @@ public actor ModbusTCPClient: Service {
         perform(session.connected())
     }
 
+    /// A frame from the server. One matching no outstanding request is dropped with a debug log,
+    /// the connection kept: it is normally the late answer to a request that timed out.
     private func handle(_ frame: ModbusTCPFrame) {
-        let before = session.discardedResponses
+        let (discarded, stale) = (session.discardedResponses, session.staleResponses)
         perform(session.received(frame, repairingByteCount: configuration.repairByteCount))
-        if session.discardedResponses > before {
+        if session.discardedResponses > discarded {
             statistics.discardedResponses += 1
-            logger.debug("discarded Modbus TCP response", metadata: ["modbus.transaction": "\(frame.transactionID)", "device.id": "\(device?.rawValue ?? "-")"])
+            let reason = session.staleResponses > stale ? "late answer to a request that timed out" : "answer to no request sent"
+            logger.debug(
+                "dropped Modbus TCP response: \(reason)",
+                metadata: ["modbus.transaction": "\(frame.transactionID)", "device.id": "\(device?.rawValue ?? "-")"]
+            )
         }
     }
 

@@ -14,7 +14,7 @@ import Testing
 
 @Suite("Hoymiles DTU in the daemon")
 struct HoymilesDaemonTests {
-    @Test("type: hoymiles parses with its defaults and rejects a bad reset hour")
+    @Test("type: hoymiles parses with its defaults (one request in flight) and rejects a bad reset hour or max_in_flight")
     func configuration() throws {
         let (parsed, problems) = HeliographConfiguration.parse(yaml: """
             devices:
@@ -25,16 +25,31 @@ struct HoymilesDaemonTests {
             """)
         #expect(problems.isEmpty)
         let roof = try #require(parsed?.devices.first)
-        #expect(roof.options as? HoymilesOptions == HoymilesOptions(host: "10.0.0.7", port: 502, unit: 1, dailyResetHour: 2))
+        #expect(roof.options as? HoymilesOptions == HoymilesOptions(host: "10.0.0.7", port: 502, unit: 1, dailyResetHour: 2, maximumInFlight: 1))
+
+        let (pipelined, pipelinedProblems) = HeliographConfiguration.parse(yaml: """
+            devices:
+              roof:
+                type: hoymiles
+                host: 10.0.0.7
+                max_in_flight: 4
+            """)
+        #expect(pipelinedProblems.isEmpty)
+        #expect((pipelined?.devices.first?.options as? HoymilesOptions)?.maximumInFlight == 4)
 
         let (_, bad) = HeliographConfiguration.parse(yaml: """
             devices:
               roof:
                 type: hoymiles
                 daily_reset_hour: 25
+                max_in_flight: 9
             """)
         #expect(bad.contains { $0.description.contains("host") })
         #expect(bad.contains { $0.description.contains("daily_reset_hour") })
+        // Line-numbered like every other option: max_in_flight is on line 5 of the text.
+        let tooMany = try #require(bad.first { $0.description.contains("max_in_flight") })
+        #expect(tooMany.line == 5)
+        #expect(tooMany.description.contains("from 1 to 8"))
     }
 
     @Test("the daemon polls a DTU over TCP and registers every inverter behind it with the DTU as parent")
