@@ -20,11 +20,15 @@ import Testing
     static let hour: Int64 = 3_600_000
     static let utc = TimeZone(identifier: "UTC")!
 
-    /// A PV inverter polled every minute, in an in-memory history.
-    func history() async throws -> SQLiteStore {
+    /// 09:00 on that day.
+    static let nine = day + 9 * hour
+
+    /// A PV inverter polled every minute, in an in-memory history, and a totals file in a fresh directory (the caller removes it).
+    func history() async throws -> (SQLiteStore, EnergyTotalsFile, URL) {
         let store = try SQLiteStore(configuration: .init(location: .inMemory, timeZone: Self.utc))
         try await store.register(DeviceDescriptor(kind: "deye-hybrid", id: "inv", manufacturer: "Test", model: "T", fields: [CommonFields.pvPower]))
-        return store
+        let directory = try makeTemporaryDirectory("energy-totals")
+        return (store, EnergyTotalsFile(besideStorage: directory.appendingPathComponent("heliograph.sqlite").path), directory)
     }
 
     /// `watts` every minute from `from` to `to` (ms, both included), leaving out the minutes in `skipping`.
@@ -55,13 +59,10 @@ import Testing
     }
 
     @Test func aDayRecomputedLowerLeavesTheTotalAndARestartKeepsIt() async throws {
-        let directory = try makeTemporaryDirectory("energy-totals")
+        let (store, file, directory) = try await history()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = EnergyTotalsFile(besideStorage: directory.appendingPathComponent("heliograph.sqlite").path)
-        let store = try await history()
-        let nine = Self.day + 9 * Self.hour
         // 2 kW from 09:00 to 10:00 with the 09:30 reading missing: the 2-minute gap is within 5 polls, so 2 kWh.
-        try await write(store, watts: 2_000, from: nine, to: nine + Self.hour, skipping: [nine + 30 * 60_000])
+        try await write(store, watts: 2_000, from: Self.nine, to: Self.nine + Self.hour, skipping: [Self.nine + 30 * 60_000])
         let counters = EnergyCounters()
         let noon = Self.day + 12 * Self.hour
         let first = service(store, file: file, at: noon) { counters.advance(to: $0) }
@@ -75,7 +76,7 @@ import Testing
         let restartedCounters = EnergyCounters()
         let second = service(store, file: file, at: noon) { restartedCounters.advance(to: $0) }
         // The edge delivers the missing 09:30 reading late: 0 W, so the day falls by 1/30 kWh …
-        try await write(store, watts: 0, from: nine + 30 * 60_000, to: nine + 30 * 60_000)
+        try await write(store, watts: 0, from: Self.nine + 30 * 60_000, to: Self.nine + 30 * 60_000)
         let recomputed = try await EnergyReporter(store: store, timeZone: Self.utc).report(
             try EnergyPeriod(.day, containing: "2026-01-15", timeZone: Self.utc), now: Date(storageMilliseconds: noon))
         #expect(try #require(recomputed.site.kilowattHours(.pv)).isClose(to: 2 - 1.0 / 30))
@@ -85,7 +86,7 @@ import Testing
 
         // The next day's 1 kWh adds on top; the lowered day still adds nothing.
         let nextNoon = noon + 24 * Self.hour
-        try await write(store, watts: 1_000, from: nine + 24 * Self.hour, to: nine + 25 * Self.hour)
+        try await write(store, watts: 1_000, from: Self.nine + 24 * Self.hour, to: Self.nine + 25 * Self.hour)
         let nextDay = await service(store, file: file, at: nextNoon) { restartedCounters.advance(to: $0) }.update(afterLateData)
         #expect(try #require(nextDay.total(.pv)).isClose(to: 3))
         #expect(file.load().totals == nextDay)
@@ -97,12 +98,9 @@ import Testing
     }
 
     @Test func theTotalsArePublishedWhenTheServiceStartsAndOnceMoreAtShutdown() async throws {
-        let directory = try makeTemporaryDirectory("energy-totals")
+        let (store, file, directory) = try await history()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = EnergyTotalsFile(besideStorage: directory.appendingPathComponent("heliograph.sqlite").path)
-        let store = try await history()
-        let nine = Self.day + 9 * Self.hour
-        try await write(store, watts: 3_000, from: nine, to: nine + Self.hour)
+        try await write(store, watts: 3_000, from: Self.nine, to: Self.nine + Self.hour)
         let published = Recorded()
         // An hour between rounds: the second publish can only be the one at shutdown.
         let service = service(store, file: file, at: Self.day + 12 * Self.hour, interval: .seconds(3_600)) { totals in
@@ -114,7 +112,7 @@ import Testing
                 try await eventually(timeout: .seconds(60), "the first round") { published.rounds.withLock { !$0.isEmpty } }
                 #expect(try #require(published.rounds.withLock { $0.first }?.total(.pv)).isClose(to: 3))
                 // More PV arrives; shutdown counts it without waiting for the next round.
-                try await write(store, watts: 3_000, from: nine + Self.hour + 60_000, to: nine + 2 * Self.hour)
+                try await write(store, watts: 3_000, from: Self.nine + Self.hour + 60_000, to: Self.nine + 2 * Self.hour)
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
