@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "HeliographHomeAssistant",
             dependencies: [
-                "HeliographCore", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline", "HeliographWeather", nioCore, logging, serviceLifecycle,
+                "HeliographCore", "HeliographEnergy", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline", "HeliographWeather", nioCore, logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
         ),
@@ -115,7 +115,7 @@ let package = Package(
         .target(
             name: "HeliographPrometheus",
             dependencies: [
-                "HeliographCore", "HeliographConfigFile", .product(name: "Prometheus", package: "swift-prometheus"),
+                "HeliographCore", "HeliographConfigFile", "HeliographEnergy", .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"), logging, serviceLifecycle,
             ],
             swiftSettings: strictSettings
@@ -378,7 +378,7 @@ let package = Package(
         .testTarget(
             name: "HeliographIntegrationTests",
             dependencies: [
-                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographCore", "HeliographDevices", "HeliographFleet",
+                "HeliographApp", "HeliographAutomation", "HeliographBenchmarks", "HeliographTools", "HeliographCore", "HeliographDevices", "HeliographEnergy", "HeliographFleet",
                 "HeliographHomeAssistant", "HeliographInfluxDB", "HeliographLogging", "HeliographMQTT", "HeliographMQTTCodec", "HeliographPipeline",
                 "HeliographPostgres", "HeliographPrometheus", "HeliographSQLite", "HeliographTransport", "HeliographWeb",
                 "HeliographTesting", "HeliographWebTesting", "HeliographHoymilesTesting", "HeliographHoymiles", "HeliographModbus", nioCore, nioPosix, logging, serviceLifecycle,

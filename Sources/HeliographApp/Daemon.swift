@@ -117,7 +117,8 @@ public func buildDaemon(
         devices.append(try SolarEstimateFactory.makeSolarEstimate(solar, site: configuration.site, devices: devices, feed: bus))
     }
     let poller = Poller(devices: devices, bus: bus, store: storage.store, logger: logger)
-    let metrics = configuration.metrics.enabled ? Observability.exporter(fields: fieldGauges, poller: poller, store: storage.store) : nil
+    let energyCounters = configuration.metrics.enabled ? EnergyCounters() : nil
+    let metrics = configuration.metrics.enabled ? Observability.exporter(fields: fieldGauges, energy: energyCounters, poller: poller, store: storage.store) : nil
     let automation = try AutomationFactory.make(
         configuration: configuration,
         feed: bus,
@@ -146,6 +147,11 @@ public func buildDaemon(
     services.append(.init(service: poller))
     if let mqtt, mqtt.configuration.discovery, mqtt.configuration.diagnostics {
         services.append(.init(service: MQTTDiagnostics(sink: mqtt.sink, poller: poller, bus: bus, store: storage.store, logger: logger)))
+    }
+    if let energy = EnergyTotalsService.make(
+        configuration: configuration, store: storage.store, mqtt: mqtt, counters: energyCounters, now: clock.now, logger: logger)
+    {
+        services.append(.init(service: energy))
     }
     if let heartbeat = configuration.heartbeat {
         let store = storage.store

@@ -53,9 +53,9 @@ public enum Observability {
         )
     }
 
-    /// The exporter for `/metrics`: instruments, field gauges, device availability, store size.
-    static func exporter(fields: FieldGauges?, poller: Poller, store: any SampleStore) -> PrometheusExporter {
-        PrometheusExporter(instruments: instruments, fields: fields, build: .init(version: version)) {
+    /// The exporter for `/metrics`: instruments, field gauges, energy counters, device availability, store size.
+    static func exporter(fields: FieldGauges?, energy: EnergyCounters? = nil, poller: Poller, store: any SampleStore) -> PrometheusExporter {
+        PrometheusExporter(instruments: instruments, fields: fields, energy: energy, build: .init(version: version)) {
             PrometheusExporter.Snapshot(devices: poller.status, store: try? await store.statistics())
         }
     }

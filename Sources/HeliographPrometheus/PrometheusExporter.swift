@@ -6,7 +6,7 @@ import struct Foundation.Date
 
 /// Everything `/metrics` serves, rendered on each scrape: the swift-metrics instruments (polls,
 /// errors, discards, sink counters, durations), one gauge family per device field, device
-/// availability, store size, uptime and build info.
+/// availability, store size, uptime and build info, and the site's energy counters when kept.
 public final class PrometheusExporter: Sendable {
     /// What the daemon knows at scrape time, gathered by the composition root.
     public struct Snapshot: Sendable {
@@ -44,6 +44,8 @@ public final class PrometheusExporter: Sendable {
     /// The registry swift-metrics writes to (through `PrometheusBridge`).
     public let instruments: PrometheusCollectorRegistry
     public let fields: FieldGauges?
+    /// The site's lifetime energy per flow; nil when the daemon keeps no energy totals.
+    public let energy: EnergyCounters?
     private let status = PrometheusCollectorRegistry()
     private let started: Date
     private let snapshot: @Sendable () async -> Snapshot
@@ -57,12 +59,14 @@ public final class PrometheusExporter: Sendable {
     public init(
         instruments: PrometheusCollectorRegistry,
         fields: FieldGauges?,
+        energy: EnergyCounters? = nil,
         build: BuildInfo,
         started: Date = Date(),
         snapshot: @escaping @Sendable () async -> Snapshot
     ) {
         self.instruments = instruments
         self.fields = fields
+        self.energy = energy
         self.started = started
         self.snapshot = snapshot
         let prefix = MetricName.prefix
@@ -89,6 +93,7 @@ public final class PrometheusExporter: Sendable {
         status.emit(into: &buffer)
         instruments.emit(into: &buffer)
         fields?.registry.emit(into: &buffer)
+        energy?.registry.emit(into: &buffer)
         return buffer
     }
 
