@@ -14,7 +14,7 @@ extension PostgresStore {
         let missing = knownPartitions.withLock { known in starts.subtracting(known) }
         guard !missing.isEmpty else { return }
         try await transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.namespace), \(AdvisoryLock.partitions))", logger: self.logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(self.schema)), \(AdvisoryLock.partitions))", logger: self.logger)
             let existing = Set(
                 try await self.int64s(connection, "SELECT \(sqlMilliseconds("start_time")) FROM \(self.schema).point_partition")
             )
@@ -43,7 +43,7 @@ extension PostgresStore {
         var dropped = 0
         if layout.partitioning == "native" {
             dropped = try await transaction { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.namespace), \(AdvisoryLock.partitions))", logger: self.logger)
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(self.schema)), \(AdvisoryLock.partitions))", logger: self.logger)
                 let old = try await self.strings(
                     connection,
                     "SELECT name FROM \(self.schema).point_partition WHERE end_time <= '\(Self.literal(cutoff))' ORDER BY start_time"

@@ -4,10 +4,10 @@ import HeliographStorageBase
 import Logging
 import PostgresNIO
 
-/// Advisory lock keys (first half: "heliograph" as a number; second: what is locked), so the store's
-/// locks never collide with an application sharing the database.
+/// Advisory lock keys. The first half is the schema's `hashtext`, so two sites (schemas) in one
+/// database never wait for each other's schema, partition or device locks (a slow writer of one site
+/// used to hold up every other site's partition creation); the second half says what is locked.
 enum AdvisoryLock {
-    static let namespace: Int32 = 0x4865_6C69
     /// Held while the schema is created or migrated.
     static let schema: Int32 = 1
     /// Held while partitions are created or dropped.
@@ -21,7 +21,7 @@ extension PostgresStore {
     func prepareSchema() async throws -> SchemaLayout {
         try await setup.ensure {
             let layout = try await self.transaction { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.namespace), \(AdvisoryLock.schema))", logger: self.logger)
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(self.schema)), \(AdvisoryLock.schema))", logger: self.logger)
                 try await self.execute(connection, "CREATE SCHEMA IF NOT EXISTS \(self.schema)")
                 try await self.execute(connection, "CREATE TABLE IF NOT EXISTS \(self.schema).migration (name text PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())")
                 let applied = try await self.strings(connection, "SELECT name FROM \(self.schema).migration")

@@ -35,7 +35,7 @@ extension PostgresStore {
         try await run(
             connection,
             """
-            SELECT pg_advisory_xact_lock(\(AdvisoryLock.namespace), key)
+            SELECT pg_advisory_xact_lock(hashtext('\(s)'), key)
             FROM (SELECT DISTINCT hashtext(device) AS key FROM unnest($1::text[]) AS u(device)) AS keys ORDER BY key
             """,
             batch.seen.keys.map(\.rawValue)
