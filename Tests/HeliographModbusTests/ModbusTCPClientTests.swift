@@ -115,20 +115,26 @@ func withModbusServer<Result: Sendable>(
         // id) first, on the same connection, followed by the second read's own.
         let (gate, openGate) = AsyncStream.makeStream(of: Void.self)
         let registers = TestRegisterFile()
+        let heldArrived = Mutex(false)
         let handler: ModbusTCPServer.Handler = { unit, request in
             if case .readHoldingRegisters(0x0100, _) = request {
+                heldArrived.withLock { $0 = true }
                 for await _ in gate { break }
             }
             return await registers.handle(unit: unit, request: request)
         }
         try await withModbusServer(handler: handler) { port in
             try await client(port: port, maximumInFlight: 1).withRunning { client in
+                // Connected first, so the held read is sent at once and times out at the server, not
+                // while waiting to be sent (which a stalled test process once made it do, within 300 ms).
+                #expect(try await client.read(unit: 1, request: .readHoldingRegisters(address: 7, count: 1)) == [7])
                 let error = await #expect(throws: HeliographError.self) {
-                    try await client.read(unit: 1, request: .readHoldingRegisters(address: 0x0100, count: 2), timeout: .milliseconds(300))
+                    try await client.read(unit: 1, request: .readHoldingRegisters(address: 0x0100, count: 2), timeout: .seconds(1))
                 }
                 #expect(error?.code == .timeout)
+                #expect(heldArrived.withLock { $0 }, "the held read reached the server before it timed out")
                 async let second = client.read(unit: 1, request: .readHoldingRegisters(address: 0x0200, count: 2))
-                try await eventually("the second read is sent") { await client.statistics.requests == 2 }
+                try await eventually("the second read is sent") { await client.statistics.requests == 3 }
                 openGate.yield()
                 #expect(try await second == [0x0200, 0x0201])
                 let statistics = await client.statistics
