@@ -14,6 +14,9 @@ public struct SettingReading: Sendable, Hashable, Codable {
     }
 }
 
+/// The settings found in the replies of one settings round, each with the time its reply arrived.
+public typealias SettingRound = [(values: [String: SettingValue], time: Date)]
+
 /// The settings a driver last read from its device, by setting id. Shared by copies of the driver,
 /// written on every settings read (the settings interval, and right after each write).
 public final class SettingReadings: Sendable {
@@ -35,6 +38,17 @@ public final class SettingReadings: Sendable {
         guard !values.isEmpty else { return }
         state.withLock { state in
             for (id, value) in values { state.readings[id] = SettingReading(value: value, time: time) }
+        }
+    }
+
+    /// Records the replies of one settings round together, each with its own read time, so a reader
+    /// never sees half a round (QPIRI's settings read, QFLAG's still unknown).
+    public func record(round replies: SettingRound) {
+        guard replies.contains(where: { !$0.values.isEmpty }) else { return }
+        state.withLock { state in
+            for reply in replies {
+                for (id, value) in reply.values { state.readings[id] = SettingReading(value: value, time: reply.time) }
+            }
         }
     }
 

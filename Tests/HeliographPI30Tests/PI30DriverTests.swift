@@ -77,6 +77,19 @@ struct PI30DriverTests {
         }
     }
 
+    @Test("a settings round is recorded whole: QPIRI's settings never appear while QFLAG's are missing")
+    func settingsRoundIsWhole() async throws {
+        try await withPI30Simulator { service, path in
+            let driver = Self.driver(path, .init(retry: RetryPolicy(attempts: 1, attemptTimeout: .seconds(2)), settingsInterval: .seconds(3_600)))
+            service.inject(.dropReply(to: .qflag))
+            await #expect(throws: HeliographError.self) { _ = try await driver.poll(logger: quietLogger) }
+            #expect(driver.currentSettings().isEmpty, "QPIRI was answered, QFLAG was not: nothing of the round is shown")
+            _ = try await driver.poll(logger: quietLogger)
+            let readings = driver.currentSettings()
+            #expect(readings["output_source_priority"] != nil && readings["buzzer_enabled"] != nil)
+        }
+    }
+
     @Test("after a write every setting is read again")
     func settingsReadAfterWrite() async throws {
         try await withPI30Simulator { service, path in

@@ -80,9 +80,11 @@ extension PI30Driver {
             let answer = try await session.ask(command)
             // Every setting is read again after a write, so the page never shows a value from before it.
             var fields: [FieldID: FieldValue] = [:]
+            var round: SettingRound = []
             for query in Self.settingsQueries {
-                if let response = try await session.optional(query) { fields.merge(recordSettings(from: response)) { $1 } }
+                if let response = try await session.optional(query) { fields.merge(settingsReply(from: response, into: &round)) { $1 } }
             }
+            readings.record(round: round)
             readings.requestRound()
             let readBack = SettingReadings.values(of: [descriptor], in: fields)[descriptor.id]
             switch answer {

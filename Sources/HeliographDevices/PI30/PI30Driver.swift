@@ -70,18 +70,20 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
             logger.debug("retrying the poll", metadata: ["device.id": "\(device)", "attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"])
         }) { try await session(logger: logger) { session in
             var sample = Sample(device: device, time: now(), values: [:])
+            var round: SettingRound = []
             for command in queries {
                 let response = try await session.ask(command)
                 if response == .nak {
                     throw HeliographError(.deviceRejected, "\(command) answered NAK", device: device)
                 }
-                sample.merge(recordSettings(from: response))
+                sample.merge(settingsReply(from: response, into: &round))
             }
             for command in extra {
                 // A model without QFLAG answers NAK: its flags stay unknown, the poll goes on.
                 guard let response = try await session.optional(command) else { continue }
-                sample.merge(recordSettings(from: response))
+                sample.merge(settingsReply(from: response, into: &round))
             }
+            readings.record(round: round)
             if settingsDue || queries.contains(where: Self.settingsQueries.contains) { readings.roundCompleted(at: now()) }
             PI30Fields.combinePV(&sample.values)
             sample.time = now()
@@ -89,10 +91,11 @@ public struct PI30Driver: PolledDriver, SettingsDriver {
         } }
     }
 
-    /// The reply's fields; those that report a setting are also remembered with the time of the reply.
-    func recordSettings(from response: PI30Response) -> [FieldID: FieldValue] {
+    /// The reply's fields; those that report a setting are added to `round` with the time of the
+    /// reply, to be recorded together when the round ends.
+    func settingsReply(from response: PI30Response, into round: inout SettingRound) -> [FieldID: FieldValue] {
         let values = PI30Fields.values(from: response)
-        readings.record(SettingReadings.values(of: settings, in: values), at: now())
+        round.append((SettingReadings.values(of: settings, in: values), now()))
         return values
     }
 

@@ -15,6 +15,8 @@ public enum PI30Fault: Sendable, Hashable {
     case truncateNextReply
     /// The next command gets no reply at all.
     case dropNextReply
+    /// The next time this command arrives it gets no reply (other commands are answered meanwhile).
+    case dropReply(to: PI30Command)
 }
 
 /// Serves a `PI30Simulator` on a pseudo-terminal, so a driver can open it like `/dev/ttyUSB0`.
@@ -133,6 +135,13 @@ public final class PI30SimulatorService: Service, Sendable {
         }
     }
 
+    /// The first queued fault, unless it waits for another command.
+    private static func takeFault(for received: PI30ReceivedCommand, from faults: inout [PI30Fault]) -> PI30Fault? {
+        guard let first = faults.first else { return nil }
+        if case .dropReply(let target) = first, received != .command(target) { return nil }
+        return faults.removeFirst()
+    }
+
     /// The bytes to send back, after faults; nil when the reply is dropped.
     private func nextReply(to received: PI30ReceivedCommand) -> [UInt8]? {
         let now = configuration.clock()
@@ -141,9 +150,9 @@ public final class PI30SimulatorService: Service, Sendable {
             if case .invalid = received { shared.statistics.invalidCommands += 1 }
             var reply = shared.simulator.reply(to: received, at: now)
             if shared.silent { return nil }
-            let fault = shared.faults.isEmpty ? nil : shared.faults.removeFirst()
+            let fault = Self.takeFault(for: received, from: &shared.faults)
             switch fault {
-            case .dropNextReply?:
+            case .dropNextReply?, .dropReply?:
                 return nil
             case .truncateNextReply?:
                 reply = Array(reply.prefix(reply.count / 2))
