@@ -315,7 +315,7 @@ let package = Package(
         .testTarget(name: "HeliographPI30Tests", dependencies: ["HeliographPI30", "HeliographTransport", "HeliographDevices", "HeliographTesting", .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), "HeliographCore", logging, nioCore], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "HeliographPipelineTests", dependencies: ["HeliographPipeline", "HeliographTesting", logging, serviceLifecycle, "HeliographCore"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographSQLiteTests", dependencies: ["HeliographSQLite", "HeliographStorageBase", "HeliographTesting", .product(name: "GRDB", package: "GRDB.swift"), "HeliographCore", logging], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio"), nioCore], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographMQTTCodecTests", dependencies: ["HeliographMQTTCodec", "HeliographCore", .product(name: "NIOTestUtils", package: "swift-nio"), nioCore, "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "HeliographSolarmanTests",
             dependencies: [
@@ -412,7 +412,7 @@ let package = Package(
         // The benchmark suites run small and report what they measured.
         .testTarget(name: "HeliographBenchmarksTests", dependencies: ["HeliographBenchmarks"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographFuzzingTests", dependencies: ["HeliographFuzzing", "HeliographCore", "HeliographTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "HeliographEnergyTests", dependencies: ["HeliographEnergy", "HeliographConfigFile", "HeliographDevices", "HeliographStorageBase", "HeliographSQLite", "HeliographCore", "Yams"], swiftSettings: strictSettings),
+        .testTarget(name: "HeliographEnergyTests", dependencies: ["HeliographEnergy", "HeliographConfigFile", "HeliographDevices", "HeliographStorageBase", "HeliographSQLite", "HeliographCore", "Yams", "HeliographTesting"], swiftSettings: strictSettings),
         .testTarget(name: "HeliographHomeAssistantTests", dependencies: ["HeliographHomeAssistant", "HeliographMQTT", "HeliographMQTTCodec", "HeliographCore", "HeliographTesting", nioCore, logging], swiftSettings: strictSettings),
     ]
 )

@@ -3,7 +3,8 @@ import HeliographControl
 import HeliographTesting
 import Testing
 
-@Suite struct PasswordHashTests {
+/// bcrypt is slow on purpose (slower still in a debug build): off the cooperative pool.
+@Suite(.cpuBound) struct PasswordHashTests {
     /// Published bcrypt vectors (the crypt_blowfish test set; also checked with `htpasswd -vb`), cost 5.
     static let vectors: [(hash: String, password: String)] = [
         ("$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW", "U*U"),

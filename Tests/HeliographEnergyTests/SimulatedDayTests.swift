@@ -2,13 +2,15 @@ import Foundation
 import HeliographCore
 import HeliographDevices
 import HeliographStorageBase
+import HeliographTesting
 import Testing
 
 @testable import HeliographEnergy
 
 /// A simulated day read every 10 seconds: the energy from the simulators' own counters and the energy
 /// from integrating their power agree within 1 %, so neither the model nor the simulators drift.
-@Suite("Counters and integrated power agree over a simulated day")
+/// A day of samples every 10 s through the simulators and the calculator: off the cooperative pool.
+@Suite("Counters and integrated power agree over a simulated day", .cpuBound)
 struct SimulatedDayTests {
     typealias Data = EnergyTestData
     static let step: Int64 = 10_000

@@ -1,12 +1,14 @@
 import Foundation
 import HeliographCore
+import HeliographTesting
 import Synchronization
 import Testing
 
 @testable import HeliographFuzzing
 
 /// The engine itself: reproducible inputs, mutations that reach past the checks, and the watchdogs.
-@Suite(.serialized)
+/// The engine's runs decode for seconds, or sleep on purpose: off the cooperative pool.
+@Suite(.serialized, .cpuBound)
 struct FuzzEngineTests {
     @Test func inputsDependOnlyOnSeedTargetAndIndex() {
         let target = FuzzTargets.solarmanV5

@@ -1,9 +1,11 @@
 import HeliographCore
 import HeliographMQTTCodec
+import HeliographTesting
 import NIOCore
 import Testing
 
-@Suite("MQTT decoder fuzzing")
+/// Thousands of decodes per test: off the cooperative pool.
+@Suite("MQTT decoder fuzzing", .cpuBound)
 struct DecoderFuzzTests {
     /// Feeds `bytes` to a decoder until it needs more input or rejects the stream. Every packet it
     /// does accept must re-encode and decode to itself: the decoder never accepts what the

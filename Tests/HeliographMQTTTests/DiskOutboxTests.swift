@@ -39,7 +39,7 @@ struct DiskOutboxTests {
         #expect(try DiskOutbox(directory: directory).pendingCount == 0)
     }
 
-    @Test("many acknowledgements trigger compaction that keeps only pending messages")
+    @Test("many acknowledgements trigger compaction that keeps only pending messages", .cpuBound)
     func compacts() throws {
         let directory = try makeTemporaryDirectory("outbox")
         defer { try? FileManager.default.removeItem(at: directory) }

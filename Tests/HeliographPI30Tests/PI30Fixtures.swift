@@ -96,12 +96,16 @@ enum JSONValue: Decodable, Equatable, CustomStringConvertible {
 
 enum PI30Fixtures {
     /// `pi30_data.json`, copied from the shared protocol notes into the test bundle.
-    static func data() throws -> JSONValue {
+    static func data() throws -> JSONValue { try parsed.get() }
+
+    /// Parsed once: decoding the 135 KB file into `JSONValue` takes seconds in a debug build (every
+    /// value is tried as each type in turn), time the cooperative pool's other tests would wait for.
+    private static let parsed = Result<JSONValue, any Error>(catching: {
         guard let url = Bundle.module.url(forResource: "pi30_data", withExtension: "json", subdirectory: "Fixtures") else {
             throw TestFailure("Fixtures/pi30_data.json is missing from the test bundle")
         }
         return try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: url))
-    }
+    })
 
     /// Every command vector: CRC test vectors, quirk vectors and setter examples.
     static func commandVectors() throws -> [JSONValue] {

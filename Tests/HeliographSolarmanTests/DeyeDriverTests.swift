@@ -139,7 +139,8 @@ struct DeyeDriverTests {
     @Test("a request lost on the way is asked again inside the same poll")
     func lostRequestRetried() async throws {
         try await withDeyeSimulator { simulator, port in
-            let driver = try deyeDriver(port: port, timeout: .seconds(1), attempts: 2)
+            // 2 s per request: an answer on a loaded 2-core machine can take more than 1 s.
+            let driver = try deyeDriver(port: port, timeout: .seconds(2), attempts: 2)
             simulator.updateFaults { $0.ignoreRequests = 1 }
             let before = simulator.requestCount
             let clock = ContinuousClock()
@@ -149,7 +150,7 @@ struct DeyeDriverTests {
             let samples = try await withTimeout(.seconds(30)) { try await driver.poll(logger: testLogger) }
             #expect(samples.first?.number("battery_soc_pct") != nil)
             // The first attempt waited out its request timeout on the lost request, then asked again.
-            #expect(clock.now - start >= .seconds(1))
+            #expect(clock.now - start >= .seconds(2))
             #expect(simulator.requestCount - before >= 2)
         }
     }
@@ -179,9 +180,11 @@ struct DeyeDriverTests {
     @Test("a logger that stops answering gives a clear timeout, and the next poll recovers without a restart")
     func slowThenRecovered() async throws {
         try await withDeyeSimulator { simulator, port in
-            let driver = try deyeDriver(port: port, timeout: .seconds(1), attempts: 2)
+            // 2 s per request (an answer on a loaded machine can take more than 1 s); the delay outlasts
+            // both attempts.
+            let driver = try deyeDriver(port: port, timeout: .seconds(2), attempts: 2)
             #expect(try await driver.poll(logger: testLogger).first?.number("battery_soc_pct") != nil)
-            simulator.updateFaults { $0.replyDelay = .seconds(4) }
+            simulator.updateFaults { $0.replyDelay = .seconds(10) }
             await #expect {
                 try await driver.poll(logger: testLogger)
             } throws: { error in

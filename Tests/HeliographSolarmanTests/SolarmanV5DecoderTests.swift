@@ -1,5 +1,6 @@
 import HeliographCore
 import HeliographSolarman
+import HeliographTesting
 import NIOCore
 import Testing
 
@@ -76,7 +77,8 @@ struct SolarmanV5DecoderTests {
 
 import NIOTestUtils
 
-@Suite("Solarman V5 decoder verifier")
+/// NIO's verifier feeds every split of every frame: off the cooperative pool.
+@Suite("Solarman V5 decoder verifier", .cpuBound)
 struct SolarmanV5DecoderVerifierTests {
     @Test("NIO's decoder verifier accepts the decoder on golden frames")
     func verifier() throws {

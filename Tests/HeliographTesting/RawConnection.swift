@@ -50,6 +50,13 @@ public final class RawConnection: @unchecked Sendable {  // a descriptor owned b
     @discardableResult
     public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
+    /// Waits before polling the socket again. Never a blocking `poll` with a timeout: that would hold
+    /// one of the cooperative pool's threads (two on the project machine) for every connection that
+    /// waits, and a flood test holds hundreds.
+    private static func pause() async {
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+
     /// Reads until the peer closes or `timeout` passes. `closed` is true when the peer closed
     /// (end of file or reset) within the time.
     public func readUntilClosed(timeout: Duration) async -> (bytes: [UInt8], closed: Bool) {
@@ -59,7 +66,7 @@ public final class RawConnection: @unchecked Sendable {  // a descriptor owned b
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while clock.now < deadline {
             var pollDescriptor = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pollDescriptor, 1, 20)
+            let ready = poll(&pollDescriptor, 1, 0)
             if ready > 0 {
                 let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
                 if count > 0 {
@@ -69,7 +76,7 @@ public final class RawConnection: @unchecked Sendable {  // a descriptor owned b
                 // End of file, a reset, or a connect the server refused (the listener closed first).
                 if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return (received, true) }
             }
-            await Task.yield()
+            await Self.pause()
         }
         return (received, false)
     }
@@ -82,12 +89,12 @@ public final class RawConnection: @unchecked Sendable {  // a descriptor owned b
         var byte: UInt8 = 0
         while clock.now < deadline {
             var pollDescriptor = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            if poll(&pollDescriptor, 1, 20) > 0 {
+            if poll(&pollDescriptor, 1, 0) > 0 {
                 guard recv(descriptor, &byte, 1, 0) == 1 else { break }
                 received.append(byte)
                 if received.suffix(4) == [13, 10, 13, 10] { break }
             } else {
-                await Task.yield()
+                await Self.pause()
             }
         }
         return String(decoding: received, as: UTF8.self)

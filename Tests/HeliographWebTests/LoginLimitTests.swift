@@ -76,10 +76,11 @@ import HeliographWebTesting
     /// More concurrent logins than threads and queue places: the excess is answered 503 + Retry-After at
     /// once, without hashing, and the server keeps answering other requests.
     @Test func aLoginFloodIsAnswered503WithRetryAfterWhileHealthAnswers() async throws {
+        let hash = try await onOwnThread { PasswordHash.make("sunshine", cost: 11) }
         let fixture = try await WebFixture(
             loginLimits: .init(perClient: .init(burst: 1_000, interval: 1)),
             passwordChecks: .init(threads: 1, queue: 1, maximumWait: .seconds(5)),
-            passwordHash: PasswordHash.make("sunshine", cost: 11)
+            passwordHash: hash
         )
         try await fixture.server.makeApplication().test(.live) { client in
             let port = try #require(client.port)
