@@ -23,6 +23,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait as SeleniumWait
 
@@ -284,18 +285,18 @@ def run_checks(url, args):
             view = changed_view(before)
             assert view["to"] - view["from"] >= days * 86400e3 - 3600e3 and view["from"] <= today["from"] and view["to"] >= today["to"], (period, view)
             assert f"period={period}" in view["hash"], view
-        # The date picker: a day in another month.
+        # The date picker: a day in another year.
         before = chart_view()
-        driver.execute_script("const i = document.getElementById('win-date'); i.value = '2026-01-26'; i.dispatchEvent(new Event('change', {bubbles: true}))")
+        driver.execute_script("const i = document.getElementById('win-date'); i.value = '2025-01-27'; i.dispatchEvent(new Event('change', {bubbles: true}))")
         view = changed_view(before)
-        assert view["title"] == "2026", view
+        assert view["title"] == "2025", view
         retry(lambda: driver.find_element(By.CSS_SELECTOR, "[data-period=day]").click())
         view = changed_view(view)
-        assert view["title"] == "Mon 26 Jan 2026" and local_clock(view["from"]) == "00:00", view
+        assert view["title"] == "Mon 27 Jan 2025" and local_clock(view["from"]) == "00:00", view
         # A reload keeps the window (it is in the URL).
         driver.refresh()
         wait.until(lambda d: chart_view() is not None)
-        assert chart_view()["title"] == "Mon 26 Jan 2026", chart_view()
+        assert chart_view()["title"] == "Mon 27 Jan 2025", chart_view()
 
     def canvas_x(t, canvas_id="main-chart"):
         # The offset from the canvas centre (what selenium moves by) of time t.
@@ -331,7 +332,7 @@ def run_checks(url, args):
         assert abs(canvas_x(pointer) - canvas_x(target)) <= 2, (pointer, target)
         nearest = min(series, key=lambda p: abs(p[0] - pointer))
         shown = float(tip.get_attribute("data-time"))
-        assert shown == nearest[0] and nearest[0] in (a[0], b[0]), (shown, nearest, a, b)
+        assert shown == nearest[0], (shown, nearest, a, b)
         value = float(driver.execute_script("return document.querySelector('#main-chart ~ .chart-tip .tip-row').dataset.value"))
         assert value == nearest[1], (value, nearest)
         # The other chart on the page (another unit) draws its crosshair at the same time.
@@ -368,8 +369,10 @@ def run_checks(url, args):
         hidden = driver.execute_script("return [...document.querySelectorAll('.picker-field')].filter(e => e.hidden).length")
         assert hidden > 0, "the search hid nothing"
         shot("charts-picker-search")
-        search.clear()
-        search.send_keys("\b")  # clear() sends no input event
+        # clear() fires no input event, and a Backspace in an empty box neither: empty it as a person would.
+        search.send_keys(Keys.CONTROL, "a")
+        search.send_keys(Keys.DELETE)
+        wait.until(lambda d: d.execute_script("return [...document.querySelectorAll('.picker-field')].every(e => !e.hidden)"))
         retry(lambda: driver.find_element(By.CSS_SELECTOR, "[data-preset=Battery]").click())
         wait.until(lambda d: "battery_" in d.execute_script("return location.hash"))
         chosen = driver.execute_script("return [...document.querySelectorAll('#picker input[name=series]:checked')].map(b => b.value)")
@@ -399,7 +402,10 @@ def run_checks(url, args):
 
     @check("every chart page in both themes at desktop and phone width: axes, legends, no sideways scrolling")
     def chart_screenshots():
-        drawn = lambda d: d.find_elements(By.CSS_SELECTOR, "canvas.chart[data-points]")
+        # Drawn, and drawn for this window size (a resize redraws after a moment).
+        drawn = lambda d: d.execute_script("""
+            const charts = [...document.querySelectorAll('canvas.chart[data-points]')];
+            return charts.length > 0 && charts.every(c => Math.abs(c.width / devicePixelRatio - c.parentElement.clientWidth) <= 1)""")
         fields = ",".join(k for k in [pv, inverter["id"] + "/battery_soc_pct", inverter["id"] + "/load_power_w"] if k.split("/")[1] in [f["id"] for f in inverter["fields"]])
         shots_in_both_themes(f"charts?period=day&fields={fields}", "charts", drawn)
         shots_in_both_themes("dashboard", "dashboard", drawn)

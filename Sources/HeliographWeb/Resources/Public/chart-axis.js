@@ -37,8 +37,8 @@
     if (!PREFIXABLE[base]) return { unit: unit || '', factor: 1 };
     const watts = maxAbs / factor;
     if (watts >= 1e6) return { unit: 'M' + base, factor: factor * 1e6 };
-    if (watts >= 1e3) return { unit: 'k' + base, factor: factor * 1e3 };
-    return { unit: base, factor: factor };
+    if (watts >= 1e3 || factor !== 1) return { unit: 'k' + base, factor: factor * 1e3 };  // never below the unit given (0.5 kWh stays kWh)
+    return { unit: base, factor: 1 };
   }
 
   // Ticks for values between min and max (already scaled): { low, high, step, decimals, ticks }.
@@ -47,6 +47,7 @@
     target = target || 5;
     if (!(isFinite(min) && isFinite(max))) { min = 0; max = 1; }
     if (min > max) { const t = min; min = max; max = t; }
+    if (min === 0 && max === 0) max = 1;  // all zero (PV at night): 0 to 1, not negative ticks
     if (max - min < Math.abs(max) * 1e-9 || max === min) {
       const pad = Math.abs(min) >= 1 ? Math.max(1, Math.pow(10, Math.floor(Math.log10(Math.abs(min))) - 1)) : 1;
       min -= pad; max += pad;

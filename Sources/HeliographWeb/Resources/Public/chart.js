@@ -85,7 +85,8 @@
   // options: { series: [{label, unit, color, points: [[t_ms, value, min?, max?, last?], ...], gaps?, gapMs?}],
   //   type: 'line'|'area'|'bar', from, to, height, timeZone, markers: [{time, label}], stats: bool,
   //   group: name of the charts sharing a crosshair, onRange(from, to) when zoomed or panned (else the
-  //   chart zooms into the points it has), home: {from, to} for reset, now: ms to mark }
+  //   chart zooms into the points it has), home: {from, to} for reset, now: ms to mark,
+  //   minLeft: the least left margin (px), so stacked charts line their plots up }
   function draw(canvas, options) {
     const { overlay, legend } = parts(canvas);
     canvas._options = options;
@@ -97,7 +98,7 @@
     const height = options.height || canvas.clientHeight || 260;
     for (const c of [canvas, overlay]) {
       c.width = Math.round(width * ratio); c.height = Math.round(height * ratio);
-      c.style.width = width + 'px'; c.style.height = height + 'px';
+      c.style.height = height + 'px';  // the width follows the box (CSS), so a narrower window never scrolls sideways before the redraw
     }
     const ctx = canvas.getContext('2d');
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -141,7 +142,7 @@
 
     // Margins wide enough for the longest tick label, so none is cut.
     const labelWidth = (axis) => axis ? Math.max(ctx.measureText(axis.label).width, ...axis.ticks.map((v) => ctx.measureText(A.formatNumber(v, axis.decimals)).width)) : 0;
-    const left = Math.ceil(labelWidth(axes[0])) + 12, right = axes[1] ? Math.ceil(labelWidth(axes[1])) + 12 : 14;
+    const left = Math.max(options.minLeft || 0, Math.ceil(labelWidth(axes[0])) + 12), right = axes[1] ? Math.ceil(labelWidth(axes[1])) + 12 : 14;
     const top = 22, bottom = 24;
     const plotW = Math.max(10, width - left - right), plotH = Math.max(10, height - top - bottom);
     const x = (t) => left + ((t - from) / (to - from)) * plotW;

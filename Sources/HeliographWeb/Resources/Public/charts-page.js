@@ -174,7 +174,7 @@
       const charts = units.map((u, i) => ({
         canvas: stack.querySelectorAll('canvas')[i],
         options: {
-          series: series.filter((s) => s.unit === u), type: v.type, from, to, timeZone: zone, markers: flags, stats: true, group: 'charts',
+          series: series.filter((s) => s.unit === u), type: v.type, from, to, timeZone: zone, markers: flags, stats: true, group: 'charts', minLeft: 56,
           height: units.length === 1 ? 380 : units.length === 2 ? 280 : 220, title: u || 'values',
           onRange: (a, b) => {
             const span = Math.max(b - a, 2 * A.MINUTE);
