@@ -577,6 +577,15 @@ def run_checks(url, args):
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#audit tbody tr"))
         shot("commands")
         shots_in_both_themes("commands", "commands", lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting .setting-now"))
+        # The change is flagged on the charts' time axis, and its tooltip says what changed.
+        open_charts(f"period=day&fields={pv}")
+        wait.until(lambda d: d.execute_script("const c = document.getElementById('main-chart'); return !!(c && c._helio && c._helio.markers.length)"))
+        flag = driver.execute_script("const h = document.getElementById('main-chart')._helio, m = h.markers[h.markers.length - 1]; return [m.label, m.time]")
+        assert choice["setting"] in flag[0] and new in flag[0], flag
+        canvas = driver.find_element(By.ID, "main-chart")
+        ActionChains(driver).move_to_element_with_offset(canvas, int(round(canvas_x(flag[1]))), 0).perform()
+        wait.until(lambda d: any("⚑" in t for t in texts(d, "#main-chart ~ .chart-tip")))
+        shot("charts-setting-marker")
         # Back to read-only for the rest.
         driver.execute_script("sessionStorage.removeItem('heliograph.token')")
 

@@ -258,7 +258,7 @@
       const f = (v) => escapeHTML(A.formatValue(v, s.unit));
       return '<li data-series="' + i + '"><span class="swatch" aria-hidden="true"></span><span class="name">' + escapeHTML(s.label) +
         (s.unit ? ' <span class="unit">(' + escapeHTML(s.unit) + ')</span>' : '') + '</span>' +
-        (withStats ? (st ? '<span class="stats">min <b>' + f(st.min) + '</b> · max <b>' + f(st.max) + '</b> · mean <b>' + f(st.mean) + '</b> · last <b>' + f(st.last) + '</b></span>'
+        (withStats ? (st ? '<span class="stats">' + [['min', st.min], ['max', st.max], ['mean', st.mean], ['last', st.last]].map((x) => '<span class="stat">' + x[0] + ' <b>' + f(x[1]) + '</b></span>').join(' · ') + '</span>'
           : '<span class="stats muted">no data</span>') : '') + '</li>';
     }).join('');
     // Colours through the DOM: the Content-Security-Policy refuses inline style attributes.
