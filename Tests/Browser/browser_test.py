@@ -255,7 +255,8 @@ def run_checks(url, args):
             expect('a year: months with the year on January', year.labels.slice(0, 3), ['Jan 2026', 'Feb', 'Mar']);
             expect('unambiguous date', A.formatDate(midnight, zone), 'Mon 26 Jan 2026');
             const spring = Date.parse('2026-03-28T23:00:00Z');  // 23 hours: clocks go forward at 02:00
-            expect('DST day keeps wall-clock ticks', A.timeTicks(spring, spring + 23 * 3600e3, 800, zone).labels.slice(0, 3), ['29 Mar', '03:00', '06:00']);
+            expect('DST day keeps wall-clock ticks', A.timeTicks(spring, spring + 23 * 3600e3, 600, zone).labels.slice(0, 3), ['29 Mar', '03:00', '06:00']);
+            expect('the hour that never happens gets no tick', A.timeTicks(spring, spring + 23 * 3600e3, 800, zone).labels.slice(0, 3), ['29 Mar', '04:00', '06:00']);
             const runs = HelioChart.segments({points: [[0, 1], [60e3, 2], [600e3, 3], [660e3, 4]], gaps: [[60e3, 600e3]]});
             expect('a gap splits the line', runs.map(r => r.length), [2, 2]);
             expect('live points further apart than gapMs split too', HelioChart.segments({points: [[0, 1], [60e3, 2], [900e3, 3]], gapMs: 150e3}).map(r => r.length), [2, 1]);

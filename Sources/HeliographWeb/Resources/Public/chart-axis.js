@@ -131,7 +131,7 @@
   // Ticks between from and to for a plot `width` px wide, on the calendar of `zone`:
   // { ticks: [ms], step: {unit, n, ms}, labels: [text] }. Labels name the date where the day changes.
   function timeTicks(from, to, width, zone) {
-    const target = Math.max(2, Math.floor(width / 80));
+    const target = Math.max(2, Math.floor(width / 60));  // a label ("06:00", "26 Jan") is 35–45 px wide
     const step = TIME_STEPS.find((s) => (to - from) / s.ms <= target) || TIME_STEPS[TIME_STEPS.length - 1];
     const ticks = [];
     const w0 = toWall(from, zone);
@@ -140,6 +140,7 @@
       for (let w = Math.ceil(w0 / step.ms) * step.ms, i = 0; i < 400; w += step.ms, i++) {
         const t = fromWall(w, zone);
         if (t > to) break;
+        if (toWall(t, zone) !== w) continue;  // 02:00 on the spring-forward night never happens
         if (t >= from && ticks[ticks.length - 1] !== t) ticks.push(t);
       }
     } else {
