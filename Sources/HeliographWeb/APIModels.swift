@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographEnergy
 import Hummingbird
 
 /// A device as the API shows it.
@@ -137,6 +138,8 @@ struct SeriesResource: Codable, Sendable {
     var field: String
     var unit: String?
     var points: [[Double]]
+    /// Spans with no data, `[last time before, first time after]` in milliseconds (see `HistoryGaps`).
+    var gaps: [[Double]]? = nil
 }
 
 struct HistoryResource: ResponseEncodable {
@@ -144,7 +147,30 @@ struct HistoryResource: ResponseEncodable {
     var to: Date
     /// `raw`, `1m`, `1h` or `1d`.
     var step: String
+    /// The length of one rollup bucket; absent for raw points.
+    var bucketSeconds: Double? = nil
+    /// The site's time zone (IANA name), in which calendar windows and chart axes are laid out.
+    var timeZone: String? = nil
+    /// The calendar window asked for with `period`, with its neighbours for paging.
+    var period: Window? = nil
     var series: [SeriesResource]
+
+    /// A day, ISO week, month or year in the site's time zone.
+    struct Window: Codable, Sendable {
+        /// `day`, `week`, `month` or `year`.
+        var kind: String
+        /// The window's first local day, and the first days of the windows before and after it (`yyyy-MM-dd`).
+        var date: String
+        var previous: String
+        var next: String
+
+        init(_ period: EnergyPeriod) {
+            kind = period.kind.rawValue
+            date = period.days.first?.key ?? period.previous
+            previous = period.previous
+            next = period.next
+        }
+    }
 }
 
 struct DailyEnergyResource: ResponseEncodable {

@@ -51,7 +51,13 @@ enum OpenAPIDocument {
                 Parameter(name: "device", schema: deviceSchema, description: "Device, with fields"),
                 Parameter(name: "fields", schema: ["type": "string"], description: "Comma-separated field ids of device"),
                 from, to,
-                Parameter(name: "step", schema: ["type": "string", "enum": ["auto", "raw", "1m", "1h", "1d"]], description: "Resolution; auto picks a rollup that draws about 300 points"),
+                Parameter(
+                    name: "period", schema: ["type": "string", "enum": ["day", "week", "month", "year"]],
+                    description: "A calendar window in the site's time zone (midnight to midnight, ISO week, month, year) instead of from and to"
+                ),
+                Parameter(name: "date", schema: ["type": "string", "format": "date"], description: "A day (YYYY-MM-DD) in the period's window (default: today)"),
+                Parameter(name: "step", schema: ["type": "string", "enum": ["auto", "raw", "1m", "1h", "1d"]], description: "Resolution; auto picks the coarsest rollup that still draws `points` points"),
+                Parameter(name: "points", schema: ["type": "integer", "minimum": 10, "maximum": 5_000], description: "Points the auto step aims for (default 300)"),
                 Parameter(name: "format", schema: ["type": "string", "enum": ["json", "csv"]], description: "csv returns text/csv, one column per series"),
             ],
             response: ref("History"), produces: "application/json+csv"
@@ -254,10 +260,19 @@ enum OpenAPIDocument {
                 required: ["sources"]
             ),
             "Series": object(
-                ["device": string, "field": string, "unit": string, "points": array(array(number))],
+                [
+                    "device": string, "field": string, "unit": string, "points": array(array(number)),
+                    "gaps": array(array(number)),  // [last time before, first time after] in ms: spans with no data
+                ],
                 required: ["device", "field", "points"]
             ),
-            "History": object(["from": time, "to": time, "step": string, "series": array(ref("Series"))], required: ["from", "to", "step", "series"]),
+            "History": object(
+                [
+                    "from": time, "to": time, "step": string, "bucketSeconds": number, "timeZone": string, "series": array(ref("Series")),
+                    "period": object(["kind": string, "date": string, "previous": string, "next": string], required: ["kind", "date", "previous", "next"]),
+                ],
+                required: ["from", "to", "step", "series"]
+            ),
             "DailyEnergy": object(
                 ["device": string, "field": string, "days": array(object(["day": string, "kwh": number], required: ["day", "kwh"]))],
                 required: ["device", "field", "days"]

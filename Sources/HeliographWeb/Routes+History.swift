@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographEnergy
 import Hummingbird
 
 /// A parsed history query: which series, over what span, at what resolution.
@@ -24,17 +25,24 @@ struct HistoryQuery: Equatable {
     var from: Date
     var to: Date
     var step: Step
+    /// The calendar window asked for with `period` (and `date`), whose bounds are `from` and `to`.
+    var period: EnergyPeriod?
 
-    init(series: [SeriesKey], from: Date, to: Date, step: Step) {
+    init(series: [SeriesKey], from: Date, to: Date, step: Step, period: EnergyPeriod? = nil) {
         self.series = series
         self.from = from
         self.to = to
         self.step = step
+        self.period = period
     }
 
-    /// Reads `series=dev/field,…` (or `device=` with `fields=`), `from`, `to` (default: the last 24 h) and
-    /// `step` (`raw`, `1m`, `1h`, `1d`, or `auto`: the coarsest rollup that still draws about 300 points).
-    init(_ query: QueryParameters, now: Date = Date()) throws(HeliographError) {
+    /// Reads `series=dev/field,…` (or `device=` with `fields=`), the span, and `step` (`raw`, `1m`, `1h`,
+    /// `1d`, or `auto`: the coarsest rollup that still draws `points` points, 300 unless given).
+    ///
+    /// The span is either `from` and `to` (default: the last 24 h), or a calendar window in the site's
+    /// time zone: `period` (`day`, `week`, `month`, `year`) holding the local day `date` (default: today),
+    /// so "today" runs from midnight to midnight.
+    init(_ query: QueryParameters, now: Date = Date(), timeZone: TimeZone = .current) throws(HeliographError) {
         var keys: [SeriesKey] = []
         if let list = query.string("series") {
             for item in list.split(separator: ",") {
@@ -52,13 +60,31 @@ struct HistoryQuery: Equatable {
         }
         guard !keys.isEmpty else { throw HeliographError(.invalidRequest, "name the series: series=device/field,… or device=…&fields=…") }
         guard keys.count <= Self.maxSeries else { throw HeliographError(.invalidRequest, "at most \(Self.maxSeries) series per query") }
-        let to = try query.time("to") ?? now
-        let from = try query.time("from") ?? to.addingTimeInterval(-86_400)
+        var period: EnergyPeriod?
+        if let kind = query.string("period") {
+            guard query.string("from") == nil, query.string("to") == nil else {
+                throw HeliographError(.invalidRequest, "give either period (with date) or from and to, not both")
+            }
+            period = try EnergyPeriod(
+                WebAPI.energyPeriodKind(kind), containing: query.string("date") ?? EnergyPeriod.dayKey(now, timeZone: timeZone), timeZone: timeZone)
+        } else if query.string("date") != nil {
+            throw HeliographError(.invalidRequest, "date needs period (day, week, month or year)")
+        }
+        let to: Date
+        let from: Date
+        if let period {
+            to = Date(timeIntervalSince1970: Double(period.end) / 1_000)
+            from = Date(timeIntervalSince1970: Double(period.start) / 1_000)
+        } else {
+            to = try query.time("to") ?? now
+            from = try query.time("from") ?? to.addingTimeInterval(-86_400)
+        }
+        let points = try query.int("points", default: 300, range: 10...5_000)
         guard from < to else { throw HeliographError(.invalidRequest, "from must be before to") }
         guard to.timeIntervalSince(from) <= Self.maxSpan else { throw HeliographError(.invalidRequest, "the span may be at most 400 days") }
         let step: Step
         switch query.string("step") ?? "auto" {
-        case "auto": step = .rollup(Rollup.suitable(from: from, to: to, points: 300))
+        case "auto": step = .rollup(Rollup.suitable(from: from, to: to, points: points))
         case "raw":
             guard to.timeIntervalSince(from) <= Self.maxRawSpan else {
                 throw HeliographError(.invalidRequest, "raw points are served for at most 7 days; use step=1m, 1h or 1d")
@@ -72,6 +98,7 @@ struct HistoryQuery: Equatable {
         self.from = from
         self.to = to
         self.step = step
+        self.period = period
     }
 
     static func field(_ text: String) throws(HeliographError) -> FieldID {
@@ -86,7 +113,7 @@ extension WebAPI {
     func addHistoryRoutes(to router: Router<WebRequestContext>) {
         router.get("/api/v1/history") { request, _ -> Response in
             let query = QueryParameters(request)
-            let history = try await self.history(HistoryQuery(query))
+            let history = try await self.history(HistoryQuery(query, timeZone: self.energyReporter.timeZone))
             let wantsCSV = query.string("format") == "csv" || (request.headers[.accept]?.hasPrefix("text/csv") ?? false)
             if let format = query.string("format"), !["csv", "json"].contains(format) {
                 throw HeliographError(.invalidRequest, "format must be json or csv; got \(format)")
@@ -111,8 +138,13 @@ extension WebAPI {
     }
 
     /// Reads every series of the query; rollups for aggregated steps, so a year is a few hundred rows.
+    /// Each series names its gaps, so a chart leaves them empty instead of drawing a line across.
     func history(_ query: HistoryQuery) async throws -> HistoryResource {
         let units = try await fieldUnits()
+        let bucket: Double? = switch query.step {
+        case .raw: nil
+        case .rollup(let rollup): rollup.seconds
+        }
         var series: [SeriesResource] = []
         for key in query.series {
             let points: [[Double]]
@@ -124,9 +156,13 @@ extension WebAPI {
                     [($0.time.timeIntervalSince1970 * 1_000).rounded(), $0.mean, $0.min, $0.max, $0.last]
                 }
             }
-            series.append(SeriesResource(device: key.device.rawValue, field: key.field.rawValue, unit: units[key], points: points))
+            let gaps = HistoryGaps.find(times: points.map { $0[0] }, bucketMilliseconds: bucket.map { $0 * 1_000 })
+            series.append(SeriesResource(device: key.device.rawValue, field: key.field.rawValue, unit: units[key], points: points, gaps: gaps))
         }
-        return HistoryResource(from: query.from, to: query.to, step: query.step.name, series: series)
+        return HistoryResource(
+            from: query.from, to: query.to, step: query.step.name, bucketSeconds: bucket, timeZone: energyReporter.timeZone.identifier,
+            period: query.period.map { HistoryResource.Window($0) }, series: series
+        )
     }
 
     func fieldUnits() async throws -> [SeriesKey: String] {

@@ -22,6 +22,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait as SeleniumWait
 
@@ -206,27 +208,211 @@ def run_checks(url, args):
         wait.until(lambda d: int(d.find_element(By.ID, "detail-chart").get_attribute("data-points") or 0) > 0)
         shot("device-detail")
 
-    @check("charts draw several fields from rollups, and export CSV")
-    def charts():
-        driver.execute_script("localStorage.removeItem('heliograph.chart')")
-        go("charts")
-        boxes = driver.find_elements(By.CSS_SELECTOR, "input[name=series]")
-        assert boxes, "no chartable fields"
-        for box in boxes[:3]:
-            if not box.is_selected():
-                box.click()
-        wait.until(lambda d: int(d.find_element(By.ID, "main-chart").get_attribute("data-points") or 0) > 0)
-        for range_name, chart_type in [("7d", "area"), ("1y", "bar"), ("24h", "line")]:
-            driver.execute_script(
-                "const f=document.getElementById('chart-form'); f.range.value=arguments[0]; f.type.value=arguments[1];"
-                "f.range.dispatchEvent(new Event('change', {bubbles: true}));", range_name, chart_type)
-            wait.until(lambda d: d.find_element(By.ID, "main-chart").get_attribute("data-step") is not None)
-            time.sleep(0.5)
-            shot(f"charts-{range_name}-{chart_type}")
+    def chart_view():
+        # What the charts page shows: the window (ms), its title, the step, live samples added, the URL.
+        return driver.execute_script("""
+            const s = document.getElementById('chart-stack'), t = document.getElementById('win-title');
+            return s && s.dataset.from ? {from: Number(s.dataset.from), to: Number(s.dataset.to), step: s.dataset.step,
+              live: Number(s.dataset.live || 0), title: t.textContent, hash: location.hash,
+              zone: window.heliograph.timeZone || null} : null""")
+
+    def open_charts(query):
+        driver.get(f"{url}/#/charts?{query}")
+        wait.until(lambda d: d.execute_script("return window.heliograph && window.heliograph.page === 'charts'"))
+        wait.until(lambda d: chart_view() is not None)
+        return chart_view()
+
+    def changed_view(before):
+        WebDriverWait(driver, 15).until(lambda d: (chart_view() or before)["from"] != before["from"] or (chart_view() or before)["to"] != before["to"])
+        return chart_view()
+
+    def local_clock(t):
+        return driver.execute_script("return HelioAxis.formatClock(arguments[0], window.heliograph.timeZone)", t)
+
+    inverter = next(d for d in devices if any(f["id"] == "pv_power_w" for f in d["fields"]))
+    pv = inverter["id"] + "/pv_power_w"
+
+    @check("chart axes: nice ticks with the decimals their step needs, scaled units, calendar time ticks, gaps (JS, in Chromium)")
+    def tick_algorithm():
+        go("dashboard")
+        problems = driver.execute_script("""
+            const A = HelioAxis, out = [];
+            const expect = (name, got, want) => { if (JSON.stringify(got) !== JSON.stringify(want)) out.push(name + ': ' + JSON.stringify(got) + ' != ' + JSON.stringify(want)); };
+            expect('mains voltage', A.valueTicks(229.6, 230.4).ticks.map(v => A.formatNumber(v, A.valueTicks(229.6, 230.4).decimals)), ['229.6', '229.8', '230.0', '230.2', '230.4']);
+            const flat = A.valueTicks(230, 230); expect('flat 230 V: distinct labels', new Set(flat.ticks.map(v => A.formatNumber(v, flat.decimals))).size, flat.ticks.length);
+            expect('quarter steps', A.valueTicks(0, 1.1).decimals, 2);
+            expect('kW', A.scaleUnit('W', 4870), {unit: 'kW', factor: 1000});
+            expect('W stays', A.scaleUnit('W', 870), {unit: 'W', factor: 1});
+            expect('MWh', A.scaleUnit('kWh', 2500).unit, 'MWh');
+            expect('volts', A.scaleUnit('V', 230).unit, 'V');
+            expect('tooltip value', A.formatValue(1234.5, 'W'), '1.23 kW');
+            const zone = 'Europe/Berlin', midnight = Date.parse('2026-01-25T23:00:00Z');
+            const day = A.timeTicks(midnight, midnight + 86400e3, 1000, zone);
+            expect('a day: local midnight first', day.labels[0], '26 Jan');
+            expect('a day: clock ticks', day.labels[1], '02:00');
+            expect('two days: the date where the day changes', A.timeTicks(midnight, midnight + 2 * 86400e3, 1000, zone).labels.filter(l => / Jan$/.test(l)), ['26 Jan', '27 Jan', '28 Jan']);
+            const year = A.timeTicks(Date.parse('2025-12-31T23:00:00Z'), Date.parse('2026-12-31T23:00:00Z'), 1000, zone);
+            expect('a year: months with the year on January', year.labels.slice(0, 3), ['Jan 2026', 'Feb', 'Mar']);
+            expect('unambiguous date', A.formatDate(midnight, zone), 'Mon 26 Jan 2026');
+            const spring = Date.parse('2026-03-28T23:00:00Z');  // 23 hours: clocks go forward at 02:00
+            expect('DST day keeps wall-clock ticks', A.timeTicks(spring, spring + 23 * 3600e3, 600, zone).labels.slice(0, 3), ['29 Mar', '03:00', '06:00']);
+            expect('the hour that never happens gets no tick', A.timeTicks(spring, spring + 23 * 3600e3, 800, zone).labels.slice(0, 3), ['29 Mar', '04:00', '06:00']);
+            const runs = HelioChart.segments({points: [[0, 1], [60e3, 2], [600e3, 3], [660e3, 4]], gaps: [[60e3, 600e3]]});
+            expect('a gap splits the line', runs.map(r => r.length), [2, 2]);
+            expect('live points further apart than gapMs split too', HelioChart.segments({points: [[0, 1], [60e3, 2], [900e3, 3]], gapMs: 150e3}).map(r => r.length), [2, 1]);
+            expect('nearest in time', HelioChart.nearestIndex([[0], [100], [200]], 149), 1);
+            return out;""")
+        assert not problems, problems
+
+    @check("charts: calendar windows in site time, previous/next and the date picker change the range shown")
+    def chart_windows():
+        view = open_charts(f"period=day&fields={pv}")
+        span = view["to"] - view["from"]
+        assert 23 * 3600e3 <= span <= 25 * 3600e3, view
+        assert local_clock(view["from"]) == "00:00" and local_clock(view["to"]) == "00:00", (view, local_clock(view["from"]))
+        assert int(driver.find_element(By.ID, "main-chart").get_attribute("data-points") or 0) > 0, "no data today"
+        today = view
+        retry(lambda: driver.find_element(By.ID, "win-prev").click())
+        view = changed_view(today)
+        assert view["to"] == today["from"], (view, today)
+        assert "date=" in view["hash"] and view["title"] != today["title"], view
+        print(f"    {today['title']} → {view['title']} ({view['zone']})")
+        retry(lambda: driver.find_element(By.ID, "win-next").click())
+        view = changed_view(view)
+        assert (view["from"], view["to"]) == (today["from"], today["to"]), (view, today)
+        for period, days in [("week", 7), ("month", 28), ("year", 365)]:
+            before = chart_view()
+            retry(lambda: driver.find_element(By.CSS_SELECTOR, f"[data-period={period}]").click())
+            view = changed_view(before)
+            assert view["to"] - view["from"] >= days * 86400e3 - 3600e3 and view["from"] <= today["from"] and view["to"] >= today["to"], (period, view)
+            assert f"period={period}" in view["hash"], view
+        # The date picker: a day in another year.
+        before = chart_view()
+        driver.execute_script("const i = document.getElementById('win-date'); i.value = '2025-01-27'; i.dispatchEvent(new Event('change', {bubbles: true}))")
+        view = changed_view(before)
+        assert view["title"] == "2025", view
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, "[data-period=day]").click())
+        view = changed_view(view)
+        assert view["title"] == "Mon 27 Jan 2025" and local_clock(view["from"]) == "00:00", view
+        # A reload keeps the window (it is in the URL).
+        driver.refresh()
+        wait.until(lambda d: chart_view() is not None)
+        assert chart_view()["title"] == "Mon 27 Jan 2025", chart_view()
+
+    def canvas_x(t, canvas_id="main-chart"):
+        # The offset from the canvas centre (what selenium moves by) of time t.
+        return driver.execute_script("""
+            const c = document.getElementById(arguments[1]), h = c._helio;
+            return h.x(arguments[0]) - c.getBoundingClientRect().width / 2""", t, canvas_id)
+
+    @check("charts: drag to zoom shows a shorter range, Reset zoom goes back; the tooltip names the nearest point, the crosshair is shared")
+    def chart_zoom_and_tooltip():
+        soc = inverter["id"] + "/battery_soc_pct"
+        day = open_charts(f"period=day&fields={pv}" + ("," + soc if any(f["id"] == "battery_soc_pct" for f in inverter["fields"]) else ""))
+        canvas = driver.find_element(By.ID, "main-chart")
+        points = driver.execute_script("return document.getElementById('main-chart')._helio.series[0].points.map(p => p[0])")
+        # From a little before the first point to the last: wide enough to be a drag even when the data
+        # covers minutes of the day (the demo just started).
+        start, end = max(canvas_x(points[0]) - 60, canvas_x(day["from"]) + 1), canvas_x(points[-1]) + 2
+        ActionChains(driver).move_to_element_with_offset(canvas, int(start), 0).click_and_hold() \
+            .move_to_element_with_offset(canvas, int(end), 0).release().perform()
+        zoomed = changed_view(day)
+        assert zoomed["to"] - zoomed["from"] < day["to"] - day["from"] and zoomed["from"] >= day["from"] - 60e3, (zoomed, day)
+        assert "from=" in zoomed["hash"] and "Reset" in driver.find_element(By.ID, "zoom-reset").text, zoomed
+        print(f"    zoomed to {zoomed['title']} ({zoomed['step']})")
+        # Hover 70 % of the way between two points: the tooltip names the point nearest the pointer's time.
+        series = driver.execute_script("return document.getElementById('main-chart')._helio.series[0].points.map(p => [p[0], p[1]])")
+        middle = len(series) // 2
+        a, b = series[middle], series[middle + 1]
+        target = a[0] + (b[0] - a[0]) * 0.7
+        canvas = driver.find_element(By.ID, "main-chart")
+        ActionChains(driver).move_to_element_with_offset(canvas, int(round(canvas_x(target))), 0).perform()
+        tip = driver.find_element(By.CSS_SELECTOR, "#main-chart ~ .chart-tip")
+        wait.until(lambda d: tip.is_displayed())
+        pointer = driver.execute_script("return document.getElementById('main-chart')._hoverTime")
+        assert abs(canvas_x(pointer) - canvas_x(target)) <= 2, (pointer, target)
+        nearest = min(series, key=lambda p: abs(p[0] - pointer))
+        shown = float(tip.get_attribute("data-time"))
+        assert shown == nearest[0], (shown, nearest, a, b)
+        value = float(driver.execute_script("return document.querySelector('#main-chart ~ .chart-tip .tip-row').dataset.value"))
+        assert value == nearest[1], (value, nearest)
+        # The other chart on the page (another unit) draws its crosshair at the same time.
+        others = driver.execute_script("return [...document.querySelectorAll('#chart-stack canvas.chart')].slice(1).map(c => c._hoverTime)")
+        assert all(t == pointer for t in others), (others, pointer)
+        print(f"    tooltip: {tip.text!r}")
+        shot("charts-tooltip")
+        retry(lambda: driver.find_element(By.ID, "zoom-reset").click())
+        back = changed_view(zoomed)
+        assert (back["from"], back["to"]) == (day["from"], day["to"]), (back, day)
+
+    @check("charts: a live sample appears without a reload while the window holds now")
+    def chart_live():
+        open_charts(f"period=day&fields={pv}")
+        driver.execute_script("window.__sameDocument = true")
+        wait.until(lambda d: d.find_element(By.ID, "live-status").text == "live")
+        started = time.time() * 1000
+        WebDriverWait(driver, 20).until(lambda d: (chart_view()["live"] >= 2 and float(d.execute_script(
+            "return document.getElementById('chart-stack').dataset.liveTime || 0")) >= started - 2000))
+        assert driver.execute_script("return window.__sameDocument === true"), "the page was reloaded"
+        last = driver.execute_script("const p = document.getElementById('main-chart')._helio.series[0].points; return p[p.length - 1][0]")
+        assert last >= started - 120e3, (last, started)
+        print(f"    {chart_view()['live']} live samples drawn")
+
+    @check("field picker: search filters, presets choose, the selection is kept in the URL across a reload")
+    def picker():
+        open_charts(f"period=day&fields={pv}")
+        boxes = driver.find_elements(By.CSS_SELECTOR, "#picker input[name=series]")
+        assert boxes, "no field with data"
+        search = driver.find_element(By.ID, "field-search")
+        search.send_keys("battery")
+        visible = driver.execute_script("return [...document.querySelectorAll('.picker-field')].filter(e => !e.hidden).map(e => e.textContent)")
+        assert visible and all("battery" in v.lower() for v in visible), visible
+        hidden = driver.execute_script("return [...document.querySelectorAll('.picker-field')].filter(e => e.hidden).length")
+        assert hidden > 0, "the search hid nothing"
+        shot("charts-picker-search")
+        # clear() fires no input event, and a Backspace in an empty box neither: empty it as a person would.
+        search.send_keys(Keys.CONTROL, "a")
+        search.send_keys(Keys.DELETE)
+        wait.until(lambda d: d.execute_script("return [...document.querySelectorAll('.picker-field')].every(e => !e.hidden)"))
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, "[data-preset=Battery]").click())
+        wait.until(lambda d: "battery_" in d.execute_script("return location.hash"))
+        chosen = driver.execute_script("return [...document.querySelectorAll('#picker input[name=series]:checked')].map(b => b.value)")
+        assert chosen and all("/battery_" in k for k in chosen) and any(k.endswith("/battery_soc_pct") for k in chosen), chosen
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#chart-stack canvas")) >= 1)
+        # A field by hand, then reload: the same fields are chosen and drawn.
+        box = driver.find_element(By.CSS_SELECTOR, f"#picker input[value='{pv}']")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+        retry(lambda: box.click())
+        wait.until(lambda d: pv in d.execute_script("return location.hash"))
+        chosen = driver.execute_script("return [...document.querySelectorAll('#picker input[name=series]:checked')].map(b => b.value)")
+        driver.refresh()
+        wait.until(lambda d: chart_view() is not None)
+        again = driver.execute_script("return [...document.querySelectorAll('#picker input[name=series]:checked')].map(b => b.value)")
+        assert sorted(again) == sorted(chosen), (again, chosen)
+        legend = texts(driver, ".chart-legend li")
+        assert len(legend) == len(chosen) and all("min" in t and "max" in t and "mean" in t and "last" in t for t in legend), legend
+        # Nothing cut: every legend entry fits inside its chart's width.
+        overflow = driver.execute_script("return [...document.querySelectorAll('.chart-legend li')].filter(li => li.scrollWidth > li.clientWidth + 1 || li.getBoundingClientRect().right > li.parentElement.getBoundingClientRect().right + 1).length")
+        assert overflow == 0, f"{overflow} legend entries cut"
+        print(f"    kept across reload: {again}")
+        # Export still serves the chosen fields as CSV.
         href = driver.find_element(By.ID, "csv-link").get_attribute("href")
         with urllib.request.urlopen(href, timeout=10) as r:
             text = r.read().decode()
             assert r.headers["Content-Type"].startswith("text/csv") and text.startswith("time,"), text[:100]
+
+    @check("every chart page in both themes at desktop and phone width: axes, legends, no sideways scrolling")
+    def chart_screenshots():
+        # Drawn, and drawn for this window size (a resize redraws after a moment).
+        drawn = lambda d: d.execute_script("""
+            const charts = [...document.querySelectorAll('canvas.chart[data-points]')];
+            return charts.length > 0 && charts.every(c => Math.abs(c.width / devicePixelRatio - c.parentElement.clientWidth) <= 1)""")
+        fields = ",".join(k for k in [pv, inverter["id"] + "/battery_soc_pct", inverter["id"] + "/load_power_w"] if k.split("/")[1] in [f["id"] for f in inverter["fields"]])
+        shots_in_both_themes(f"charts?period=day&fields={fields}", "charts", drawn)
+        shots_in_both_themes("dashboard", "dashboard", drawn)
+        shots_in_both_themes("devices/" + inverter["id"], "device-detail", drawn)
+        if any(f["id"] == "battery_soc_pct" for f in inverter["fields"]):
+            shots_in_both_themes("battery", "battery", drawn)
 
     @check("battery page shows the state of charge")
     def battery():
@@ -392,6 +578,15 @@ def run_checks(url, args):
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#audit tbody tr"))
         shot("commands")
         shots_in_both_themes("commands", "commands", lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting .setting-now"))
+        # The change is flagged on the charts' time axis, and its tooltip says what changed.
+        open_charts(f"period=day&fields={pv}")
+        wait.until(lambda d: d.execute_script("const c = document.getElementById('main-chart'); return !!(c && c._helio && c._helio.markers.length)"))
+        flag = driver.execute_script("const h = document.getElementById('main-chart')._helio, m = h.markers[h.markers.length - 1]; return [m.label, m.time]")
+        assert choice["setting"] in flag[0] and new in flag[0], flag
+        canvas = driver.find_element(By.ID, "main-chart")
+        ActionChains(driver).move_to_element_with_offset(canvas, int(round(canvas_x(flag[1]))), 0).perform()
+        wait.until(lambda d: any("⚑" in t for t in texts(d, "#main-chart ~ .chart-tip")))
+        shot("charts-setting-marker")
         # Back to read-only for the rest.
         driver.execute_script("sessionStorage.removeItem('heliograph.token')")
 
@@ -429,6 +624,8 @@ def run_checks(url, args):
         shot("dashboard-lcars")
         go("charts")
         wait.until(lambda d: int(d.find_element(By.ID, "main-chart").get_attribute("data-points") or 0) > 0)
+        colour = driver.execute_script("return getComputedStyle(document.documentElement).getPropertyValue('--series-1').trim()")
+        assert colour.lower() == "#ff9900", f"charts do not follow the LCARS palette: {colour}"
         shot("charts-lcars")
         driver.find_element(By.ID, "theme-toggle").click()
 
@@ -445,7 +642,7 @@ def run_checks(url, args):
         driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
         driver.set_window_size(1280, 900)
 
-    for step in [dashboard, live, fallback, devices_page, charts, battery, house, current_settings, sign_in, command, solar, automation, lcars, phone]:
+    for step in [dashboard, live, fallback, devices_page, tick_algorithm, chart_windows, chart_zoom_and_tooltip, chart_live, picker, chart_screenshots, battery, house, current_settings, sign_in, command, solar, automation, lcars, phone]:
         step()
         collect_console()
 

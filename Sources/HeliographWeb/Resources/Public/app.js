@@ -3,7 +3,6 @@
 (function () {
   'use strict';
 
-  const COLORS = ['#f5b50a', '#4cc3ff', '#7ddc6a', '#ff7a59', '#c58cff', '#ffd86b', '#3fd6c2', '#ff5c8a'];
   const RANGES = { '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3, '1y': 365 * 86400e3 };
   const state = {
     devices: [], latest: {}, flow: null, session: null, live: 'connecting',
@@ -158,13 +157,13 @@
     drawSolar();
     const series = [];
     for (const d of state.devices) for (const f of d.fields) if (['pv_power_w', 'load_power_w', 'grid_power_w', 'battery_power_w'].includes(f.id)) series.push(d.id + '/' + f.id);
-    if (series.length) drawHistory($('#dash-chart'), series.slice(0, 8), '24h', 'area');
+    if (series.length) drawHistory($('#dash-chart'), series.slice(0, 8), 'day', 'area');
     const producer = state.devices.find((d) => d.fields.some((f) => f.id === 'pv_power_w'));
     if (producer) {
       try {
         const energy = await api('/api/v1/energy/daily?device=' + encodeURIComponent(producer.id));
         const points = energy.days.map((d) => [new Date(d.day + 'T12:00:00').getTime(), d.kwh]);
-        HelioChart.draw($('#energy-chart'), { series: [{ label: producer.name + ' PV', unit: 'kWh', color: COLORS[0], points }], type: 'bar', from: Date.now() - 31 * 86400e3, to: Date.now(), height: 200 });
+        HelioChart.draw($('#energy-chart'), { series: [{ label: producer.name + ' PV', unit: 'kWh', points }], type: 'bar', from: Date.now() - 31 * 86400e3, to: Date.now(), height: 200, timeZone: siteZone() });
       } catch (e) { const chart = $('#energy-chart'); if (chart) chart.replaceWith(errorBox(e)); }  // gone when the page changed meanwhile
     }
   }
@@ -219,49 +218,32 @@
   }
 
   // ---------- charts ----------
+  // The site's time zone, from the first history answer; chart axes and windows are laid out in it.
+  function siteZone() { return state.timeZone || undefined; }
+  // One history series as a chart series: named, with its unit and the gaps the server found.
+  function chartSeries(history, s) {
+    const d = state.devices.find((x) => x.id === s.device);
+    const f = fieldMeta(s.device, s.field);
+    return {
+      key: s.device + '/' + s.field, label: (state.devices.length > 1 && d ? d.name + ' ' : '') + (f ? f.name : s.field), unit: s.unit || (f && f.unit) || '',
+      points: s.points, gaps: s.gaps || [], raw: history.step === 'raw', gapMs: history.bucketSeconds ? history.bucketSeconds * 2500 : null,
+    };
+  }
+  // Draws series over a window: `range` is '24h', '7d' … (ending now) or a calendar period ('day' = today, midnight to midnight).
   async function drawHistory(canvas, series, range, type) {
-    const to = Date.now(), from = to - RANGES[range];
-    const query = 'series=' + encodeURIComponent(series.join(',')) + '&from=' + new Date(from).toISOString() + '&to=' + new Date(to).toISOString() + '&step=auto';
+    const period = ['day', 'week', 'month', 'year'].includes(range) ? range : null;
+    const to = Date.now(), from = to - (RANGES[range] || RANGES['24h']);
+    const query = 'series=' + encodeURIComponent(series.join(',')) + (period ? '&period=' + period : '&from=' + new Date(from).toISOString() + '&to=' + new Date(to).toISOString()) + '&step=auto';
     try {
       const history = await api('/api/v1/history?' + query);
+      if (history.timeZone) state.timeZone = history.timeZone;
       HelioChart.draw(canvas, {
-        type, from, to,
-        series: history.series.map((s, i) => {
-          const d = state.devices.find((x) => x.id === s.device);
-          const f = fieldMeta(s.device, s.field);
-          return { label: (state.devices.length > 1 && d ? d.name + ' ' : '') + (f ? f.name : s.field), unit: s.unit || (f && f.unit) || '', color: COLORS[i % COLORS.length], points: s.points.map((p) => [p[0], p[1]]) };
-        }),
+        type, from: Date.parse(history.from), to: Date.parse(history.to), timeZone: siteZone(), now: Date.now(),
+        series: history.series.map((s) => chartSeries(history, s)),
       });
       canvas.dataset.step = history.step;
       return query;
     } catch (e) { canvas.replaceWith(errorBox(e)); return query; }
-  }
-  function chartsPage(view) {
-    const numeric = [];
-    for (const d of state.devices) for (const f of d.fields) if (f.kind !== 'text') numeric.push({ key: d.id + '/' + f.id, label: d.name + ' · ' + f.name + (f.unit ? ' (' + f.unit + ')' : '') });
-    const saved = JSON.parse(localStorage.getItem('heliograph.chart') || 'null') || { range: '24h', type: 'line', series: numeric.slice(0, 2).map((n) => n.key) };
-    view.innerHTML =
-      '<section class="card"><h2>Charts</h2><form id="chart-form" class="controls">' +
-      '<label>Range <select name="range">' + Object.keys(RANGES).map((r) => '<option' + (r === saved.range ? ' selected' : '') + '>' + r + '</option>').join('') + '</select></label>' +
-      '<label>Type <select name="type">' + ['line', 'area', 'bar'].map((t) => '<option' + (t === saved.type ? ' selected' : '') + '>' + t + '</option>').join('') + '</select></label>' +
-      '<a id="csv-link" class="button" href="#">Export CSV</a></form>' +
-      '<canvas id="main-chart" class="chart tall"></canvas>' +
-      '<details open><summary>Fields</summary><div class="field-list">' +
-      numeric.map((n) => '<label><input type="checkbox" name="series" value="' + esc(n.key) + '"' + (saved.series.includes(n.key) ? ' checked' : '') + '> ' + esc(n.label) + '</label>').join('') +
-      '</div></details></section>';
-    const form = $('#chart-form');
-    const redraw = async () => {
-      const chosen = [...view.querySelectorAll('input[name=series]:checked')].map((i) => i.value).slice(0, 8);
-      const settings = { range: form.range.value, type: form.type.value, series: chosen };
-      localStorage.setItem('heliograph.chart', JSON.stringify(settings));
-      let canvas = $('#main-chart');
-      if (!canvas) { canvas = document.createElement('canvas'); canvas.id = 'main-chart'; canvas.className = 'chart tall'; form.after(canvas); }
-      if (!chosen.length) { HelioChart.draw(canvas, { series: [], type: settings.type }); return; }
-      const query = await drawHistory(canvas, chosen, settings.range, settings.type);
-      $('#csv-link').href = '/api/v1/history?' + query + '&format=csv';
-    };
-    view.addEventListener('change', redraw);
-    redraw();
   }
 
   // ---------- devices ----------
@@ -348,9 +330,9 @@
     const hours = forecast.hours, t = (h) => Date.parse(h.time);
     const series = (label, unit, key, color) => ({ label, unit, color, points: hours.filter((h) => h[key] != null).map((h) => [t(h), h[key]]) });
     const list = hours.some((h) => h.expectedPVPowerW != null)
-      ? [series('Expected PV', 'W', 'expectedPVPowerW', COLORS[0]), series('Cloud cover', '%', 'cloudCoverPct', COLORS[1])]
-      : [series('Temperature', '°C', 'temperatureC', COLORS[3]), series('Cloud cover', '%', 'cloudCoverPct', COLORS[1])];
-    HelioChart.draw(canvas, { type: 'line', from: t(hours[0]), to: t(hours[hours.length - 1]), series: list });
+      ? [series('Expected PV', 'W', 'expectedPVPowerW', HelioChart.palette(0)), series('Cloud cover', '%', 'cloudCoverPct', HelioChart.palette(1))]
+      : [series('Temperature', '°C', 'temperatureC', HelioChart.palette(3)), series('Cloud cover', '%', 'cloudCoverPct', HelioChart.palette(1))];
+    HelioChart.draw(canvas, { type: 'line', from: t(hours[0]), to: t(hours[hours.length - 1]), series: list, timeZone: siteZone() });
   }
 
   // ---------- commands ----------
@@ -537,7 +519,9 @@
     try { state.devices = await api('/api/v1/devices'); } catch (e) { state.devices = []; }
   }
   async function route() {
-    const parts = (location.hash.replace(/^#\/?/, '') || 'dashboard').split('/');
+    // #/page/argument?key=value: the query keeps a page's view (the charts' window and fields) in the URL.
+    const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
+    const parts = (path || 'dashboard').split('/');
     const page = ['dashboard', 'devices', 'charts', 'battery', 'house', 'commands', 'automation'].includes(parts[0]) ? parts[0] : 'dashboard';
     state.page = page;
     document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('current', a.dataset.page === page));
@@ -545,8 +529,8 @@
     const view = old.cloneNode(false); // drops listeners of the previous page
     old.replaceWith(view);
     view.dataset.page = page;
-    const pages = { dashboard, devices: devicesPage, charts: chartsPage, battery: batteryPage, house: housePage, commands: commandsPage, automation: automationPage };
-    await pages[page](view, parts[1] ? decodeURIComponent(parts[1]) : undefined);
+    const pages = { dashboard, devices: devicesPage, charts: HelioChartsPage.render, battery: batteryPage, house: housePage, commands: commandsPage, automation: automationPage };
+    await pages[page](view, parts[1] ? decodeURIComponent(parts[1]) : undefined, new URLSearchParams(search || ''));
     refreshLiveParts();
   }
   function applyTheme(theme) {
@@ -554,6 +538,9 @@
     $('#theme-toggle').textContent = theme === 'lcars' ? 'Modern' : 'LCARS';
     localStorage.setItem('heliograph.theme', theme);
   }
+
+  // What the page modules (charts-page.js, field-picker.js) use of the shell.
+  window.HelioApp = { state, api, esc, fieldMeta, errorBox, chartSeries, siteZone };
 
   async function start() {
     const params = new URLSearchParams(location.search);
