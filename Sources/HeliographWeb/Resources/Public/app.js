@@ -143,10 +143,13 @@
     }
   }
   function node(x, y, role, title, value, note) {
+    // Today's kWh under the live watts (energy.js), with where it came from in the tooltip.
+    const today = window.HelioEnergy ? HelioEnergy.nodeKwh(state.todayKwh, role) : null;
     return '<g class="node node-' + role + '" transform="translate(' + x + ',' + y + ')">' +
-      '<circle r="30"/><text class="node-title" y="-2">' + esc(title) + '</text>' +
-      '<text class="node-value" y="14" data-role="' + role + '">' + esc(value) + '</text>' +
-      (note ? '<text class="node-note" y="44">' + esc(note) + '</text>' : '') + '</g>';
+      '<circle r="36"/><text class="node-title" y="-9">' + esc(title) + '</text>' +
+      '<text class="node-value" y="5" data-role="' + role + '">' + esc(value) + '</text>' +
+      (today ? '<text class="node-kwh" y="19" data-role="' + role + '"><title>' + esc(today.title) + '</title>' + esc(today.text) + '</text>' : '') +
+      (note ? '<text class="node-note" y="50">' + esc(note) + '</text>' : '') + '</g>';
   }
   async function dashboard(view) {
     view.innerHTML =
@@ -155,6 +158,7 @@
       '<section class="card"><h2>Daily energy (30 days)</h2><canvas id="energy-chart" class="chart"></canvas></section>' +
       (solarEstimate() ? '<section class="card" id="solar-card"><h2>Solar output: actual vs expected (24 h)</h2><p id="solar-now" class="muted"></p><canvas id="solar-chart" class="chart"></canvas></section>' : '');
     renderFlow();
+    if (window.HelioEnergy) HelioEnergy.todayKwh(api).then((flows) => { state.todayKwh = flows; renderFlow(); }).catch(() => {});
     drawSolar();
     const series = [];
     for (const d of state.devices) for (const f of d.fields) if (['pv_power_w', 'load_power_w', 'grid_power_w', 'battery_power_w'].includes(f.id)) series.push(d.id + '/' + f.id);
@@ -538,14 +542,15 @@
   }
   async function route() {
     const parts = (location.hash.replace(/^#\/?/, '') || 'dashboard').split('/');
-    const page = ['dashboard', 'devices', 'charts', 'battery', 'house', 'commands', 'automation'].includes(parts[0]) ? parts[0] : 'dashboard';
+    const page = ['dashboard', 'energy', 'devices', 'charts', 'battery', 'house', 'commands', 'automation'].includes(parts[0]) ? parts[0] : 'dashboard';
     state.page = page;
+    document.title = page.charAt(0).toUpperCase() + page.slice(1) + ' · Heliograph';
     document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('current', a.dataset.page === page));
     const old = $('#view');
     const view = old.cloneNode(false); // drops listeners of the previous page
     old.replaceWith(view);
     view.dataset.page = page;
-    const pages = { dashboard, devices: devicesPage, charts: chartsPage, battery: batteryPage, house: housePage, commands: commandsPage, automation: automationPage };
+    const pages = { dashboard, energy: (v) => HelioEnergy.page(v, { api, errorBox }), devices: devicesPage, charts: chartsPage, battery: batteryPage, house: housePage, commands: commandsPage, automation: automationPage };
     await pages[page](view, parts[1] ? decodeURIComponent(parts[1]) : undefined);
     refreshLiveParts();
   }
@@ -565,7 +570,7 @@
     let resizeTimer;
     // Charts are drawn for the window's size, so their pages are drawn again after a resize. Pages of
     // forms are not: redrawing them would throw away what the owner typed (and a sign-in message).
-    const redrawnOnResize = ['dashboard', 'devices', 'charts', 'battery', 'house'];
+    const redrawnOnResize = ['dashboard', 'energy', 'devices', 'charts', 'battery', 'house'];
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
       resizeTimer = setTimeout(() => { if (redrawnOnResize.includes(state.page)) route(); }, 250);
