@@ -144,11 +144,10 @@
   }
   function node(x, y, role, title, value, note) {
     // Today's kWh under the live watts (energy.js), with where it came from in the tooltip.
-    const today = window.HelioEnergy ? HelioEnergy.nodeKwh(state.todayKwh, role) : null;
     return '<g class="node node-' + role + '" transform="translate(' + x + ',' + y + ')">' +
-      '<circle r="36"/><text class="node-title" y="-9">' + esc(title) + '</text>' +
-      '<text class="node-value" y="5" data-role="' + role + '">' + esc(value) + '</text>' +
-      (today ? '<text class="node-kwh" y="19" data-role="' + role + '"><title>' + esc(today.title) + '</title>' + esc(today.text) + '</text>' : '') +
+      '<circle r="36"/><text class="node-title" y="-12">' + esc(title) + '</text>' +
+      '<text class="node-value" y="2" data-role="' + role + '">' + esc(value) + '</text>' +
+      (window.HelioEnergy ? HelioEnergy.nodeKwhSVG(state.todayKwh, role, 15) : '') +
       (note ? '<text class="node-note" y="50">' + esc(note) + '</text>' : '') + '</g>';
   }
   async function dashboard(view) {

@@ -70,6 +70,9 @@
 
   async function page(view, app) {
     const where = place();
+    // The shell hands over a copy of the previous view with its attributes: what was shown is not shown now.
+    delete view.dataset.period;
+    delete view.dataset.firstDay;
     view.innerHTML =
       '<section class="card energy-head"><h2 id="energy-title">Energy</h2>' +
       '<div class="controls energy-controls">' +
@@ -113,26 +116,26 @@
     const site = answer.site;
     const body = view.querySelector('#energy-body');
     body.innerHTML =
-      '<section class="grid two energy-top">' +
-      '<div class="card"><h2>Flows</h2>' + flowTable(site.flows) + '</div>' +
-      '<div class="card"><h2>kWh per ' + BAR_NAMES[answer.period] + '</h2><canvas id="energy-bars" class="chart" role="img" aria-label="kWh per ' + BAR_NAMES[answer.period] + '"></canvas>' +
-      '<details><summary>As a table</summary>' + barTable(answer) + '</details></div></section>' +
+      '<section class="card"><h2>kWh per ' + BAR_NAMES[answer.period] + '</h2><canvas id="energy-bars" class="chart" role="img" aria-label="kWh per ' + BAR_NAMES[answer.period] + '"></canvas>' +
+      '<details><summary>As a table</summary>' + barTable(answer) + '</details></section>' +
       '<section class="grid two">' +
-      '<div class="card" id="energy-ratios"><h2>Self-sufficiency and self-consumption</h2>' + ratios(site.ratios) + '</div>' +
-      '<div class="card" id="energy-money"><h2>Cost, earnings and savings</h2>' + moneyBlock(site.money) + '</div></section>' +
+      '<div class="card"><h2>Flows</h2>' + flowTable(site.flows) + '</div>' +
+      '<div><div class="card" id="energy-ratios"><h2>Self-sufficiency and self-consumption</h2>' + ratios(site.ratios) + '</div>' +
+      '<div class="card" id="energy-money"><h2>Cost, earnings and savings</h2>' + moneyBlock(site.money) + '</div></div></section>' +
       (answer.devices.length ? '<section class="card"><h2>Devices</h2>' + deviceTable(answer.devices) + '</section>' : '');
     drawBars(view.querySelector('#energy-bars'), answer);
   }
 
   function flowTable(flows) {
-    return '<div class="table-wrap"><table id="energy-flows"><thead><tr><th>Flow</th><th class="num">Energy</th><th>Source and coverage</th></tr></thead><tbody>' +
+    // Two columns, the source under the flow's name, so a phone needs no sideways scrolling.
+    return '<table id="energy-flows"><thead><tr><th>Flow, source and coverage</th><th class="num">Energy</th></tr></thead><tbody>' +
       FLOWS.map((f) => {
         const flow = flows[f.id];
         const value = flow && flow.kwh != null ? flow.kwh : null;
         return '<tr data-flow="' + f.id + '" data-kwh="' + (value == null ? '' : value) + '" data-source="' + esc(flow ? flow.source : 'none') + '">' +
-          '<th scope="row"><span class="swatch swatch-' + f.id + '" aria-hidden="true"></span>' + f.name + '</th>' +
-          '<td class="num kwh">' + kwh(value) + '</td><td class="provenance">' + esc(provenance(flow)) + '</td></tr>';
-      }).join('') + '</tbody></table></div>';
+          '<th scope="row"><span class="swatch swatch-' + f.id + '" aria-hidden="true"></span>' + f.name +
+          '<span class="provenance">' + esc(provenance(flow)) + '</span></th><td class="num kwh">' + kwh(value) + '</td></tr>';
+      }).join('') + '</tbody></table>';
   }
 
   function barTable(answer) {
@@ -177,7 +180,9 @@
 
   function drawBars(canvas, answer) {
     if (!canvas || !window.HelioChart) return;
-    const series = FLOWS.filter((f) => f.id !== 'battery_discharge' && f.id !== 'battery_charge' || answer.bars.some((b) => (b.site.flows[f.id] || {}).kwh > 0))
+    // Grouped bars need room: a phone draws production and consumption (the table has every flow).
+    const narrow = (canvas.clientWidth || 0) < 600;
+    const series = FLOWS.filter((f) => (narrow ? ['pv', 'load'].includes(f.id) : !f.id.startsWith('battery') || answer.bars.some((b) => (b.site.flows[f.id] || {}).kwh > 0)))
       .map((f) => ({
         label: f.name, unit: 'kWh', color: f.chart,
         points: answer.bars.filter((b) => b.site.flows[f.id] && b.site.flows[f.id].kwh != null).map((b) => [Date.parse(b.from), b.site.flows[f.id].kwh]),
@@ -196,25 +201,32 @@
     today = { at: Date.now(), flows };
     return flows;
   }
-  // The kWh line of a node (role pv, load, grid, battery) and its tooltip; null when nothing is known.
+  // The kWh lines of a node (role pv, load, grid, battery) and its tooltip; null when nothing is known.
+  // Grid and battery have two: in (+: import, charge) and out (−: export, discharge).
   function nodeKwh(flows, role) {
     if (!flows) return null;
     const value = (id) => (flows[id] && flows[id].kwh != null ? flows[id].kwh : null);
-    const short = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
     const pair = (inId, outId, inName, outName) => {
       const a = value(inId), b = value(outId);
       if (a == null && b == null) return null;
-      return { text: '+' + (a == null ? '–' : short(a)) + ' −' + (b == null ? '–' : short(b)) + ' kWh',
+      return { lines: ['+' + kwh(a), '−' + kwh(b)],
         title: 'Today: ' + inName + ' ' + kwh(a) + ' (' + provenance(flows[inId]) + '), ' + outName + ' ' + kwh(b) + ' (' + provenance(flows[outId]) + ')' };
     };
     if (role === 'pv' || role === 'load') {
-      const id = role, v = value(id);
-      return v == null ? null : { text: kwh(v), title: 'Today: ' + kwh(v) + ' (' + provenance(flows[id]) + ')' };
+      const v = value(role);
+      return v == null ? null : { lines: [kwh(v)], title: 'Today: ' + kwh(v) + ' (' + provenance(flows[role]) + ')' };
     }
     if (role === 'grid') return pair('grid_import', 'grid_export', 'imported', 'exported');
     if (role === 'battery') return pair('battery_charge', 'battery_discharge', 'charged', 'discharged');
     return null;
   }
+  // The node's kWh as SVG text at `y` (one line under another), '' when nothing is known.
+  function nodeKwhSVG(flows, role, y) {
+    const today = nodeKwh(flows, role);
+    if (!today) return '';
+    return '<text class="node-kwh" y="' + y + '" data-role="' + esc(role) + '"><title>' + esc(today.title) + '</title>' +
+      today.lines.map((line, i) => '<tspan x="0" dy="' + (i ? 10 : 0) + '">' + esc(line) + '</tspan>').join('') + '</text>';
+  }
 
-  window.HelioEnergy = { page, todayKwh, nodeKwh, kwh };
+  window.HelioEnergy = { page, todayKwh, nodeKwh, nodeKwhSVG, kwh };
 })();
