@@ -16,8 +16,10 @@ package struct DeviceEnergyCalculator: Sendable {
     }
 
     /// Energy per flow and span. `points` holds the stored points of the catalogue's fields, read from
-    /// somewhat before the first boundary (the counters' baseline) to the last one.
-    package func energy(points: [FieldID: [StoredPoint]], boundaries: [Int64]) -> [[EnergyFlow: FlowEnergy]] {
+    /// somewhat before the first boundary (the counters' baseline) to the last one. With `completing`
+    /// false the flows the device does not measure are left out, for the caller to close the balance
+    /// over longer spans.
+    package func energy(points: [FieldID: [StoredPoint]], boundaries: [Int64], completing: Bool = true) -> [[EnergyFlow: FlowEnergy]] {
         let spans = zip(boundaries, boundaries.dropFirst()).map { $1 - $0 }
         var result = spans.map { _ in [EnergyFlow: FlowEnergy]() }
         for (flow, feed) in catalogue.feeds {
@@ -35,6 +37,7 @@ package struct DeviceEnergyCalculator: Sendable {
                 result[index][flow] = Self.best(counters: counters.map { $0[index] }, power: power?[index], span: spans[index])
             }
         }
+        guard completing else { return result }
         for index in spans.indices {
             result[index] = EnergyBalance.complete(result[index], spanMilliseconds: spans[index])
         }

@@ -65,29 +65,46 @@ public struct EnergyReporter: Sendable {
         }
         cache.save()
         let topLevel = devices.filter { $0.descriptor.parent == nil }
-        let site = slots.spans.indices.map { index in
-            let summed = EnergyFigures.summed(topLevel.map { $0.slots[index] }, spanMilliseconds: slots.spans[index])
-            return EnergyFigures(flows: EnergyBalance.complete(summed.flows, spanMilliseconds: slots.spans[index]), spanMilliseconds: slots.spans[index])
+        // Flows a device does not measure are closed from the balance per day or tariff window in every
+        // view, so a day's total is the same in a day view as in a week view; the hour bars of a day view
+        // close it per hour (an hour's export no longer cancels another hour's import there).
+        let groups = slots.groups
+        let deviceGroups = devices.map { device in
+            groups.map { group in Self.completed(EnergyFigures.joined(group.map { device.slots[$0] })) }
         }
-        // Each slot lies inside one tariff window, so its energy is priced at that window's prices.
-        let money = configuration.tariff.map { tariff in
-            zip(site, slots.prices).map { EnergyMoney($0, prices: $1, currency: tariff.currency) }
+        let topLevelGroups = deviceGroups.indices.filter { devices[$0].descriptor.parent == nil }.map { deviceGroups[$0] }
+        let site = groups.indices.map { group in
+            Self.completed(EnergyFigures.summed(topLevelGroups.map { $0[group] }, spanMilliseconds: groups[group].reduce(0) { $0 + slots.spans[$1] }))
         }
-        func priced(_ indices: [Int]) -> EnergyMoney? {
+        let barSlots = slots.spans.indices.map { index in
+            Self.completed(EnergyFigures.summed(topLevel.map { Self.completed($0.slots[index]) }, spanMilliseconds: slots.spans[index]))
+        }
+        // Each slot, and so each group, lies inside one tariff window: its energy is priced at that window's prices.
+        func priced(_ figures: [EnergyFigures], prices: [(import: Double, export: Double)]) -> [EnergyMoney]? {
+            configuration.tariff.map { tariff in zip(figures, prices).map { EnergyMoney($0, prices: $1, currency: tariff.currency) } }
+        }
+        let money = priced(site, prices: groups.map { slots.prices.isEmpty ? (0, 0) : slots.prices[$0.lowerBound] })
+        let barMoney = priced(barSlots, prices: slots.prices)
+        func total(_ money: [EnergyMoney]?, _ indices: [Int]) -> EnergyMoney? {
             money.map { money in indices.reduce(EnergyMoney(currency: configuration.tariff?.currency ?? "")) { $0 + money[$1] } }
         }
         let bars = period.bars.map { bar in
             let indices = slots.indices(within: bar)
-            return EnergyReport.Bar(span: bar, site: EnergyFigures.joined(indices.map { site[$0] }), money: priced(indices))
+            return EnergyReport.Bar(span: bar, site: EnergyFigures.joined(indices.map { barSlots[$0] }), money: total(barMoney, indices))
         }
         return EnergyReport(
             period: period,
             until: slots.until,
             site: EnergyFigures.joined(site),
-            money: priced(Array(site.indices)),
-            devices: devices.map { EnergyReport.Device(descriptor: $0.descriptor, figures: EnergyFigures.joined($0.slots)) },
+            money: total(money, Array(site.indices)),
+            devices: devices.indices.map { EnergyReport.Device(descriptor: devices[$0].descriptor, figures: EnergyFigures.joined(deviceGroups[$0])) },
             bars: bars
         )
+    }
+
+    /// The figures with the flows nobody measured closed from the balance of the others.
+    static func completed(_ figures: EnergyFigures) -> EnergyFigures {
+        EnergyFigures(flows: EnergyBalance.complete(figures.flows, spanMilliseconds: figures.spanMilliseconds), spanMilliseconds: figures.spanMilliseconds)
     }
 
     /// One device's figures per slot. Complete days whose stored data has not changed since they were
@@ -120,7 +137,8 @@ public struct EnergyReporter: Sendable {
                     from: Date(storageMilliseconds: boundaries[0] - gap), to: Date(storageMilliseconds: boundaries[boundaries.count - 1] + gap))
                 points[field] = stored.map { StoredPoint(time: $0.time.storageMilliseconds, value: $0.value) }
             }
-            let flows = calculator.energy(points: points, boundaries: boundaries)
+            // Measured flows only: the report closes the balance per day or tariff window (and per hour bar).
+            let flows = calculator.energy(points: points, boundaries: boundaries, completing: false)
             let figures = zip(flows, zip(boundaries, boundaries.dropFirst())).map { EnergyFigures(flows: $0, spanMilliseconds: $1.1 - $1.0) }
             for index in first...last {
                 let offset = days[index].slots.lowerBound - days[first].slots.lowerBound
@@ -160,6 +178,8 @@ struct Slots {
     private(set) var boundaries: [Int64] = []
     /// The tariff's prices in each slot (empty without a tariff).
     private(set) var prices: [(import: Double, export: Double)] = []
+    /// Whether each slot starts a day or a tariff window, rather than an hour of a day view.
+    private var startsGroup: [Bool] = []
     /// Each local day up to `until`: its bounds (cut at `until`), its slots, whether it is over, whether
     /// it is cut into the hours of a day view.
     private(set) var days: [(bounds: Range<Int64>, slots: Range<Int>, complete: Bool, hourly: Bool)] = []
@@ -174,8 +194,10 @@ struct Slots {
             let tariffCuts = tariff?.cuts(dayStart: day.start, end: end, calendar: calendar) ?? []
             let cuts = Set(barCuts + tariffCuts).sorted()
             days.append((day.start..<end, boundaries.count..<boundaries.count + 1 + cuts.count, day.end <= until, !barCuts.isEmpty))
+            let windowEdges = Set(tariffCuts)
             for start in [day.start] + cuts {
                 boundaries.append(start)
+                startsGroup.append(start == day.start || windowEdges.contains(start))
                 if let tariff {
                     let clock = calendar.dateComponents([.hour, .minute], from: Date(storageMilliseconds: start))
                     prices.append(tariff.prices(atMinute: (clock.hour ?? 0) * 60 + (clock.minute ?? 0)))
@@ -186,6 +208,20 @@ struct Slots {
     }
 
     var spans: [Int64] { zip(boundaries, boundaries.dropFirst()).map { $1 - $0 } }
+
+    /// Consecutive slots that make one day or one tariff window: the hours of a day view joined again.
+    /// Without hour cuts every slot is a group of its own.
+    var groups: [Range<Int>] {
+        var groups: [Range<Int>] = []
+        for index in startsGroup.indices {
+            if startsGroup[index] || groups.isEmpty {
+                groups.append(index..<index + 1)
+            } else {
+                groups[groups.count - 1] = groups[groups.count - 1].lowerBound..<index + 1
+            }
+        }
+        return groups
+    }
 
     /// The slots inside `span`.
     func indices(within span: EnergyPeriod.Span) -> [Int] {

@@ -49,11 +49,6 @@ def run_checks(args, expected):
     wait = WebDriverWait(driver, 20)
     console_errors = []
 
-    def collect_console():
-        for entry in driver.get_log("browser"):
-            if entry.get("level") == "SEVERE":
-                console_errors.append(entry.get("message", ""))
-
     def shot(name):
         time.sleep(0.3)  # let the canvas settle
         driver.save_screenshot(os.path.join(args.artifacts, name + ".png"))
@@ -169,6 +164,7 @@ def run_checks(args, expected):
         assert not driver.find_elements(By.ID, "energy-tariff")
         # The energy itself is the same.
         assert abs(float(flows()["pv"]["kwh"]) - expected["flows"]["pv"]) <= 0.0005
+        driver.execute_script("document.getElementById('energy-money').scrollIntoView({block: 'end'})")
         shot("energy-no-tariff-modern-1440x900")
 
     @check("every control on the Energy page has a name")
@@ -215,16 +211,8 @@ def run_checks(args, expected):
                     assert overflow <= 1, f"{name} is {overflow}px wider than the window at {width}x{height} in {theme}"
         driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
 
-    for step in [day_figures, ratios, tariff, paging, no_tariff, labelled, dashboard_kwh, screenshots]:
-        step()
-        collect_console()
-
-    @check("no console errors")
-    def console():
-        assert not console_errors, console_errors
-
-    console()
-    driver.quit()
+    bt.run_steps(driver, [day_figures, ratios, tariff, paging, no_tariff, labelled, dashboard_kwh, screenshots],
+                 console_errors, bt.console_collector(driver, console_errors))
 
 
 if __name__ == "__main__":

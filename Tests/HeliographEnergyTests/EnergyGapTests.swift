@@ -54,6 +54,34 @@ struct EnergyGapTests {
         #expect(try #require(report.site.kilowattHours(.load)).isClose(to: 14.4))
     }
 
+    @Test func aDerivedFlowIsTheSameDayFigureInADayViewAndAWeekView() async throws {
+        let store = try SQLiteStore(configuration: .init(location: .inMemory, timeZone: Data.utc))
+        // A PI30-like inverter: no grid meter, so the grid flows are derived from load and PV.
+        try await store.register(Data.device(kind: "pi30", fields: [CommonFields.pvPower, CommonFields.loadPower, CommonFields.batteryPower]))
+        let day = try EnergyPeriod(.day, containing: "2026-01-15", timeZone: Data.utc)
+        // Load 500 W all day; PV 2 kW from 10:00 to 14:00; the battery idle: export at noon, import the rest of the day.
+        try await write(store, from: day.start, to: day.end) { time in
+            let hours = Double(time - day.start) / Double(Data.hour)
+            return ["load_power_w": 500, "pv_power_w": .number((10...14).contains(hours) ? 2_000 : 0), "battery_power_w": 0]
+        }
+        let reporter = EnergyReporter(store: store, timeZone: Data.utc)
+        let now = Date(storageMilliseconds: day.end + Data.hour)
+        let dayView = try await reporter.report(day, now: now)
+        let weekView = try await reporter.report(try EnergyPeriod(.week, containing: "2026-01-15", timeZone: Data.utc), now: now)
+        let thursday = try #require(weekView.bars.first { $0.span.key == "2026-01-15" })
+        let imported = try #require(dayView.site.kilowattHours(.gridImport))
+        let pv = try #require(dayView.site.kilowattHours(.pv))
+        // The day's net: 12 kWh used, PV's share from the panels, the rest imported; nothing exported net.
+        #expect(imported.isClose(to: 12 - pv, within: 1e-9))
+        #expect(try #require(thursday.site.kilowattHours(.gridImport)).isClose(to: imported, within: 1e-9))
+        #expect(dayView.site.flows[.gridImport]?.source == .derived)
+        // The hour bars close the balance per hour: noon exports, the other hours import; net the same.
+        let hourImport = dayView.bars.reduce(0.0) { $0 + ($1.site.kilowattHours(.gridImport) ?? 0) }
+        let hourExport = dayView.bars.reduce(0.0) { $0 + ($1.site.kilowattHours(.gridExport) ?? 0) }
+        #expect(hourImport > imported + 5)
+        #expect((hourImport - hourExport).isClose(to: imported - (dayView.site.kilowattHours(.gridExport) ?? 0), within: 1e-9))
+    }
+
     @Test func aDeviceWithOnlyStringPowerGetsPVFromTheirSum() async throws {
         let store = try SQLiteStore(configuration: .init(location: .inMemory, timeZone: Data.utc))
         // A microinverter with four ports, two of them unused (never reported), and no total PV field.
