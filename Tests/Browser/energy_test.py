@@ -202,6 +202,7 @@ def run_checks(args, expected):
                     driver.get(f"{url}/?theme={theme}#/{page}")
                     wait.until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme)
                     wait.until(ready)
+                    driver.execute_script("window.scrollTo(0, 0)")  # a hash change keeps the previous page's scroll
                     overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
                     name = page.split("/")[0]
                     shot(f"{name}-{theme}-{width}x{height}")

@@ -108,7 +108,7 @@
 
   // Parts of the current page that follow live data.
   function refreshLiveParts() {
-    if (state.page === 'dashboard') { renderFlow(); renderSolarNow(); }
+    if (state.page === 'dashboard') { renderFlow(); renderSolarNow(); refreshTodayKwh(); }
     if (state.page === 'devices') renderDeviceValues();
     if (state.page === 'battery') renderBatteryLive();
     $('#clock').textContent = state.lastSampleAt ? 'last sample ' + new Date(state.lastSampleAt).toLocaleTimeString() : 'waiting for data';
@@ -142,6 +142,11 @@
         .map((t) => '<div class="tile tile-' + t[2] + '"><div class="label">' + t[0] + '</div><div class="value" data-role="' + t[2] + '">' + t[1] + '</div></div>').join('');
     }
   }
+  // Today's kWh per node (energy.js asks at most once a minute); drawn again when it changed.
+  function refreshTodayKwh() {
+    if (!window.HelioEnergy) return;
+    HelioEnergy.todayKwh(api).then((flows) => { if (flows !== state.todayKwh) { state.todayKwh = flows; renderFlow(); } }).catch(() => {});
+  }
   function node(x, y, role, title, value, note) {
     // Today's kWh under the live watts (energy.js), with where it came from in the tooltip.
     return '<g class="node node-' + role + '" transform="translate(' + x + ',' + y + ')">' +
@@ -157,7 +162,7 @@
       '<section class="card"><h2>Daily energy (30 days)</h2><canvas id="energy-chart" class="chart"></canvas></section>' +
       (solarEstimate() ? '<section class="card" id="solar-card"><h2>Solar output: actual vs expected (24 h)</h2><p id="solar-now" class="muted"></p><canvas id="solar-chart" class="chart"></canvas></section>' : '');
     renderFlow();
-    if (window.HelioEnergy) HelioEnergy.todayKwh(api).then((flows) => { state.todayKwh = flows; renderFlow(); }).catch(() => {});
+    refreshTodayKwh();
     drawSolar();
     const series = [];
     for (const d of state.devices) for (const f of d.fields) if (['pv_power_w', 'load_power_w', 'grid_power_w', 'battery_power_w'].includes(f.id)) series.push(d.id + '/' + f.id);

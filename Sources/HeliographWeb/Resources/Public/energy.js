@@ -191,15 +191,22 @@
     window.HelioChart.draw(canvas, { series, type: 'bar', from: Date.parse(answer.from), to: Date.parse(answer.to), height: 260 });
   }
 
-  // Today's site kWh per flow for the dashboard's power-flow nodes, asked at most once a minute.
+  // Today's site kWh per flow for the dashboard's power-flow nodes, asked at most once a minute however
+  // often the live samples call (the same answer, the same object, until the minute is over; a failed
+  // ask is tried again after the minute too).
   let today = null;
-  async function todayKwh(api) {
-    if (today && Date.now() - today.at < 60e3) return today.flows;
-    const answer = await api('/api/v1/energy?period=day');
-    const flows = {};
-    for (const f of FLOWS) flows[f.id] = answer.site.flows[f.id] || null;
-    today = { at: Date.now(), flows };
-    return flows;
+  function todayKwh(api) {
+    if (!today || Date.now() - today.at >= 60e3) {
+      today = {
+        at: Date.now(),
+        flows: api('/api/v1/energy?period=day').then((answer) => {
+          const flows = {};
+          for (const f of FLOWS) flows[f.id] = answer.site.flows[f.id] || null;
+          return flows;
+        }),
+      };
+    }
+    return today.flows;
   }
   // The kWh lines of a node (role pv, load, grid, battery) and its tooltip; null when nothing is known.
   // Grid and battery have two: in (+: import, charge) and out (−: export, discharge).
