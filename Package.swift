@@ -12,7 +12,7 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 /// The dashboard's files, compiled into the binary (`PackageResources`) so no file or CDN is needed at run time.
-let webResources: [Resource] = ["index.html", "app.css", "lcars.css", "app.js", "chart-axis.js", "chart.js", "field-picker.js", "charts-page.js", "favicon.svg"].map {
+let webResources: [Resource] = ["index.html", "app.css", "lcars.css", "app.js", "chart-axis.js", "chart.js", "field-picker.js", "charts-page.js", "energy.js", "energy.css", "favicon.svg"].map {
     .embedInCode("Resources/Public/\($0)")
 }
 

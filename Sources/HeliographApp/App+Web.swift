@@ -38,7 +38,7 @@ public enum WebFrontEnd {
                     status: PipelineStatus(poller: poller, bus: parts.bus, extra: parts.healthChecks),
                     metrics: parts.metrics.map { exporter -> @Sendable () async -> [UInt8] in { await exporter.exposition() } },
                     forecasts: forecasts(poller: poller, solar: parts.configuration.solar),
-                    energy: energyReporter(parts.configuration, store: parts.store)
+                    energy: parts.energy ?? energyReporter(parts.configuration, store: parts.store)
                 ),
                 logger: parts.logger,
                 onServerRunning: onListening
@@ -49,13 +49,15 @@ public enum WebFrontEnd {
 }
 
 extension WebFrontEnd {
-    /// Energy accounting in the site's time zone, with each device's gap limit from its poll interval and the tariff.
+    /// Energy accounting in the site's time zone, with each device's gap limit from its poll interval and
+    /// the tariff; complete days are kept in `energy-days.json` beside the history database.
     public static func energyReporter(_ configuration: HeliographConfiguration, store: any SampleStore) -> EnergyReporter {
         let intervals = Dictionary(configuration.devices.map { ($0.id, $0.interval) }, uniquingKeysWith: { first, _ in first })
         return EnergyReporter(
             store: store,
             timeZone: TimeZone(identifier: configuration.site.timeZone) ?? .current,
-            configuration: .init(gapPolls: configuration.energyGapPolls, pollIntervals: intervals, tariff: configuration.tariff)
+            configuration: .init(gapPolls: configuration.energyGapPolls, pollIntervals: intervals, tariff: configuration.tariff),
+            daysFile: EnergyDaysFile(besideStorage: configuration.storage.path)
         )
     }
     /// The forecast of every weather source, with the output the site's arrays should give each hour.

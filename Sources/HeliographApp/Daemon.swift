@@ -2,6 +2,7 @@ import Foundation
 import HeliographControl
 import HeliographCore
 import HeliographDevices
+import HeliographEnergy
 import HeliographAutomation
 import HeliographFleet
 import HeliographHomeAssistant
@@ -56,6 +57,8 @@ public struct DaemonParts: Sendable {
     public var metrics: PrometheusExporter? = nil
     /// Components outside the pipeline that `/health` reports (the InfluxDB spool).
     public var healthChecks: [@Sendable () async -> ComponentHealth] = []
+    /// The daemon's one energy reporter, shared with the lifetime totals so both keep the same days.
+    public var energy: EnergyReporter? = nil
 }
 
 /// Builds every service the configuration asks for, in dependency order, as one `ServiceGroup`.
@@ -148,8 +151,9 @@ public func buildDaemon(
     if let mqtt, mqtt.configuration.discovery, mqtt.configuration.diagnostics {
         services.append(.init(service: MQTTDiagnostics(sink: mqtt.sink, poller: poller, bus: bus, store: storage.store, logger: logger)))
     }
+    let energyReporter = WebFrontEnd.energyReporter(configuration, store: storage.store)
     if let energy = EnergyTotalsService.make(
-        configuration: configuration, store: storage.store, mqtt: mqtt, counters: energyCounters, now: clock.now, logger: logger)
+        configuration: configuration, reporter: energyReporter, mqtt: mqtt, counters: energyCounters, now: clock.now, logger: logger)
     {
         services.append(.init(service: energy))
     }
@@ -172,6 +176,7 @@ public func buildDaemon(
             metrics: metrics, healthChecks: healthChecks
         )
         parts.automation = automation.overview
+        parts.energy = energyReporter
         for service in try frontEnds(parts) { services.append(.init(service: service)) }
     }
     let group = ServiceGroup(

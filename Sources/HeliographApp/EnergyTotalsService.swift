@@ -87,7 +87,7 @@ extension EnergyTotalsService {
     /// `/metrics` when given; nil when neither wants the totals. They are kept beside the history
     /// (`energy-totals.json` next to `storage.path`, also for PostgreSQL, which keeps the MQTT outbox there too).
     static func make(
-        configuration: HeliographConfiguration, store: any SampleStore, mqtt: DaemonMQTT?, counters: EnergyCounters?, now: @escaping @Sendable () -> Date,
+        configuration: HeliographConfiguration, reporter: EnergyReporter, mqtt: DaemonMQTT?, counters: EnergyCounters?, now: @escaping @Sendable () -> Date,
         logger: Logger
     ) -> EnergyTotalsService? {
         var publishers: [Publisher] = []
@@ -98,7 +98,7 @@ extension EnergyTotalsService {
         if let counters { publishers.append { counters.advance(to: $0) } }
         guard !publishers.isEmpty else { return nil }
         return EnergyTotalsService(
-            reporter: WebFrontEnd.energyReporter(configuration, store: store), file: EnergyTotalsFile(besideStorage: configuration.storage.path), now: now,
+            reporter: reporter, file: EnergyTotalsFile(besideStorage: configuration.storage.path), now: now,
             publishers: publishers, logger: logger)
     }
 }

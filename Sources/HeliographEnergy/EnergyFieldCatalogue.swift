@@ -14,23 +14,33 @@ public struct EnergyFieldCatalogue: Sendable, Hashable {
         case negative
     }
 
-    /// What feeds one flow: counters in order of preference, then a power field.
+    /// What feeds one flow: counters in order of preference, then a power field, else power fields
+    /// whose sum is the flow's power (the strings of a PV input: `pv1_power_w + pv2_power_w + …`).
     public struct Feed: Sendable, Hashable {
         public var counters: [FieldDescriptor]
         public var power: (field: FieldDescriptor, part: PowerPart)?
+        /// Summed when `power` is nil; each is integrated on its own and the energies added.
+        public var summedPower: [FieldDescriptor]
+
+        public init(counters: [FieldDescriptor], power: (field: FieldDescriptor, part: PowerPart)?, summedPower: [FieldDescriptor] = []) {
+            self.counters = counters
+            self.power = power
+            self.summedPower = power == nil ? summedPower : []
+        }
 
         public static func == (lhs: Feed, rhs: Feed) -> Bool {
-            lhs.counters == rhs.counters && lhs.power?.field == rhs.power?.field && lhs.power?.part == rhs.power?.part
+            lhs.counters == rhs.counters && lhs.power?.field == rhs.power?.field && lhs.power?.part == rhs.power?.part && lhs.summedPower == rhs.summedPower
         }
 
         public func hash(into hasher: inout Hasher) {
             hasher.combine(counters)
             hasher.combine(power?.field)
             hasher.combine(power?.part)
+            hasher.combine(summedPower)
         }
 
         /// Every field read to compute the flow.
-        public var fields: [FieldDescriptor] { counters + (power.map { [$0.field] } ?? []) }
+        public var fields: [FieldDescriptor] { counters + (power.map { [$0.field] } ?? []) + summedPower }
     }
 
     /// Counter ids per flow, lifetime counter first: it has no midnight reset whose timing could differ
@@ -65,11 +75,22 @@ public struct EnergyFieldCatalogue: Sendable, Hashable {
                 device.field(id).flatMap { [.kilowattHour, .wattHour].contains($0.unit) ? $0 : nil }
             }
             let power = Self.powerIDs[flow].flatMap { id, part in
-                device.field(id).flatMap { [.watt, .kilowatt].contains($0.unit) ? ($0, part) : nil }
+                device.field(id).flatMap { Self.isPower($0) ? ($0, part) : nil }
             }
-            if !counters.isEmpty || power != nil { feeds[flow] = Feed(counters: counters, power: power) }
+            let strings = flow == .pv ? device.fields.filter { Self.isStringPower($0.id) && Self.isPower($0) } : []
+            if !counters.isEmpty || power != nil || !strings.isEmpty { feeds[flow] = Feed(counters: counters, power: power, summedPower: strings) }
         }
         self.feeds = feeds
+    }
+
+    private static func isPower(_ field: FieldDescriptor) -> Bool { [.watt, .kilowatt].contains(field.unit) }
+
+    /// `pv1_power_w`, `pv12_power_w`: one string or port of a PV input (the same ids `PowerFlow` sums).
+    static func isStringPower(_ id: FieldID) -> Bool {
+        let text = id.rawValue
+        guard text.hasPrefix("pv"), text.hasSuffix("_power_w") else { return false }
+        let number = text.dropFirst(2).dropLast("_power_w".count)
+        return !number.isEmpty && number.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// Every field read for the device.

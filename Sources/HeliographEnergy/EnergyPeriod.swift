@@ -9,9 +9,10 @@ public struct EnergyPeriod: Sendable, Hashable {
         case day, week, month, year
     }
 
-    /// One local span: a day, or a month of a year view. Times in milliseconds since 1970.
+    /// One local span: a day, an hour of a day view, or a month of a year view. Times in milliseconds since 1970.
     public struct Span: Sendable, Hashable, Codable {
-        /// `yyyy-MM-dd` for a day, `yyyy-MM` for a month.
+        /// `yyyy-MM-dd` for a day, `yyyy-MM` for a month, `yyyy-MM-ddTHH:mm±hh:mm` for an hour (the offset
+        /// tells apart the two 01:00 hours of a fall-back day).
         public var key: String
         public var start: Int64
         public var end: Int64
@@ -24,7 +25,8 @@ public struct EnergyPeriod: Sendable, Hashable {
     public let end: Int64
     /// Every local day, in order.
     public let days: [Span]
-    /// What a chart draws a bar for: the day itself, the days of a week or month, the months of a year.
+    /// What a chart draws a bar for: the hours of a day (23 or 25 on DST days), the days of a week or
+    /// month, the months of a year.
     public let bars: [Span]
     /// The first day of the previous and the next period, for paging.
     public let previous: String
@@ -67,6 +69,13 @@ public struct EnergyPeriod: Sendable, Hashable {
                 else { return nil }
                 return Span(key: String(Self.key(month, calendar: calendar).prefix(7)), start: month.storageMilliseconds, end: following.storageMilliseconds)
             }
+        } else if kind == .day {
+            // Hours of absolute time, so DST days get 23 or 25 of them; a zone whose midnight is
+            // not on the hour (none today) would have a short last bar.
+            let (first, last) = (interval.start.storageMilliseconds, interval.end.storageMilliseconds)
+            bars = stride(from: first, to: last, by: 3_600_000).map { hour in
+                Span(key: Self.hourKey(Date(storageMilliseconds: hour), calendar: calendar), start: hour, end: min(hour + 3_600_000, last))
+            }
         } else {
             bars = days
         }
@@ -99,6 +108,15 @@ public struct EnergyPeriod: Sendable, Hashable {
             return nil
         }
         return calendar.startOfDay(for: noon)
+    }
+
+    /// `yyyy-MM-ddTHH:mm±hh:mm`: the local clock time and its offset from UTC.
+    static func hourKey(_ date: Date, calendar: Calendar) -> String {
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        let offset = calendar.timeZone.secondsFromGMT(for: date) / 60
+        let sign = offset < 0 ? "-" : "+"
+        return key(date, calendar: calendar)
+            + String(format: "T%02d:%02d%@%02d:%02d", parts.hour ?? 0, parts.minute ?? 0, sign, abs(offset) / 60, abs(offset) % 60)
     }
 
     static func key(_ date: Date, calendar: Calendar) -> String {

@@ -42,7 +42,8 @@ public struct EnergyRules: Sendable, Hashable {
 ///    waking): energy `v` (what it counted since the reset), `ref = v`.
 /// 5. any other fall: a glitch or replaced counter; nothing counts, `ref = v`.
 /// Every rule either counts plausible energy or nothing, so glitches undercount slightly, never overcount.
-/// Energy between two readings goes to the local day of the later reading; the first reading of a
+/// Energy between two readings goes to the local day holding the step's end, the step being
+/// `(earlier, later]`: a reading at exactly midnight closes the day before. The first reading of a
 /// series only sets the baseline.
 ///
 /// **Power** (W or kW) is integrated with the trapezoid rule between consecutive readings no more than
@@ -109,7 +110,8 @@ package struct DailyEnergyCalculator: Sendable {
     /// span the readings cover and how many counter steps were skipped. `points` may start earlier to
     /// provide the baseline; energy outside the boundaries is dropped.
     ///
-    /// A counter step's energy goes to the span of the later reading; the time it spans counts as covered
+    /// A counter step's energy goes to the span holding its end, the step being `(earlier, later]`: a
+    /// reading at exactly 09:00 closes the 08:00 hour, not the 09:00 one. The time it spans counts as covered
     /// (split over the spans it crosses) when the step was accepted (rules 1, 3 and 4), uncovered when it
     /// was skipped (rules 2 and 5, counted in `skippedSteps`). A power span no longer than
     /// `maximumPowerGap` is covered and integrated, split at every boundary with the power interpolated.
@@ -133,12 +135,12 @@ package struct DailyEnergyCalculator: Sendable {
                 var accepted = true
                 if value >= ref {
                     accepted = value - ref <= allowance
-                    if accepted { buckets.add(value - ref, at: point.time) }
+                    if accepted { buckets.add(value - ref, at: point.time - 1) }
                     reference = value
                 } else if ref - value <= max(rules.backwardToleranceKilowattHours, ref * rules.backwardToleranceFraction) {
                     // Jitter: nothing counts and the reference stays.
                 } else if value <= allowance {
-                    buckets.add(value, at: point.time)
+                    buckets.add(value, at: point.time - 1)
                     reference = value
                 } else {
                     accepted = false
@@ -147,7 +149,7 @@ package struct DailyEnergyCalculator: Sendable {
                 if accepted {
                     buckets.cover(from: previousTime, to: point.time)
                 } else {
-                    buckets.skip(at: point.time)
+                    buckets.skip(at: point.time - 1)
                 }
             }
         case .power(let scale):

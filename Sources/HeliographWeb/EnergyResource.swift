@@ -8,21 +8,29 @@ struct EnergyResource: ResponseEncodable {
         /// Nil when nothing is known (source `none`).
         var kwh: Double?
         var source: String
-        /// Share of the span with data, 0...1.
+        /// Share of the span with data, 0...1; while the period runs, the span ends at `until` (now),
+        /// so a morning with every reading reads 1, not the morning's share of the day.
         var coverage: Double
         var unknownHours: Double
         var skippedCounterSteps: Int
 
-        /// Figures are rounded to a millionth (a milliwatt-hour, 3.6 ms of a day): finer digits are float noise.
+        /// Energy is rounded to the watt-hour (3 decimals of kWh) and hours to 3.6 s: finer digits are
+        /// float noise and would print as `2e-05`.
         init(_ energy: FlowEnergy) {
-            kwh = energy.isKnown ? Self.rounded(energy.kilowattHours) : nil
+            kwh = energy.isKnown ? Self.rounded(energy.kilowattHours, decimals: 3) : nil
             source = energy.source.rawValue
-            coverage = Self.rounded(energy.coverage)
-            unknownHours = Self.rounded(energy.unknownHours)
+            coverage = Self.rounded(energy.coverage, decimals: 4)
+            unknownHours = Self.rounded(energy.unknownHours, decimals: 3)
             skippedCounterSteps = energy.skippedCounterSteps
         }
 
-        static func rounded(_ value: Double) -> Double { (value * 1_000_000).rounded() / 1_000_000 }
+        /// `value` to `decimals` places, never `-0` (which JSON and CSV would print with its sign).
+        /// Four decimals at most, so Swift never prints it in exponent form (it does below 0.0001).
+        static func rounded(_ value: Double, decimals: Int) -> Double {
+            guard value.isFinite else { return 0 }
+            let scale = [1.0, 10, 100, 1_000, 10_000][min(max(decimals, 0), 4)]
+            return (value * scale).rounded() / scale + 0
+        }
     }
 
     struct Ratios: Codable, Sendable, Equatable {
@@ -45,8 +53,13 @@ struct EnergyResource: ResponseEncodable {
         init(_ figures: EnergyFigures, money: EnergyMoney?) {
             flows = Dictionary(uniqueKeysWithValues: figures.flows.map { ($0.key.rawValue, Flow($0.value)) })
             let ratios = EnergyRatios(figures)
-            self.ratios = Ratios(selfSufficiency: ratios.selfSufficiency.map(Flow.rounded), selfConsumption: ratios.selfConsumption.map(Flow.rounded))
-            self.money = money.map { Money(currency: $0.currency, cost: Flow.rounded($0.cost), earnings: Flow.rounded($0.earnings), savings: Flow.rounded($0.savings)) }
+            self.ratios = Ratios(
+                selfSufficiency: ratios.selfSufficiency.map { Flow.rounded($0, decimals: 4) }, selfConsumption: ratios.selfConsumption.map { Flow.rounded($0, decimals: 4) })
+            self.money = money.map {
+                Money(
+                    currency: $0.currency, cost: Flow.rounded($0.cost, decimals: 4), earnings: Flow.rounded($0.earnings, decimals: 4),
+                    savings: Flow.rounded($0.savings, decimals: 4))
+            }
         }
     }
 
@@ -77,6 +90,10 @@ struct EnergyResource: ResponseEncodable {
     var to: Date
     /// Where the figures end: `to`, or now while the period runs.
     var until: Date
+    /// Whether the period is over; while it runs, coverage is judged against `from`…`until` only.
+    var complete: Bool
+    /// Hours from `from` to `until`: the span every coverage of the period is a share of.
+    var elapsedHours: Double
     var previous: String
     var next: String
     var site: Figures
@@ -94,6 +111,8 @@ struct EnergyResource: ResponseEncodable {
         from = Date(timeIntervalSince1970: Double(period.start) / 1_000)
         to = Date(timeIntervalSince1970: Double(period.end) / 1_000)
         until = Date(timeIntervalSince1970: Double(report.until) / 1_000)
+        complete = report.until >= period.end
+        elapsedHours = Flow.rounded(Double(max(0, report.until - period.start)) / 3_600_000, decimals: 3)
         previous = period.previous
         next = period.next
         site = Figures(report.site, money: report.money)

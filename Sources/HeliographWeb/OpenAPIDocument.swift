@@ -295,14 +295,14 @@ enum OpenAPIDocument {
             "Energy": object(
                 [
                     "period": string, "date": string, "timeZone": string, "firstDay": string, "lastDay": string, "from": time, "to": time, "until": time,
-                    "previous": string, "next": string, "site": ref("EnergyFigures"), "skippedCounterSteps": integer,
+                    "complete": boolean, "elapsedHours": number, "previous": string, "next": string, "site": ref("EnergyFigures"), "skippedCounterSteps": integer,
                     "devices": array(object(
                         ["device": string, "name": string, "kind": string, "parent": string, "flows": ["type": "object", "additionalProperties": ref("EnergyFlow")]],
                         required: ["device", "name", "kind", "flows"]
                     )),
                     "bars": array(object(["key": string, "from": time, "to": time, "site": ref("EnergyFigures")], required: ["key", "from", "to", "site"])),
                 ],
-                required: ["period", "date", "timeZone", "firstDay", "lastDay", "from", "to", "until", "previous", "next", "site", "devices", "bars", "skippedCounterSteps"]
+                required: ["period", "date", "timeZone", "firstDay", "lastDay", "from", "to", "until", "complete", "elapsedHours", "previous", "next", "site", "devices", "bars", "skippedCounterSteps"]
             ),
             "DeviceSettings": object(["device": string, "settings": array(ref("Setting"))], required: ["device", "settings"]),
             "Command": object(
@@ -362,7 +362,7 @@ enum OpenAPIDocument {
                     "uptimeSeconds": number, "requests": integer, "liveClients": integer, "devices": integer, "series": integer, "points": integer,
                     "bytesOnDisk": integer, "oldest": time, "newest": time, "pollers": array(ref("PollerStats")), "sinks": array(ref("SinkStats")),
                     "connections": ref("ConnectionStats"),
-                    "energy": object(["keptDeviceDays": integer, "skippedCounterSteps": integer], required: ["keptDeviceDays", "skippedCounterSteps"]),
+                    "energy": object(["keptDeviceDays": integer, "skippedCounterSteps": integer, "daysFileProblem": string], required: ["keptDeviceDays", "skippedCounterSteps"]),
                 ],
                 required: ["uptimeSeconds", "requests", "liveClients", "devices", "series", "points", "bytesOnDisk", "pollers", "sinks", "connections"]
             ),

@@ -4,7 +4,7 @@ import Hummingbird
 extension WebAPI {
     /// Paths of the embedded UI files; not part of the API description.
     static let pagePaths: Set<String> = [
-        "/", "/index.html", "/app.css", "/lcars.css", "/app.js", "/chart-axis.js", "/chart.js", "/field-picker.js", "/charts-page.js", "/favicon.svg",
+        "/", "/index.html", "/app.css", "/lcars.css", "/app.js", "/chart-axis.js", "/chart.js", "/field-picker.js", "/charts-page.js", "/energy.js", "/energy.css", "/favicon.svg",
     ]
 
     func addPageRoutes(to router: Router<WebRequestContext>) {
@@ -18,6 +18,8 @@ extension WebAPI {
         router.get("/chart.js") { _, _ in Self.bytes(PackageResources.chart_js, contentType: "text/javascript; charset=utf-8") }
         router.get("/field-picker.js") { _, _ in Self.bytes(PackageResources.field_picker_js, contentType: "text/javascript; charset=utf-8") }
         router.get("/charts-page.js") { _, _ in Self.bytes(PackageResources.charts_page_js, contentType: "text/javascript; charset=utf-8") }
+        router.get("/energy.js") { _, _ in Self.bytes(PackageResources.energy_js, contentType: "text/javascript; charset=utf-8") }
+        router.get("/energy.css") { _, _ in Self.bytes(PackageResources.energy_css, contentType: "text/css; charset=utf-8") }
         router.get("/favicon.svg") { _, _ in Self.bytes(PackageResources.favicon_svg, contentType: "image/svg+xml") }
     }
 }

@@ -97,6 +97,29 @@ def api_with_token(url, path, token):
         return json.loads(r.read())
 
 
+def console_collector(driver, errors):
+    """A function that adds the browser console's errors since its last call to `errors`."""
+    def collect():
+        for entry in driver.get_log("browser"):
+            if entry.get("level") == "SEVERE":
+                errors.append(entry.get("message", ""))
+    return collect
+
+
+def run_steps(driver, steps, console_errors, collect_console):
+    """Runs each check, gathering the console's errors after each; then checks there were none and closes the browser."""
+    for step in steps:
+        step()
+        collect_console()
+
+    @check("no console errors")
+    def console():
+        assert not console_errors, console_errors
+
+    console()
+    driver.quit()
+
+
 def make_driver(width, height):
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -149,11 +172,7 @@ def run_checks(url, args):
     wait = WebDriverWait(driver, 15)
     shots = args.artifacts
     console_errors = []
-
-    def collect_console():
-        for entry in driver.get_log("browser"):
-            if entry.get("level") == "SEVERE":
-                console_errors.append(entry.get("message", ""))
+    collect_console = console_collector(driver, console_errors)
 
     def go(page):
         driver.get(f"{url}/#/{page}")
@@ -642,16 +661,8 @@ def run_checks(url, args):
         driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
         driver.set_window_size(1280, 900)
 
-    for step in [dashboard, live, fallback, devices_page, tick_algorithm, chart_windows, chart_zoom_and_tooltip, chart_live, picker, chart_screenshots, battery, house, current_settings, sign_in, command, solar, automation, lcars, phone]:
-        step()
-        collect_console()
-
-    @check("no console errors")
-    def console():
-        assert not console_errors, console_errors
-
-    console()
-    driver.quit()
+    run_steps(driver, [dashboard, live, fallback, devices_page, tick_algorithm, chart_windows, chart_zoom_and_tooltip, chart_live, picker, chart_screenshots, battery, house, current_settings, sign_in, command, solar, automation, lcars, phone],
+              console_errors, collect_console)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,18 @@ import Testing
 @testable import HeliographEnergy
 
 /// How long day, month and year views take over a year of one-minute readings (3.2 million points in
-/// an SQLite file), first from the points and then from kept days. Takes minutes, so it runs only with
+/// an SQLite file), first from the points, then from kept days, then after a restart with the days
+/// read back from `energy-days.json`. Takes minutes, so it runs only with
 /// `HELIOGRAPH_ENERGY_MEASURE=1 swift test --filter EnergyYearMeasurement` (README, Energy).
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["HELIOGRAPH_ENERGY_MEASURE"] != nil))
 struct EnergyYearMeasurement {
     @Test func dayMonthAndYearFromPointsThenFromKeptDays() async throws {
         let path = NSTemporaryDirectory() + "heliograph-energy-measure-\(getpid()).sqlite"
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let days = EnergyDaysFile(url: URL(fileURLWithPath: NSTemporaryDirectory() + "heliograph-energy-measure-\(getpid())-days.json"))
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(at: days.url)
+        }
         let store = try SQLiteStore(configuration: .init(location: .file(path), timeZone: EnergyTestData.utc))
         try await store.register(EnergyTestData.device(fields: [
             CommonFields.pvPower, CommonFields.loadPower, CommonFields.gridPower, CommonFields.batteryPower, CommonFields.pvEnergyTotal,
@@ -38,16 +43,26 @@ struct EnergyYearMeasurement {
             }
         }
         try await store.write(batch)
-        let reporter = EnergyReporter(store: store, timeZone: EnergyTestData.utc, configuration: .init(pollIntervals: ["inv": .seconds(60)]))
+        func reporter() -> EnergyReporter {
+            EnergyReporter(store: store, timeZone: EnergyTestData.utc, configuration: .init(pollIntervals: ["inv": .seconds(60)]), daysFile: days)
+        }
         let clock = ContinuousClock()
         var answers: [EnergyPeriod.Kind: EnergyReport] = [:]
-        for (pass, kind) in [(1, EnergyPeriod.Kind.day), (1, .month), (1, .year), (2, .year), (2, .month), (2, .day)] {
+        // Pass 1 is a fresh start with no kept day (what every restart cost before the days file);
+        // pass 2 reads the days kept in memory; pass 3 is a restart that reads the file.
+        let first = reporter()
+        let restarted = { reporter() }
+        var current = first
+        for (pass, kind) in [(1, EnergyPeriod.Kind.year), (2, .year), (2, .month), (2, .day), (3, .year), (3, .month), (3, .day)] {
+            if pass == 3, kind == .year { current = restarted() }
             let period = try EnergyPeriod(kind, containing: "2025-11-15", timeZone: EnergyTestData.utc)
             let started = clock.now
-            let report = try await reporter.report(period, now: Date(storageMilliseconds: year.end))
+            let report = try await current.report(period, now: Date(storageMilliseconds: year.end))
             print("energy \(kind) pass \(pass): \(clock.now - started), pv \(report.site.kilowattHours(.pv) ?? -1) kWh")
             if let first = answers[kind] { #expect(first == report) } else { answers[kind] = report }
         }
+        let size = (try? FileManager.default.attributesOfItem(atPath: days.url.path)[.size] as? Int) ?? 0
+        print("energy days file: \(size) bytes, \(current.statistics.keptDeviceDays) device days")
         try store.close()
     }
 }

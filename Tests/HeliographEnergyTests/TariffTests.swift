@@ -104,7 +104,14 @@ struct TariffTests {
         // The load from the grid alone: 0.25 kWh × 0.30 + 2 kWh × 0.10 + 9.75 kWh × 0.30 = 3.20.
         #expect(money.savings.isClose(to: 3.20 - 0.70 + 0.20))
         #expect(money.currency == "GBP")
-        #expect(report.bars[0].money == money)
+        // A day has an hour bar each; the night window starts inside the first hour, which pays
+        // 1 kWh at 0.30 and 1 kWh at 0.10. The hours add up to the day.
+        #expect(report.bars.count == 24)
+        #expect(try #require(report.bars[0].money).cost.isClose(to: 0.30 + 0.10))
+        let hourlyCost = report.bars.reduce(0.0) { $0 + ($1.money?.cost ?? 0) }
+        let hourlySavings = report.bars.reduce(0.0) { $0 + ($1.money?.savings ?? 0) }
+        #expect(hourlyCost.isClose(to: money.cost))
+        #expect(hourlySavings.isClose(to: money.savings))
         #expect(try #require(report.ratios.selfSufficiency).isClose(to: 1 - 5.0 / 12))
         #expect(try #require(report.ratios.selfConsumption).isClose(to: 1 - 2.0 / 6))
     }

@@ -33,7 +33,7 @@ import Testing
         try await fixture.server.makeApplication().test(.router) { client in
             let html = try await client.json("/").text
             #expect(!html.contains("<script>") && !html.contains("style=") && !html.contains(" onclick="), "index.html")
-            for script in ["/app.js", "/chart.js"] {
+            for script in ["/app.js", "/chart.js", "/energy.js"] {
                 let text = try await client.json(script).text
                 #expect(!text.contains("style=\""), "\(script) builds an inline style attribute")
                 #expect(!text.contains("eval(") && !text.contains("new Function"), "\(script)")

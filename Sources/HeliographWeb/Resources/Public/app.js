@@ -107,7 +107,7 @@
 
   // Parts of the current page that follow live data.
   function refreshLiveParts() {
-    if (state.page === 'dashboard') { renderFlow(); renderSolarNow(); }
+    if (state.page === 'dashboard') { renderFlow(); renderSolarNow(); refreshTodayKwh(); }
     if (state.page === 'devices') renderDeviceValues();
     if (state.page === 'battery') renderBatteryLive();
     $('#clock').textContent = state.lastSampleAt ? 'last sample ' + new Date(state.lastSampleAt).toLocaleTimeString() : 'waiting for data';
@@ -141,11 +141,18 @@
         .map((t) => '<div class="tile tile-' + t[2] + '"><div class="label">' + t[0] + '</div><div class="value" data-role="' + t[2] + '">' + t[1] + '</div></div>').join('');
     }
   }
+  // Today's kWh per node (energy.js asks at most once a minute); drawn again when it changed.
+  function refreshTodayKwh() {
+    if (!window.HelioEnergy) return;
+    HelioEnergy.todayKwh(api).then((flows) => { if (flows !== state.todayKwh) { state.todayKwh = flows; renderFlow(); } }).catch(() => {});
+  }
   function node(x, y, role, title, value, note) {
+    // Today's kWh under the live watts (energy.js), with where it came from in the tooltip.
     return '<g class="node node-' + role + '" transform="translate(' + x + ',' + y + ')">' +
-      '<circle r="30"/><text class="node-title" y="-2">' + esc(title) + '</text>' +
-      '<text class="node-value" y="14" data-role="' + role + '">' + esc(value) + '</text>' +
-      (note ? '<text class="node-note" y="44">' + esc(note) + '</text>' : '') + '</g>';
+      '<circle r="36"/><text class="node-title" y="-12">' + esc(title) + '</text>' +
+      '<text class="node-value" y="2" data-role="' + role + '">' + esc(value) + '</text>' +
+      (window.HelioEnergy ? HelioEnergy.nodeKwhSVG(state.todayKwh, role, 15) : '') +
+      (note ? '<text class="node-note" y="50">' + esc(note) + '</text>' : '') + '</g>';
   }
   async function dashboard(view) {
     view.innerHTML =
@@ -154,6 +161,7 @@
       '<section class="card"><h2>Daily energy (30 days)</h2><canvas id="energy-chart" class="chart"></canvas></section>' +
       (solarEstimate() ? '<section class="card" id="solar-card"><h2>Solar output: actual vs expected (24 h)</h2><p id="solar-now" class="muted"></p><canvas id="solar-chart" class="chart"></canvas></section>' : '');
     renderFlow();
+    refreshTodayKwh();
     drawSolar();
     const series = [];
     for (const d of state.devices) for (const f of d.fields) if (['pv_power_w', 'load_power_w', 'grid_power_w', 'battery_power_w'].includes(f.id)) series.push(d.id + '/' + f.id);
@@ -522,14 +530,15 @@
     // #/page/argument?key=value: the query keeps a page's view (the charts' window and fields) in the URL.
     const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
     const parts = (path || 'dashboard').split('/');
-    const page = ['dashboard', 'devices', 'charts', 'battery', 'house', 'commands', 'automation'].includes(parts[0]) ? parts[0] : 'dashboard';
+    const page = ['dashboard', 'energy', 'devices', 'charts', 'battery', 'house', 'commands', 'automation'].includes(parts[0]) ? parts[0] : 'dashboard';
     state.page = page;
+    document.title = page.charAt(0).toUpperCase() + page.slice(1) + ' · Heliograph';
     document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('current', a.dataset.page === page));
     const old = $('#view');
     const view = old.cloneNode(false); // drops listeners of the previous page
     old.replaceWith(view);
     view.dataset.page = page;
-    const pages = { dashboard, devices: devicesPage, charts: HelioChartsPage.render, battery: batteryPage, house: housePage, commands: commandsPage, automation: automationPage };
+    const pages = { dashboard, energy: (v) => HelioEnergy.page(v, { api, errorBox }), devices: devicesPage, charts: HelioChartsPage.render, battery: batteryPage, house: housePage, commands: commandsPage, automation: automationPage };
     await pages[page](view, parts[1] ? decodeURIComponent(parts[1]) : undefined, new URLSearchParams(search || ''));
     refreshLiveParts();
   }
@@ -552,7 +561,7 @@
     let resizeTimer;
     // Charts are drawn for the window's size, so their pages are drawn again after a resize. Pages of
     // forms are not: redrawing them would throw away what the owner typed (and a sign-in message).
-    const redrawnOnResize = ['dashboard', 'devices', 'charts', 'battery', 'house'];
+    const redrawnOnResize = ['dashboard', 'energy', 'devices', 'charts', 'battery', 'house'];
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
       resizeTimer = setTimeout(() => { if (redrawnOnResize.includes(state.page)) route(); }, 250);
