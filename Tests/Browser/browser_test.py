@@ -154,7 +154,7 @@ def run_checks(url, args):
                 console_errors.append(entry.get("message", ""))
 
     def go(page):
-        driver.get(f"{url}/#/{page}")
+        driver.get(f"{url}/{page}")  # every page has a path (router.js)
         wait.until(lambda d: d.execute_script("return window.heliograph && window.heliograph.page === arguments[0]", page.split("/")[0]))
 
     def shot(name):
@@ -445,7 +445,74 @@ def run_checks(url, args):
         driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
         driver.set_window_size(1280, 900)
 
-    for step in [dashboard, live, fallback, devices_page, charts, battery, house, current_settings, sign_in, command, solar, automation, lcars, phone]:
+    def page_state():
+        return driver.execute_script("return [window.heliograph && window.heliograph.page, document.documentElement.dataset.theme, location.pathname, location.hash]")
+
+    @check("every page has a URL: /charts and /lcars load directly, reload stays, old #/ links move to the path")
+    def page_urls():
+        driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
+        driver.get(f"{url}/charts")
+        wait.until(lambda d: page_state()[:3] == ["charts", "modern", "/charts"])
+        wait.until(lambda d: d.find_elements(By.ID, "main-chart"))
+        driver.refresh()
+        wait.until(lambda d: page_state()[:3] == ["charts", "modern", "/charts"])
+        # The MPP-Solar dashboard's addresses: /lcars is the dashboard in LCARS, /charts/lcars the charts.
+        driver.get(f"{url}/lcars")
+        wait.until(lambda d: page_state()[:3] == ["dashboard", "lcars", "/lcars"])
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#flow svg .node-value"))
+        assert driver.execute_script("return getComputedStyle(document.querySelector('.lcars-frame')).display") != "none", "LCARS frame not shown"
+        driver.get(f"{url}/charts/lcars")
+        wait.until(lambda d: page_state()[:3] == ["charts", "lcars", "/charts/lcars"])
+        # A nav link is a real path, followed without a reload (the page object survives).
+        driver.execute_script("window.__sameDocument = true")
+        retry(lambda: driver.find_element(By.CSS_SELECTOR, "#nav a[data-page=battery]").click())
+        wait.until(lambda d: page_state()[0] == "battery" and page_state()[2] == "/battery")
+        assert driver.execute_script("return window.__sameDocument === true"), "the nav link reloaded the page"
+        assert driver.find_element(By.CSS_SELECTOR, "#nav a[data-page=battery]").get_attribute("class") == "current"
+        driver.back()
+        wait.until(lambda d: page_state()[0] == "charts")
+        # Switching back to the modern theme leaves the /lcars address, so a reload keeps the choice.
+        retry(lambda: driver.find_element(By.ID, "theme-toggle").click())
+        wait.until(lambda d: page_state()[1:3] == ["modern", "/charts"])
+        # Old bookmarks: /#/house becomes /house, /?theme=lcars#/devices/<id> keeps the theme and the device.
+        driver.get(f"{url}/#/house")
+        wait.until(lambda d: page_state() == ["house", "modern", "/house", ""])
+        driver.get(f"{url}/?theme=lcars#/devices/{devices[0]['id']}")
+        wait.until(lambda d: page_state() == ["devices", "lcars", f"/devices/{devices[0]['id']}", ""])
+        wait.until(lambda d: d.find_elements(By.ID, "detail-chart"))
+        driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
+        # An unknown path is a 404 page that points to the real ones.
+        driver.get(f"{url}/chartz")
+        assert "No page at /chartz" in driver.find_element(By.TAG_NAME, "h1").text
+        assert driver.find_elements(By.CSS_SELECTOR, "a[href='/charts']")
+        console_errors.extend(e.get("message", "") for e in driver.get_log("browser")
+                              if e.get("level") == "SEVERE" and "/chartz" not in e.get("message", ""))
+
+    @check("screenshots of every page in both themes at 1440x900 and 390x844")
+    def every_page_shot():
+        pages = {
+            "dashboard": lambda d: d.find_elements(By.CSS_SELECTOR, "#flow svg .node-value"),
+            "devices": lambda d: d.find_elements(By.CSS_SELECTOR, "dl.values dd[data-field]"),
+            "charts": lambda d: int(d.find_element(By.ID, "main-chart").get_attribute("data-points") or 0) > 0,
+            "battery": lambda d: any("%" in t for t in texts(d, ".gauge-label")),
+            "house": lambda d: d.find_elements(By.CSS_SELECTOR, "h2.section"),
+            "commands": lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting, #view .card"),
+            "automation": lambda d: d.find_elements(By.CSS_SELECTOR, "#alerts-active p, #alerts-active table"),
+        }
+        for theme in ["modern", "lcars"]:
+            for width, height in [(1440, 900), (390, 844)]:
+                driver.set_window_size(width, height)
+                for page, ready in pages.items():
+                    path = "" if page == "dashboard" else page
+                    driver.get(f"{url}/{path}" + ("/lcars" if theme == "lcars" else "?theme=modern"))
+                    wait.until(lambda d: page_state()[:2] == [page, theme])
+                    wait.until(ready)
+                    shot(f"page-{page}-{theme}-{width}x{height}")
+        driver.execute_script("localStorage.setItem('heliograph.theme', 'modern')")
+        driver.set_window_size(1280, 900)
+
+    for step in [dashboard, live, fallback, devices_page, charts, battery, house, current_settings, sign_in, command, solar, automation, lcars, phone,
+                 page_urls, every_page_shot]:
         step()
         collect_console()
 
