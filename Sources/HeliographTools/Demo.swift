@@ -98,32 +98,33 @@ public enum Demo {
             if options.speed != 1 { say("  simulated time runs \(options.speed.formatted())× faster than real time") }
             let daemon: Daemon
             do {
-                // The history is made before the daemon starts (the live inverters carry on with the
-                // battery where it left off); its last day is stored at once, so the first look at
-                // today's charts is full, and the older days in the background, newest first.
+                // The history is made and stored while the daemon runs (DemoHistoryWriter); the live
+                // inverters then take over the battery where it left off.
                 var frontEnds = options.frontEnds
-                var history: DemoHistory.History?
                 if options.historyDays > 0 {
-                    let made = try await DemoHistory(days: options.historyDays).generate(
-                        inverters: (0..<options.inverters).map { (DeviceID("inverter\($0 + 1)"), site.simulator($0)) },
-                        weather: (Self.weatherDevice, site.sky),
-                        end: origin
-                    )
-                    for (index, simulator) in simulators.enumerated() {
-                        let charge = made.simulators[DeviceID("inverter\(index + 1)")]?.state.stateOfCharge
-                        simulator.updateState { state in charge.map { state.stateOfCharge = $0 } }
+                    let days = options.historyDays, inverters = options.inverters
+                    let writer = { @Sendable (store: any SampleStore) in
+                        DemoHistoryWriter(
+                            make: {
+                                try await DemoHistory(days: days).generate(
+                                    inverters: (0..<inverters).map { (DeviceID("inverter\($0 + 1)"), site.simulator($0)) },
+                                    weather: (Self.weatherDevice, site.sky),
+                                    end: origin
+                                )
+                            },
+                            made: { history in
+                                for (index, simulator) in simulators.enumerated() {
+                                    let charge = history.simulators[DeviceID("inverter\(index + 1)")]?.state.stateOfCharge
+                                    simulator.updateState { state in charge.map { state.stateOfCharge = $0 } }
+                                }
+                            },
+                            store: store,
+                            say: say
+                        )
                     }
-                    let older = Array((0..<(made.days.count - 1)).reversed())
-                    frontEnds = { [frontEnds] parts in
-                        try (frontEnds?(parts) ?? []) + [DemoHistoryWriter(history: made, days: older, store: parts.store, say: say)]
-                    }
-                    history = made
+                    frontEnds = { [frontEnds] parts in try (frontEnds?(parts) ?? []) + [writer(parts.store)] }
                 }
                 daemon = try await buildDaemon(configuration: configuration, logger: logger, switchPublisher: DemoRelays(), frontEnds: frontEnds)
-                if let history, let last = history.days.indices.last {
-                    let took = try await history.write(to: daemon.store, days: [last])
-                    say("  history: \(options.historyDays) days, \(history.samples) samples made in \(history.generating.readable); the last day stored in \(took.readable), the rest follows")
-                }
             } catch {
                 await simulatorGroup.triggerGracefulShutdown()
                 tasks.cancelAll()

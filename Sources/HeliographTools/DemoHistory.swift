@@ -84,6 +84,9 @@ public struct DemoHistory: Sendable {
             }
             days.append(batch)
             dayStart = dayStart.addingTimeInterval(Double(perDay) * step)
+            // A day at a time, so the daemon's pollers and web server run in between.
+            await Task.yield()
+            try Task.checkCancellation()
         }
         return History(descriptors: descriptors, days: days, simulators: simulators, generating: ContinuousClock.now - started)
     }

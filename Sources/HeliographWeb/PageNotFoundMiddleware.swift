@@ -25,7 +25,7 @@ struct PageNotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
         }.joined()
         let html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Not found · Heliograph</title></head><body><h1>No page at \(escape(path))</h1>
+            <title>Not found · Heliograph</title><link rel="icon" href="\(DashboardAssets.shared.files["favicon.svg"]?.hashedPath ?? "/favicon.svg")" type="image/svg+xml"></head><body><h1>No page at \(escape(path))</h1>
             <p>Heliograph's pages are:</p><ul>\(links)</ul>
             <p>Add <code>/lcars</code> to a page's path for the LCARS theme (<a href="/charts/lcars">/charts/lcars</a>).
             The API is under <a href="/openapi.json">/api/v1</a>.</p></body></html>

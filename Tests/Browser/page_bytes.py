@@ -22,7 +22,7 @@ def make_driver():
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1440,900", "--no-first-run"]:
         options.add_argument(arg)
-    options.set_capability("goog:loggingOptions", {"performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
     return webdriver.Chrome(service=service, options=options)
 
