@@ -12,7 +12,7 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 /// The dashboard's files, compiled into the binary (`PackageResources`) so no file or CDN is needed at run time.
-let webResources: [Resource] = ["index.html", "app.css", "lcars.css", "app.js", "chart-axis.js", "chart.js", "field-picker.js", "charts-page.js", "energy.js", "energy.css", "favicon.svg"].map {
+let webResources: [Resource] = ["index.html", "app.css", "lcars.css", "router.js", "app.js", "chart-axis.js", "chart.js", "field-picker.js", "charts-page.js", "energy.js", "energy.css", "favicon.svg"].map {
     .embedInCode("Resources/Public/\($0)")
 }
 
@@ -159,6 +159,8 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), nioCore, logging, serviceLifecycle,
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // gzip of the dashboard's files and their content hashes, computed once at start.
+                .product(name: "CompressNIO", package: "compress-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Resources/README.md"],
             resources: webResources,
@@ -333,7 +335,7 @@ let package = Package(
                 "HeliographWeb", "HeliographWebTesting", "HeliographControl", "HeliographEnergy", "HeliographTesting", "HeliographSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"), "HeliographCore", .product(name: "Hummingbird", package: "hummingbird"), logging,
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "CompressNIO", package: "compress-nio"), nioCore,
             ],
             swiftSettings: strictSettings
         ),

@@ -77,6 +77,7 @@ public func buildServices(
 /// Like `buildServices`, but also hands back the parts for callers that inspect them.
 /// `leadingServices` run before storage and stop after it (the demo's simulated devices).
 /// `clock` is the wall clock except in the soak benchmark (simulated time, see `DaemonClock`).
+/// `switchPublisher` drives load switches when no `mqtt:` is configured (the demo's simulated relays).
 public func buildDaemon(
     configuration: HeliographConfiguration,
     logger: Logger,
@@ -84,6 +85,7 @@ public func buildDaemon(
     leadingServices: [any Service] = [],
     clock: DaemonClock = .wall,
     malloc: MallocPolicy = .daemon,
+    switchPublisher: (any MessagePublisher)? = nil,
     frontEnds: FrontEndFactory? = nil
 ) async throws -> Daemon {
     _ = Observability.instruments  // bootstraps swift-metrics before any instrument is made
@@ -126,7 +128,7 @@ public func buildDaemon(
         configuration: configuration,
         feed: bus,
         audit: storage.store,
-        publisher: mqtt.map { MQTTMessagePublisher(client: $0.client, qos: qos) },
+        publisher: mqtt.map { MQTTMessagePublisher(client: $0.client, qos: qos) as any MessagePublisher } ?? switchPublisher,
         logger: logger
     )
 

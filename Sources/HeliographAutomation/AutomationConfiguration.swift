@@ -29,6 +29,11 @@ public struct SwitchConfiguration: Sendable, Hashable {
 
     static let keys = ["style", "name", "topic", "payload_on", "payload_off", "retain", "on_when", "off_when", "min_on", "min_off", "window", "max_age"]
 
+    public init(target: LoadSwitch, rule: SwitchRule) {
+        self.target = target
+        self.rule = rule
+    }
+
     /// Reads the section: one switch per key, in file order (problems reported).
     public static func parseAll(_ section: ConfigurationSection) -> [SwitchConfiguration] {
         var result: [SwitchConfiguration] = []

@@ -45,6 +45,12 @@ public struct Irradiance: Sendable, Hashable {
 /// by Kasten–Czeplak's `1 − 0.75·(cloud fraction)^3.4`.
 public enum ExpectedOutput {
     public static let groundAlbedo = 0.2
+    /// Made once: the demo's history asks for thousands of instants.
+    private static let utc: Calendar = {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        return utc
+    }()
 
     /// Clear-sky irradiance for a sun at `elevation` degrees on day `dayOfYear` (1…366).
     public static func clearSky(elevation: Double, dayOfYear: Int) -> Irradiance {
@@ -86,8 +92,6 @@ public enum ExpectedOutput {
         cloudCoverPct: Double?
     ) -> Double {
         let sun = SunPosition.position(at: time, latitude: latitude, longitude: longitude)
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
         let day = utc.ordinality(of: .day, in: .year, for: time) ?? 172
         let clear = clearSky(elevation: sun.elevation, dayOfYear: day)
         let factor = cloudCoverPct.map { cloudFactor(cloudCoverPct: $0) } ?? 1

@@ -15,7 +15,8 @@ struct PowerFlow: ResponseEncodable, Equatable {
     /// Devices whose values were summed, by role.
     var sources: [String: [String]]
 
-    /// Sums each role over devices; state of charge is the mean. A role nobody reports stays nil.
+    /// Sums each role over devices; state of charge is the mean. A role nobody reports stays nil,
+    /// except the grid, which is the balance of load, PV and battery when those three are known.
     init(latest: [Sample]) {
         var sums: [String: Double] = [:]
         var socs: [Double] = []
@@ -40,6 +41,11 @@ struct PowerFlow: ResponseEncodable, Equatable {
         self.batteryW = sums["battery"]
         self.gridW = sums["grid"]
         self.loadW = sums["load"]
+        // Inverters without a grid meter (PI30): the grid covers what PV and battery do not, as the energy report takes it.
+        if gridW == nil, let load = loadW, let pv = pvW, let battery = batteryW {
+            gridW = load - pv + battery
+            sources["grid"] = ["balance"]
+        }
         self.batterySocPct = socs.isEmpty ? nil : socs.reduce(0, +) / Double(socs.count)
         self.sources = sources
     }

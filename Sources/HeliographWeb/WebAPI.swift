@@ -44,11 +44,13 @@ final class WebAPI: Sendable {
     var store: any SampleStore { dependencies.store }
 
     /// Builds the router: security headers outermost so every answer carries them, then the error
-    /// middleware so it wraps everything else, then caller resolution, then routes.
+    /// middleware so it wraps everything else, then the HTML page for unknown paths a browser asked
+    /// for, then caller resolution, then routes.
     func makeRouter() -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: PageNotFoundMiddleware())
         router.add(middleware: CountingMiddleware(requests: self))
         router.add(middleware: CallerMiddleware(authenticator: authenticator, sessions: sessions, openReading: configuration.openReading))
         addPageRoutes(to: router)

@@ -75,6 +75,9 @@ public struct WebServer: Service {
         }
     }
 
+    /// The routes that serve the dashboard's pages and files rather than the API, as `GET /path`.
+    public static var dashboardRoutes: Set<String> { Set(WebAPI.pagePaths.map { "GET \($0)" }) }
+
     /// Every route the router serves, as `METHOD /path` (for the OpenAPI consistency test).
     public func routeList() -> [String] {
         api.makeRouter().routes.map { "\($0.method) \($0.path)" }

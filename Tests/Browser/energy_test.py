@@ -55,14 +55,14 @@ def run_checks(args, expected):
 
     def energy_loaded(period, first_day):
         # The page has asked the API and drawn the answer for this period (the view is replaced on
-        # every route, so a stale one cannot match once the hash has changed).
+        # every route, so a stale one cannot match once the address has changed).
         wait.until(lambda d: d.execute_script(
             "const v = document.getElementById('view'); return v && v.dataset.page === 'energy' && v.dataset.period === arguments[0]"
-            " && v.dataset.firstDay === arguments[1] && location.hash.startsWith('#/energy/' + arguments[0]) && !!v.querySelector('#energy-flows')",
+            " && v.dataset.firstDay === arguments[1] && new URLSearchParams(location.search).get('period') === arguments[0] && !!v.querySelector('#energy-flows')",
             period, first_day))
 
     def open_energy(base, period, day, first_day):
-        driver.get(f"{base}/#/energy/{period}/{day}")
+        driver.get(f"{base}/energy?period={period}&date={day}")
         energy_loaded(period, first_day)
 
     def flows():
@@ -125,7 +125,7 @@ def run_checks(args, expected):
         open_energy(url, "day", date, date)
         driver.find_element(By.ID, "energy-next").click()
         energy_loaded("day", "2026-01-16")
-        assert driver.execute_script("return location.hash") == "#/energy/day/2026-01-16"
+        assert driver.execute_script("return location.pathname + location.search") == "/energy?period=day&date=2026-01-16"
         assert driver.find_element(By.ID, "energy-date").get_attribute("value") == "2026-01-16"
         shown = flows()
         assert shown["pv"]["text"] == "–" and shown["pv"]["provenance"] == "no data", shown["pv"]
@@ -179,7 +179,7 @@ def run_checks(args, expected):
 
     @check("the dashboard's power-flow nodes show today's kWh from the API")
     def dashboard_kwh():
-        driver.get(f"{url}/#/dashboard")
+        driver.get(f"{url}/")
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#flow .node-kwh[data-role=pv]"))
         today = bt.api(url, "/api/v1/energy?period=day")["site"]["flows"]
         shown = node_kwh()
@@ -197,12 +197,12 @@ def run_checks(args, expected):
         for theme in ["modern", "lcars"]:
             for width, height in [(1440, 900), (390, 844)]:
                 driver.set_window_size(width, height)
-                for page, ready in [(f"energy/day/{date}", lambda d: d.find_elements(By.CSS_SELECTOR, "#energy-tariff")),
+                for page, ready in [(f"energy?period=day&date={date}&", lambda d: d.find_elements(By.CSS_SELECTOR, "#energy-tariff")),
                                     ("dashboard", lambda d: d.find_elements(By.CSS_SELECTOR, "#flow .node-kwh"))]:
-                    driver.get(f"{url}/?theme={theme}#/{page}")
+                    driver.get(f"{url}/{page}" + ("" if page.endswith("&") else "?") + f"theme={theme}")
                     wait.until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme)
                     wait.until(ready)
-                    driver.execute_script("window.scrollTo(0, 0)")  # a hash change keeps the previous page's scroll
+                    driver.execute_script("window.scrollTo(0, 0)")  # a page change without a reload keeps the previous page's scroll
                     overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
                     name = page.split("/")[0]
                     shot(f"{name}-{theme}-{width}x{height}")

@@ -193,9 +193,9 @@ import Testing
             let page = try await client.json("/")
             #expect(page.status == .ok)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
-            #expect(page.text.contains("<script src=\"/app.js\">"))
+            #expect(page.text.contains("<script src=\"/assets/app."))
             #expect(!page.text.contains("https://"))  // no CDN
-            for asset in ["/app.js", "/chart.js", "/energy.js", "/energy.css", "/app.css", "/lcars.css", "/favicon.svg"] {
+            for asset in ["/app.js", "/chart-axis.js", "/chart.js", "/field-picker.js", "/charts-page.js", "/energy.js", "/energy.css", "/router.js", "/app.css", "/lcars.css", "/favicon.svg"] {
                 let answer = try await client.json(asset)
                 #expect(answer.status == .ok, "\(asset)")
                 #expect(answer.text.count > 100, "\(asset)")

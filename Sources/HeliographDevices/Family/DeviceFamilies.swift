@@ -12,6 +12,7 @@ public enum DeviceFamilies {
         .openMeteo,
         .powervault,
         .mqttSensors,
+        .simulatedWeather,
     ]
 
     /// The family whose name is `devices.<id>.type`.

@@ -53,6 +53,22 @@ public struct PI30Simulator: Sendable {
     /// Hours added to UTC for the daylight curve.
     public var utcOffsetHours: Double
 
+    /// Where PV and load come from instead of the built-in curves (a sine from 06:00 to 18:00, a flat
+    /// load with an evening peak): the demo gives its site's sun, weather and household here.
+    public struct Environment: Sendable {
+        /// PV power at an instant, W.
+        public var pvPower: @Sendable (Date) -> Double
+        /// The house's load at an instant, W.
+        public var loadPower: @Sendable (Date) -> Double
+
+        public init(pvPower: @escaping @Sendable (Date) -> Double, loadPower: @escaping @Sendable (Date) -> Double) {
+            self.pvPower = pvPower
+            self.loadPower = loadPower
+        }
+    }
+
+    public var environment: Environment?
+
     public static let chargingCurrentOptions = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]
     public static let utilityChargingCurrentOptions = [2, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]
     static let ratedApparentPower = 5_000.0
@@ -68,8 +84,10 @@ public struct PI30Simulator: Sendable {
         peakPVPower: Double = 4_000,
         batteryCapacityWh: Double = 10_000,
         utcOffsetHours: Double = 0,
-        seed: UInt64 = 0x5EED
+        seed: UInt64 = 0x5EED,
+        environment: Environment? = nil
     ) {
+        self.environment = environment
         self.state = state
         self.serialNumber = serialNumber
         self.firmwareVersion = firmwareVersion
@@ -105,11 +123,18 @@ public struct PI30Simulator: Sendable {
     }
 
     private mutating func readings(at time: Date) -> Readings {
-        let light = daylight(at: time)
-        let hour = (time.timeIntervalSince1970 + utcOffsetHours * 3_600).truncatingRemainder(dividingBy: 86_400) / 3_600
-        let pvPower = light > 0 ? (peakPVPower * light * random.next(in: 0.85...1.0)).rounded() : 0
-        let eveningPeak = (18...22).contains(hour) ? 600.0 : 0
-        let loadPower = (350 + eveningPeak + random.next(in: -60...60)).rounded()
+        let light: Double, pvPower: Double, loadPower: Double
+        if let environment {
+            pvPower = max(0, environment.pvPower(time)).rounded()
+            loadPower = max(0, environment.loadPower(time)).rounded()
+            light = min(1, pvPower / max(peakPVPower, 1))
+        } else {
+            light = daylight(at: time)
+            let hour = (time.timeIntervalSince1970 + utcOffsetHours * 3_600).truncatingRemainder(dividingBy: 86_400) / 3_600
+            pvPower = light > 0 ? (peakPVPower * light * random.next(in: 0.85...1.0)).rounded() : 0
+            let eveningPeak = (18...22).contains(hour) ? 600.0 : 0
+            loadPower = (350 + eveningPeak + random.next(in: -60...60)).rounded()
+        }
         let voltage = batteryVoltage()
 
         // Hysteresis between the re-charge and re-discharge voltages, as the inverter does in SBU/solar modes.

@@ -193,8 +193,8 @@ struct CLITests {
         #expect(errorLines.isEmpty, "\(errorLines)")
         let store = try SQLiteStore(configuration: .init(path: directory.appendingPathComponent("heliograph.sqlite").path))
         let devices = try await store.devices().map(\.descriptor.id).sorted()
-        #expect(devices == ["inverter1", "inverter2", "solar"])
-        for device in devices where device != "solar" {
+        #expect(devices == ["inverter1", "inverter2", "solar", "weather"])
+        for device in devices where device.rawValue.hasPrefix("inverter") {
             let latest = try #require(try await store.latest(device: device))
             #expect(latest.number("battery_voltage_v") != nil)
         }

@@ -1,4 +1,4 @@
-// Heliograph dashboard. Plain JS, no framework: hash routes, one live WebSocket with a polling
+// Heliograph dashboard. Plain JS, no framework: page paths (router.js), one live WebSocket with a polling
 // fallback, our own charts (chart.js). Every value shown comes from /api/v1.
 (function () {
   'use strict';
@@ -258,7 +258,7 @@
   function devicesPage(view, id) {
     if (id) return deviceDetail(view, id);
     view.innerHTML = '<section class="grid cards">' + state.devices.map((d) =>
-      '<a class="card device" href="#/devices/' + encodeURIComponent(d.id) + '"><h2>' + esc(d.name) + ' <span class="pill ' + (d.online ? 'ok' : 'bad') + '">' + (d.online ? 'online' : 'offline') + '</span></h2>' +
+      '<a class="card device" href="/devices/' + encodeURIComponent(d.id) + '"><h2>' + esc(d.name) + ' <span class="pill ' + (d.online ? 'ok' : 'bad') + '">' + (d.online ? 'online' : 'offline') + '</span></h2>' +
       '<p class="muted">' + esc(d.manufacturer) + ' ' + esc(d.model) + (d.serial ? ' · ' + esc(d.serial) : '') + '</p>' +
       '<dl class="values" data-device="' + esc(d.id) + '"></dl></a>').join('') + '</section>' +
       (state.devices.length ? '' : '<p class="muted">No devices yet.</p>');
@@ -283,7 +283,7 @@
       '<dl class="values all" data-device="' + esc(d.id) + '"></dl></div>' +
       '<div class="card"><h2>History (24 h)</h2><select id="detail-field">' + numeric.map((f) => '<option value="' + esc(f.id) + '">' + esc(f.name) + '</option>').join('') + '</select>' +
       '<canvas id="detail-chart" class="chart"></canvas>' +
-      (d.settings.length ? '<p><a href="#/commands">Change settings…</a></p>' : '') + '</div></section>';
+      (d.settings.length ? '<p><a href="/commands">Change settings…</a></p>' : '') + '</div></section>';
     renderDeviceValues();
     const draw = () => numeric.length && drawHistory($('#detail-chart'), [d.id + '/' + $('#detail-field').value], '24h', 'area');
     $('#detail-field').addEventListener('change', draw);
@@ -527,10 +527,11 @@
     try { state.devices = await api('/api/v1/devices'); } catch (e) { state.devices = []; }
   }
   async function route() {
-    // #/page/argument?key=value: the query keeps a page's view (the charts' window and fields) in the URL.
-    const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
-    const parts = (path || 'dashboard').split('/');
-    const page = ['dashboard', 'energy', 'devices', 'charts', 'battery', 'house', 'commands', 'automation'].includes(parts[0]) ? parts[0] : 'dashboard';
+    // /page/argument?key=value (router.js): the query keeps a page's view (the charts' window and
+    // fields, the energy period) in the URL.
+    const parts = HelioRouter.parts();
+    const search = location.search.replace(/^\?/, '');
+    const page = HelioRouter.pages.includes(parts[0]) ? parts[0] : 'dashboard';
     state.page = page;
     document.title = page.charAt(0).toUpperCase() + page.slice(1) + ' · Heliograph';
     document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('current', a.dataset.page === page));
@@ -546,18 +547,18 @@
     document.documentElement.dataset.theme = theme;
     $('#theme-toggle').textContent = theme === 'lcars' ? 'Modern' : 'LCARS';
     localStorage.setItem('heliograph.theme', theme);
+    HelioRouter.themeChanged(theme);
   }
 
   // What the page modules (charts-page.js, field-picker.js) use of the shell.
   window.HelioApp = { state, api, esc, fieldMeta, errorBox, chartSeries, siteZone };
 
   async function start() {
-    const params = new URLSearchParams(location.search);
-    applyTheme(params.get('theme') || localStorage.getItem('heliograph.theme') || 'modern');
+    applyTheme(HelioRouter.theme() || localStorage.getItem('heliograph.theme') || 'modern');
     $('#theme-toggle').addEventListener('click', () => { applyTheme(document.documentElement.dataset.theme === 'lcars' ? 'modern' : 'lcars'); route(); });
     await loadSession();
     await loadDevices();
-    window.addEventListener('hashchange', route);
+    HelioRouter.listen(route);
     let resizeTimer;
     // Charts are drawn for the window's size, so their pages are drawn again after a resize. Pages of
     // forms are not: redrawing them would throw away what the owner typed (and a sign-in message).

@@ -1,7 +1,7 @@
 // The Charts page: calendar windows in the site's time zone (a day runs midnight to midnight), with
 // previous/next, a date picker, zoom and pan; one chart per unit, sharing a crosshair; live samples
 // added while the window holds now; setting changes flagged on the time axis. The window and the
-// fields are kept in the URL (#/charts?period=day&date=2026-01-26&fields=inv1/pv_power_w,…), so a
+// fields are kept in the URL (/charts?period=day&date=2026-01-26&fields=inv1/pv_power_w,…), so a
 // reload or a bookmark shows the same view.
 (function () {
   'use strict';
@@ -24,18 +24,19 @@
       fields: params.has('fields') ? [...new Set(params.get('fields').split(',').filter((k) => KEY.test(k)))].slice(0, MAX_FIELDS) : null,
     };
   }
-  function viewHash(v) {
+  function viewURL(v) {
     const p = ['period=' + v.period];
     if (v.date) p.push('date=' + v.date);
     if (v.from && v.to) p.push('from=' + Math.round(v.from), 'to=' + Math.round(v.to));
     if (v.type !== 'line') p.push('type=' + v.type);
     p.push('fields=' + v.fields.map(encodeURIComponent).join(',').replace(/%2F/g, '/'));
-    return '#/charts?' + p.join('&');
+    // The path stays as it is (/charts, or /charts/lcars for the LCARS theme).
+    return location.pathname + '?' + p.join('&');
   }
   // Navigation (another window, a zoom) is a history entry, so Back returns to it; a field change replaces the entry.
   function writeView(v, push) {
-    const hash = viewHash(v);
-    if (location.hash !== hash) history[push ? 'pushState' : 'replaceState'](null, '', hash);
+    const url = viewURL(v);
+    if (location.pathname + location.search !== url) history[push ? 'pushState' : 'replaceState'](null, '', url);
     localStorage.setItem('heliograph.chart.fields', JSON.stringify(v.fields));
   }
 
@@ -231,5 +232,5 @@
     await load(false);
   }
 
-  window.HelioChartsPage = { render, readView, viewHash, addLive };
+  window.HelioChartsPage = { render, readView, viewURL, addLive };
 })();

@@ -59,14 +59,16 @@
     return new Date(key + 'T12:00:00Z').toLocaleDateString([], { timeZone: 'UTC', weekday: 'short', day: 'numeric' });
   }
 
-  // #/energy/<period>/<date>; either part may be missing (today's day view).
+  // /energy?period=<period>&date=<date>; either may be missing (today's day view). An old
+  // #/energy/<period>/<date> link arrives as /energy/<period>/<date> (router.js) and still works.
   function place() {
-    const parts = location.hash.replace(/^#\/?/, '').split('/');
-    const period = PERIODS.includes(parts[1]) ? parts[1] : 'day';
-    const date = /^\d{4}-\d{2}-\d{2}$/.test(parts[2] || '') ? parts[2] : '';
+    const query = new URLSearchParams(location.search);
+    const parts = HelioRouter.parts();
+    const period = [query.get('period'), parts[1]].find((p) => PERIODS.includes(p)) || 'day';
+    const date = [query.get('date'), parts[2]].find((d) => /^\d{4}-\d{2}-\d{2}$/.test(d || '')) || '';
     return { period, date };
   }
-  function href(period, date) { return '#/energy/' + period + (date ? '/' + date : ''); }
+  function href(period, date) { return '/energy?period=' + period + (date ? '&date=' + date : ''); }
 
   async function page(view, app) {
     const where = place();
@@ -102,11 +104,11 @@
     view.dataset.firstDay = answer.firstDay;
     const dateInput = view.querySelector('#energy-date');
     dateInput.value = answer.date;
-    dateInput.addEventListener('change', () => { if (dateInput.value) location.hash = href(answer.period, dateInput.value); });
+    dateInput.addEventListener('change', () => { if (dateInput.value) HelioRouter.navigate(href(answer.period, dateInput.value)); });
     view.querySelector('#energy-previous').setAttribute('aria-label', 'Previous ' + answer.period);
     view.querySelector('#energy-next').setAttribute('aria-label', 'Next ' + answer.period);
-    view.querySelector('#energy-previous').addEventListener('click', () => { location.hash = href(answer.period, answer.previous); });
-    view.querySelector('#energy-next').addEventListener('click', () => { location.hash = href(answer.period, answer.next); });
+    view.querySelector('#energy-previous').addEventListener('click', () => { HelioRouter.navigate(href(answer.period, answer.previous)); });
+    view.querySelector('#energy-next').addEventListener('click', () => { HelioRouter.navigate(href(answer.period, answer.next)); });
     view.querySelectorAll('.segmented a').forEach((a) => { a.href = href(a.dataset.period, answer.date); });
     view.querySelector('#energy-csv').href = '/api/v1/energy?period=' + answer.period + '&date=' + answer.date + '&format=csv';
     view.querySelector('#energy-note').textContent = answer.complete
