@@ -112,28 +112,34 @@ extension WebAPI {
 
     /// Reads every series of the query; rollups for aggregated steps, so a year is a few hundred rows.
     func history(_ query: HistoryQuery) async throws -> HistoryResource {
-        let units = try await fieldUnits()
+        let fields = try await seriesFields()
         var series: [SeriesResource] = []
         for key in query.series {
+            // Values (and means) rounded to the field's resolution, as everywhere numbers leave the daemon.
+            let decimals = fields[key]?.precision
+            func round(_ value: Double) -> Double { NumberFormat.rounded(value, decimals: decimals) }
             let points: [[Double]]
             switch query.step {
             case .raw:
-                points = try await timed("points") { try await store.points(key, from: query.from, to: query.to) }.map { [($0.time.timeIntervalSince1970 * 1_000).rounded(), $0.value] }
+                points = try await timed("points") { try await store.points(key, from: query.from, to: query.to) }.map {
+                    [($0.time.timeIntervalSince1970 * 1_000).rounded(), round($0.value)]
+                }
             case .rollup(let rollup):
                 points = try await timed("aggregates") { try await store.aggregates(key, from: query.from, to: query.to, step: rollup) }.map {
-                    [($0.time.timeIntervalSince1970 * 1_000).rounded(), $0.mean, $0.min, $0.max, $0.last]
+                    [($0.time.timeIntervalSince1970 * 1_000).rounded(), round($0.mean), round($0.min), round($0.max), round($0.last)]
                 }
             }
-            series.append(SeriesResource(device: key.device.rawValue, field: key.field.rawValue, unit: units[key], points: points))
+            series.append(SeriesResource(device: key.device.rawValue, field: key.field.rawValue, unit: fields[key]?.unit.rawValue, points: points))
         }
         return HistoryResource(from: query.from, to: query.to, step: query.step.name, series: series)
     }
 
-    func fieldUnits() async throws -> [SeriesKey: String] {
-        var units: [SeriesKey: String] = [:]
+    /// Every known series' field description (unit, precision).
+    func seriesFields() async throws -> [SeriesKey: FieldDescriptor] {
+        var fields: [SeriesKey: FieldDescriptor] = [:]
         for device in try await store.devices() {
-            for field in device.descriptor.fields { units[SeriesKey(device: device.descriptor.id, field: field.id)] = field.unit.rawValue }
+            for field in device.descriptor.fields { fields[SeriesKey(device: device.descriptor.id, field: field.id)] = field }
         }
-        return units
+        return fields
     }
 }
