@@ -16,13 +16,9 @@ from pymodbus.datastore import ModbusDeviceContext, ModbusServerContext, ModbusS
 from pymodbus.server import ModbusTcpServer
 
 
-async def main():
+async def serve(values):
+    """Serves `values` (address -> register) as holding registers until standard input closes."""
     logging.disable(logging.WARNING)
-    with open(sys.argv[1], encoding="utf-8") as handle:
-        image = json.load(handle)
-    values = {address: 0 for address in range(image["size"])}
-    for address, value in image["registers"].items():
-        values[int(address)] = value
     context = ModbusServerContext(devices=ModbusDeviceContext(hr=ModbusSparseDataBlock(values)), single=True)
     server = ModbusTcpServer(context, address=("127.0.0.1", 0))
     serving = asyncio.create_task(server.serve_forever())
@@ -36,5 +32,14 @@ async def main():
     await server.shutdown()
 
 
+def main():
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        image = json.load(handle)
+    values = {address: 0 for address in range(image["size"])}
+    for address, value in image["registers"].items():
+        values[int(address)] = value
+    asyncio.run(serve(values))
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
