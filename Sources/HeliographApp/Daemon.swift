@@ -94,7 +94,7 @@ public func buildDaemon(
     let client = try configuration.mqtt.map { try DaemonMQTT.makeClient($0, storagePath: configuration.storage.path, logger: logger) }
     let context = DeviceContext(
         timeZone: siteTimeZone, siteLatitude: configuration.site.latitude, siteLongitude: configuration.site.longitude, mqtt: client, now: clock.now,
-        logger: logger)
+        store: storage.store, logger: logger)
     var devices = try configuration.devices.map {
         try DeviceFamilies.makeDevice($0, context: context)
     }

@@ -13,6 +13,10 @@ public protocol SampleStore: SampleSink {
     /// The newest value of every field of a device, numeric and text, as one sample stamped with the newest time.
     func latest(device: DeviceID) async throws -> Sample?
 
+    /// The newest value of every field of a device, each with the time it was read, so an old value
+    /// (a field the validator dropped since) is not shown as fresh.
+    func latestReadings(device: DeviceID) async throws -> LatestReadings?
+
     /// Full-resolution points of one series, oldest first, `from` inclusive and `to` exclusive.
     func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point]
 
@@ -27,6 +31,13 @@ public protocol SampleStore: SampleSink {
 
     /// Size and counts for /stats and diagnostics.
     func statistics() async throws -> StoreStatistics
+}
+
+extension SampleStore {
+    /// Every field's newest value under the newest time, from `latestReadings(device:)`.
+    public func latest(device: DeviceID) async throws -> Sample? {
+        try await latestReadings(device: device)?.sample
+    }
 }
 
 /// One stored value.

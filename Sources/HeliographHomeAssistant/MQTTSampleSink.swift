@@ -132,9 +132,9 @@ public final class MQTTSampleSink: SampleSink, Service {
     }
 
     private func publishState(_ sample: Sample) async throws {
-        let payload = try Self.stateJSON(sample)
-        try await publisher.publish(topic: configuration.topics.state(sample.device), payload: ByteBuffer(bytes: payload), qos: configuration.qos, retain: true)
         let descriptor = state.withLock { $0.devices[sample.device] }
+        let payload = try Self.stateJSON(sample, descriptor: descriptor)
+        try await publisher.publish(topic: configuration.topics.state(sample.device), payload: ByteBuffer(bytes: payload), qos: configuration.qos, retain: true)
         if configuration.perFieldTopics {
             for (field, value) in sample.values.sorted(by: { $0.key < $1.key }) {
                 guard let text = Self.plainValue(value, precision: descriptor?.field(field)?.precision) else { continue }
@@ -157,12 +157,15 @@ public final class MQTTSampleSink: SampleSink, Service {
         }
     }
 
-    /// `{"time":"2026-11-23T01:02:03Z","battery_voltage_v":52.1,...}`; non-finite numbers are left out.
-    public static func stateJSON(_ sample: Sample) throws -> Data {
+    /// `{"time":"2026-11-23T01:02:03Z","battery_voltage_v":52.1,...}`: only the fields this sample
+    /// read (a field the validator dropped is absent, not repeated under the new time), numbers
+    /// rounded to the field's precision by `NumberFormat`; non-finite numbers are left out.
+    public static func stateJSON(_ sample: Sample, descriptor: DeviceDescriptor? = nil) throws -> Data {
         var object: [String: Any] = ["time": ISO8601DateFormatter().string(from: sample.time)]
         for (field, value) in sample.values {
             switch value {
-            case .number(let number) where number.isFinite: object[field.rawValue] = number
+            case .number(let number) where number.isFinite:
+                object[field.rawValue] = NumberFormat.rounded(number, decimals: descriptor?.field(field)?.precision)
             case .number: continue
             case .flag(let flag): object[field.rawValue] = flag
             case .text(let text): object[field.rawValue] = text
@@ -171,13 +174,12 @@ public final class MQTTSampleSink: SampleSink, Service {
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 
-    /// The value alone: numbers rounded to the field's precision, flags `ON`/`OFF`, text as is.
+    /// The value alone: numbers rounded to the field's precision (`NumberFormat.text`), flags `ON`/`OFF`, text as is.
     static func plainValue(_ value: FieldValue, precision: Int?) -> String? {
         switch value {
         case .number(let number):
             guard number.isFinite else { return nil }
-            guard let precision else { return "\(number)" }
-            return String(format: "%.\(max(0, min(precision, 6)))f", number)
+            return NumberFormat.text(number, decimals: precision)
         case .flag(let flag): return flag ? "ON" : "OFF"
         case .text(let text): return text
         }

@@ -32,10 +32,7 @@ public struct WeatherTopicSink: SampleSink {
         case .flag(let on): return on ? "true" : "false"
         case .text(let text): return text
         case .number(let number):
-            let scale = (0..<max(0, precision)).reduce(1.0) { result, _ in result * 10 }
-            let rounded = (number * scale).rounded() / scale
-            if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(rounded)) }
-            return String(rounded)
+            return NumberFormat.text(number, decimals: precision)
         }
     }
 }

@@ -91,6 +91,23 @@ public struct HoymilesProductionTracker: Sendable {
         return knownSerials.compactMap { result[$0] }
     }
 
+    /// Takes each port's last known lifetime total (Wh, e.g. from the store after a restart) as its
+    /// held total, unless a higher one is held already; the inverters become known, so one that is
+    /// dead now is reported asleep with this total and the plant total is not hidden by it.
+    public mutating func seed(totals: [HoymilesSerialNumber: [Int: Double]]) {
+        for (serial, ports) in totals.sorted(by: { $0.key < $1.key }) where !ports.isEmpty {
+            if !knownSerials.contains(serial) { knownSerials.append(serial) }
+            var portCounters = counters[serial] ?? [:]
+            for (number, totalWh) in ports where totalWh.isFinite && totalWh > 0 {
+                // An empty day: the first update rolls it to the current one with today at zero.
+                var held = portCounters[number] ?? PortCounters(day: "")
+                held.totalWh = max(held.totalWh ?? 0, totalWh)
+                portCounters[number] = held
+            }
+            counters[serial] = portCounters
+        }
+    }
+
     /// A new production day starts the daily counter from zero; the total is kept.
     private func rolled(_ counters: PortCounters, to day: String) -> PortCounters {
         guard counters.day != day else { return counters }

@@ -71,6 +71,17 @@ public struct HoymilesQueries: Sendable {
         }
     }
 
+    /// Each inverter's per-port lifetime totals (Wh) as last stored, for the DTU driver to hold
+    /// after a restart; ports that never reported a total are left out.
+    public func lastKnownTotals(dtu: DeviceID) async throws -> [HoymilesSerialNumber: [Int: Double]] {
+        var totals: [HoymilesSerialNumber: [Int: Double]] = [:]
+        for port in try await allPorts(dtu: dtu) {
+            guard let text = port.serial, let serial = HoymilesSerialNumber(text), let kWh = port.energyTotalKWh, kWh > 0 else { continue }
+            totals[serial, default: [:]][port.port] = kWh * 1_000
+        }
+        return totals
+    }
+
     /// Every port of every inverter (behind one DTU if given).
     public func allPorts(dtu: DeviceID? = nil) async throws -> [PortReading] {
         var result: [PortReading] = []

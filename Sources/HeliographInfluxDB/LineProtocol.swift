@@ -31,7 +31,7 @@ public struct LineProtocol: Sendable, Hashable {
     public func line(for sample: Sample, descriptor: DeviceDescriptor?) -> String? {
         var fields = ""
         for (field, value) in sample.values.sorted(by: { $0.key < $1.key }) {
-            guard let encoded = Self.fieldValue(value) else { continue }
+            guard let encoded = Self.fieldValue(value, decimals: descriptor?.field(field)?.precision) else { continue }
             if !fields.isEmpty { fields.append(",") }
             Self.appendEscaped(field.rawValue, special: Self.keySpecials, to: &fields)
             fields.append("=")
@@ -66,12 +66,13 @@ public struct LineProtocol: Sendable, Hashable {
     static let measurementSpecials: Set<Unicode.Scalar> = [",", " "]
     static let keySpecials: Set<Unicode.Scalar> = [",", "=", " "]
 
-    static func fieldValue(_ value: FieldValue) -> String? {
+    /// - Parameter decimals: the field's precision; numbers are rounded to it by `NumberFormat`.
+    static func fieldValue(_ value: FieldValue, decimals: Int?) -> String? {
         switch value {
         case .number(let number):
             guard number.isFinite else { return nil }
             // Double's description is the shortest exact form ("87.0", "1e-05"); the parser accepts both.
-            return number.description
+            return NumberFormat.rounded(number, decimals: decimals).description
         case .flag(let on):
             return on ? "true" : "false"
         case .text(let text):

@@ -27,6 +27,8 @@ public enum PI30Fields {
     public static let faultActive = FieldDescriptor.flag("fault_active", "Fault active")
     public static let warningActive = FieldDescriptor.flag("warning_active", "Warning active")
     public static let activeWarnings = FieldDescriptor.text("active_warnings", "Active warnings", enumeration: false)
+    /// PI30MAX only: the 2-digit fault code in a32-a33 (`04`), `none` for `00`.
+    public static let faultCode = FieldDescriptor.text("fault_code", "Fault code", enumeration: false)
     // QPIRI (current settings; the read-back of every setter)
     public static let outputSourcePriority = FieldDescriptor.text("output_source_priority", "Output source priority")
     public static let chargerSourcePriority = FieldDescriptor.text("charger_source_priority", "Charger source priority")
@@ -59,7 +61,7 @@ public enum PI30Fields {
         CommonFields.batteryVoltage, batteryChargingCurrent, batteryDischargeCurrent, CommonFields.batteryCurrent,
         CommonFields.batteryPower, CommonFields.batterySOC, CommonFields.inverterTemperature, pv1Current, pv1Voltage,
         pv1Power, pv2Current, pv2Voltage, pv2Power, CommonFields.pvPower, sccBatteryVoltage, loadOn, charging, sccCharging, acCharging, chargingToFloat,
-        CommonFields.operatingMode, modeCode, faultActive, warningActive, activeWarnings,
+        CommonFields.operatingMode, modeCode, faultActive, warningActive, activeWarnings, faultCode,
         outputSourcePriority, chargerSourcePriority, maxChargingCurrent, maxUtilityChargingCurrent,
         batteryRechargeVoltage, batteryRedischargeVoltage, batteryUnderVoltage, batteryBulkVoltage, batteryFloatVoltage,
         batteryType,
@@ -145,13 +147,15 @@ public enum PI30Fields {
         [CommonFields.operatingMode.id: .text(mode.meaning), modeCode.id: .text(mode.mode)]
     }
 
-    /// QPIWS → fault and warning summary.
+    /// QPIWS → fault and warning summary, plus the fault code on PI30MAX (36-character replies).
     public static func values(from warnings: PI30Warnings) -> [FieldID: FieldValue] {
-        [
+        var values: [FieldID: FieldValue] = [
             faultActive.id: .flag(warnings.hasFault),
             warningActive.id: .flag(!warnings.active.isEmpty),
             activeWarnings.id: .text(warnings.active.isEmpty ? "none" : warnings.activeNames.joined(separator: ",")),
         ]
+        if warnings.length >= 36 { values[faultCode.id] = .text(warnings.faultCode ?? "none") }
+        return values
     }
 
     /// QPIRI → current settings.

@@ -60,11 +60,10 @@ extension PostgresStore {
         }
     }
 
-    public func latest(device: DeviceID) async throws -> Sample? {
+    public func latestReadings(device: DeviceID) async throws -> LatestReadings? {
         try await operation("reading the latest values of \(device)") {
             try await self.client.withConnection { connection in
-                var values: [FieldID: FieldValue] = [:]
-                var newest: Int64?
+                var fields: [FieldID: LatestReadings.Reading] = [:]
                 let numbers = try await self.run(
                     connection,
                     """
@@ -74,8 +73,7 @@ extension PostgresStore {
                     device.rawValue
                 )
                 for try await (field, time, value) in numbers.decode((String, Int64, Double).self) {
-                    values[FieldID(rawValue: field)] = .number(value)
-                    newest = max(newest ?? time, time)
+                    fields[FieldID(rawValue: field)] = .init(value: .number(value), time: Date(storageMilliseconds: time))
                 }
                 let texts = try await self.run(
                     connection,
@@ -83,11 +81,9 @@ extension PostgresStore {
                     device.rawValue
                 )
                 for try await (field, time, value) in texts.decode((String, Int64, String).self) {
-                    values[FieldID(rawValue: field)] = .text(value)
-                    newest = max(newest ?? time, time)
+                    fields[FieldID(rawValue: field)] = .init(value: .text(value), time: Date(storageMilliseconds: time))
                 }
-                guard let newest else { return nil }
-                return Sample(device: device, time: Date(storageMilliseconds: newest), values: values)
+                return LatestReadings(device: device, fields: fields)
             }
         }
     }

@@ -89,7 +89,7 @@ public final class FieldGauges: SampleSink, Sendable {
             switch value {
             case .number(let number):
                 guard number.isFinite else { continue }
-                gauge(&device, fieldID, family: family, labels: labels, help: help).set(to: number)
+                gauge(&device, fieldID, family: family, labels: labels, help: help).set(to: NumberFormat.rounded(number, decimals: descriptor?.field(fieldID)?.precision))
             case .flag(let on):
                 gauge(&device, fieldID, family: family, labels: labels, help: help).set(to: on ? 1 : 0)
             case .text(let text):

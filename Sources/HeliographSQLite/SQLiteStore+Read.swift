@@ -69,11 +69,10 @@ extension SQLiteStore {
         return result
     }
 
-    public func latest(device: DeviceID) async throws -> Sample? {
+    public func latestReadings(device: DeviceID) async throws -> LatestReadings? {
         try await storageOperation("reading the latest values of \(device)") {
             try await database.read { db in
-                var values: [FieldID: FieldValue] = [:]
-                var newest: Int64?
+                var fields: [FieldID: LatestReadings.Reading] = [:]
                 let numbers = try Row.fetchAll(
                     db,
                     sql: "SELECT series.field, latest.time, latest.bits FROM latest JOIN series ON series.id = latest.series_id WHERE series.device = ?",
@@ -81,16 +80,14 @@ extension SQLiteStore {
                 )
                 for row in numbers {
                     let time: Int64 = row[1]
-                    values[FieldID(rawValue: row[0])] = .number(Double(bitPattern: UInt64(bitPattern: row[2])))
-                    newest = max(newest ?? time, time)
+                    let value = FieldValue.number(Double(bitPattern: UInt64(bitPattern: row[2])))
+                    fields[FieldID(rawValue: row[0])] = .init(value: value, time: Date(storageMilliseconds: time))
                 }
                 for row in try Row.fetchAll(db, sql: "SELECT field, time, value FROM text_latest WHERE device = ?", arguments: [device.rawValue]) {
                     let time: Int64 = row[1]
-                    values[FieldID(rawValue: row[0])] = .text(row[2])
-                    newest = max(newest ?? time, time)
+                    fields[FieldID(rawValue: row[0])] = .init(value: .text(row[2]), time: Date(storageMilliseconds: time))
                 }
-                guard let newest else { return nil }
-                return Sample(device: device, time: Date(storageMilliseconds: newest), values: values)
+                return LatestReadings(device: device, fields: fields)
             }
         }
     }

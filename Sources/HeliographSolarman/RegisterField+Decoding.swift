@@ -62,6 +62,33 @@ extension RegisterField {
         }
     }
 
+    /// Raw words that make a computed (`sum`) field decode to `value`, given the registers other
+    /// fields already fill (`known`): terms held in `known` keep their values, the first other
+    /// term takes the rest and any further ones are zero. Nil for a plain field, a term with a
+    /// multiplier, a non-number, or when every term is already held.
+    public func encodeSum(_ value: FieldValue, known: [UInt16: UInt16]) -> [(register: UInt16, word: UInt16)]? {
+        guard let sum, scale != 0, case .number(let number) = value, sum.allSatisfy({ $0.multiply == nil }) else { return nil }
+        let image = RegisterImage(known)
+        var rest = number / scale
+        var free: [Term] = []
+        for term in sum {
+            if let raw = Self.combine(term.registers, image), term.registers.allSatisfy({ known[$0] != nil }) {
+                rest -= signed(raw, words: term.registers.count)
+            } else {
+                free.append(term)
+            }
+        }
+        guard !free.isEmpty else { return nil }
+        var words: [(register: UInt16, word: UInt16)] = []
+        for (index, term) in free.enumerated() {
+            let raw = index == 0 ? Int64(rest.rounded()) : 0
+            let bitsWide = 16 * term.registers.count
+            let pattern = UInt64(bitPattern: raw) & (bitsWide >= 64 ? UInt64.max : (UInt64(1) << UInt64(bitsWide)) - 1)
+            words += term.registers.enumerated().map { index, register in (register, UInt16(truncatingIfNeeded: pattern >> UInt64(16 * index))) }
+        }
+        return words
+    }
+
     /// Combines words least-significant first; nil when one is missing.
     static func combine(_ registers: [UInt16], _ image: RegisterImage) -> UInt64? {
         var raw: UInt64 = 0

@@ -13,7 +13,7 @@ public struct RegisterField: Sendable, Hashable, Decodable {
         /// A decimal HHMM clock time (2230 = 22:30), kept as that number.
         case hhmm
 
-        var isSigned: Bool { self == .s16 || self == .s32 }
+        public var isSigned: Bool { self == .s16 || self == .s32 }
     }
 
     /// One summand of a computed field: a register value, optionally multiplied by another.

@@ -9,15 +9,19 @@ public struct PI30QueryRequest: Sendable {
     public var path: String
     public var hid: Bool
     public var baud: Int
+    /// The command exactly as typed: it is sent in that case.
     public var query: String
     public var timeout: Duration
+    /// Lets a setter through, after the CommandGate's allow-list checks (`PI30WriteCheck`).
+    public var allowWrite: Bool
 
-    public init(path: String, hid: Bool, baud: Int = 2400, query: String, timeout: Duration = .seconds(5)) {
+    public init(path: String, hid: Bool, baud: Int = 2400, query: String, timeout: Duration = .seconds(5), allowWrite: Bool = false) {
         self.path = path
         self.hid = hid
         self.baud = baud
         self.query = query
         self.timeout = timeout
+        self.allowWrite = allowWrite
     }
 }
 
@@ -60,14 +64,16 @@ public struct PI30QueryAnswer: Sendable {
 
 /// PI30 commands of the CLI: one query (the simulator is `SimulatePI30Command` in the PI30 family).
 public enum PI30Tools {
-    /// Opens the device, sends one query and decodes the answer.
+    /// Opens the device, sends one query (or an allowed setter) and decodes the answer.
     public static func query(_ request: PI30QueryRequest, logger: Logger = Logger(label: "heliograph.query")) async throws -> PI30QueryAnswer {
         let command = try PI30Command.validated(request.query)
+        let options = PI30Options(port: request.path, baud: request.baud, queries: [command.text], hid: request.hid)
+        let driver = PI30Driver.make(device: "query", options: options, retry: RetryPolicy(attemptTimeout: min(request.timeout, .seconds(3))))
+        // Before the device is even opened: a refused write never reaches it.
+        try PI30WriteCheck.check(command, allowWrite: request.allowWrite, settings: driver.settings)
         guard FileManager.default.fileExists(atPath: request.path) else {
             throw HeliographError(.deviceUnavailable, "\(request.path) does not exist")
         }
-        let options = PI30Options(port: request.path, baud: request.baud, queries: [command.text], hid: request.hid)
-        let driver = PI30Driver.make(device: "query", options: options, retry: RetryPolicy(attemptTimeout: min(request.timeout, .seconds(3))))
         let result = try await withTimeout(request.timeout, "\(command.text) on \(request.path)") {
             try await driver.query(command, logger: logger)
         }

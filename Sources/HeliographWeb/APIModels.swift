@@ -124,11 +124,24 @@ struct SampleResource: ResponseEncodable {
     var device: String
     var time: Date
     var values: [String: FieldValue]
+    /// When each value was read (latest values only): a field the validator dropped from newer
+    /// samples keeps its older time instead of passing as fresh.
+    var fieldTimes: [String: Date]?
+    /// Fields read before `time`, with how many seconds older they are (latest values only).
+    var stale: [String: Double]?
 
-    init(_ sample: Sample) {
+    /// - Parameter descriptor: the device's fields, whose precision numbers are rounded to (`NumberFormat`).
+    init(_ sample: Sample, descriptor: DeviceDescriptor? = nil) {
+        let decimals = descriptor.map { Dictionary($0.fields.map { ($0.id, $0.precision) }, uniquingKeysWith: { first, _ in first }) } ?? [:]
         self.device = sample.device.rawValue
         self.time = sample.time
-        self.values = Dictionary(uniqueKeysWithValues: sample.values.map { ($0.key.rawValue, $0.value) })
+        self.values = Dictionary(uniqueKeysWithValues: sample.values.map { ($0.key.rawValue, $0.value.rounded(decimals: decimals[$0.key])) })
+    }
+
+    init(_ readings: LatestReadings, descriptor: DeviceDescriptor? = nil) {
+        self.init(readings.sample, descriptor: descriptor)
+        self.fieldTimes = Dictionary(uniqueKeysWithValues: readings.fields.map { ($0.key.rawValue, $0.value.time) })
+        self.stale = Dictionary(uniqueKeysWithValues: readings.staleness.map { ($0.key.rawValue, $0.value) })
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HeliographCore
 
 /// Writes history as CSV: one row per timestamp, one column per series (`time,inv1/pv_power_w,…`).
 /// Aggregated series export their mean.
@@ -21,8 +22,9 @@ enum CSVExport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Values arrive rounded to their field's resolution; this only writes them (and removes binary noise).
     static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        NumberFormat.text(value, decimals: nil)
     }
 
     /// Quotes a cell that holds a comma, quote or newline, and defuses spreadsheet formulas.

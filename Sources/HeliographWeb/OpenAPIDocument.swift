@@ -254,7 +254,14 @@ enum OpenAPIDocument {
                 ],
                 required: ["id", "kind", "name", "fields", "settings", "online"]
             ),
-            "Sample": object(["device": string, "time": time, "values": values], required: ["device", "time", "values"]),
+            "Sample": object(
+                [
+                    "device": string, "time": time, "values": values,
+                    "fieldTimes": ["type": "object", "additionalProperties": time, "description": "When each value was read (latest values only)"],
+                    "stale": ["type": "object", "additionalProperties": number, "description": "Fields read before time, with their age in seconds"],
+                ],
+                required: ["device", "time", "values"]
+            ),
             "PowerFlow": object(
                 ["time": time, "pvW": number, "batteryW": number, "batterySocPct": number, "gridW": number, "loadW": number, "sources": ["type": "object"]],
                 required: ["sources"]

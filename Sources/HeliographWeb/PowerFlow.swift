@@ -36,17 +36,19 @@ struct PowerFlow: ResponseEncodable, Equatable {
                 sources["soc", default: []].append(sample.device.rawValue)
             }
         }
+        // Rounded like every number the API gives: the common power fields' precision (whole watts) and SOC's.
+        func watts(_ role: String) -> Double? { sums[role].map { NumberFormat.rounded($0, decimals: CommonFields.pvPower.precision) } }
         self.time = latest.map(\.time).max()
-        self.pvW = sums["pv"]
-        self.batteryW = sums["battery"]
-        self.gridW = sums["grid"]
-        self.loadW = sums["load"]
+        self.pvW = watts("pv")
+        self.batteryW = watts("battery")
+        self.gridW = watts("grid")
+        self.loadW = watts("load")
         // Inverters without a grid meter (PI30): the grid covers what PV and battery do not, as the energy report takes it.
         if gridW == nil, let load = loadW, let pv = pvW, let battery = batteryW {
-            gridW = load - pv + battery
+            gridW = NumberFormat.rounded(load - pv + battery, decimals: CommonFields.pvPower.precision)
             sources["grid"] = ["balance"]
         }
-        self.batterySocPct = socs.isEmpty ? nil : socs.reduce(0, +) / Double(socs.count)
+        self.batterySocPct = socs.isEmpty ? nil : NumberFormat.rounded(socs.reduce(0, +) / Double(socs.count), decimals: CommonFields.batterySOC.precision)
         self.sources = sources
     }
 

@@ -62,11 +62,11 @@ extension WebAPI {
 
     func addCompatibilityRoutes(to router: Router<WebRequestContext>) {
         router.get("/api/data") { _, _ in
-            let latest = try await self.latestSamples()
+            let latest = try await self.latestReadings()
             return DataResource(
-                timestamp: latest.map(\.time).max(),
-                flow: PowerFlow(latest: latest),
-                devices: Dictionary(uniqueKeysWithValues: latest.map { ($0.device.rawValue, SampleResource($0).values) })
+                timestamp: latest.map(\.readings.time).max(),
+                flow: PowerFlow(latest: latest.map(\.readings.sample)),
+                devices: Dictionary(uniqueKeysWithValues: latest.map { ($0.descriptor.id.rawValue, SampleResource($0.readings, descriptor: $0.descriptor).values) })
             )
         }
         router.get("/api/historical") { request, _ in
@@ -99,8 +99,9 @@ extension WebAPI {
             var sensors: [SampleResource] = []
             var weather: [SampleResource] = []
             for device in devices where Self.houseKinds.contains(device.descriptor.kind) {
-                guard let sample = try await self.store.latest(device: device.descriptor.id) else { continue }
-                if device.descriptor.kind == "weather" { weather.append(SampleResource(sample)) } else { sensors.append(SampleResource(sample)) }
+                guard let readings = try await self.store.latestReadings(device: device.descriptor.id) else { continue }
+                let resource = SampleResource(readings, descriptor: device.descriptor)
+                if device.descriptor.kind == "weather" { weather.append(resource) } else { sensors.append(resource) }
             }
             return HouseResource(sensors: sensors, weather: weather)
         }
@@ -149,7 +150,7 @@ extension WebAPI {
                     lastSeen: device.lastSeen,
                     powerW: sample.flatMap { $0.number(CommonFields.pvPower.id) ?? PowerFlow.sumOfStrings($0) },
                     energyTodayKwh: sample?.number(CommonFields.pvEnergyToday.id),
-                    values: sample.map { SampleResource($0).values } ?? [:]
+                    values: sample.map { SampleResource($0, descriptor: descriptor).values } ?? [:]
                 )
             )
         }

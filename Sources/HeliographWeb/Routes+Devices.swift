@@ -12,14 +12,14 @@ extension WebAPI {
         }
         router.get("/api/v1/devices/{device}/latest") { _, context in
             let device = try context.parameters.device()
-            guard let sample = try await self.store.latest(device: device) else {
-                _ = try await self.registered(device)
+            let registered = try await self.registered(device)
+            guard let readings = try await self.store.latestReadings(device: device) else {
                 throw HeliographError(.notFound, "device \(device) has no data yet")
             }
-            return SampleResource(sample)
+            return SampleResource(readings, descriptor: registered.descriptor)
         }
         router.get("/api/v1/latest") { _, _ in
-            try await self.latestSamples().map(SampleResource.init)
+            try await self.latestReadings().map { SampleResource($0.readings, descriptor: $0.descriptor) }
         }
         router.get("/api/v1/flow") { _, _ in
             PowerFlow(latest: try await self.latestSamples())

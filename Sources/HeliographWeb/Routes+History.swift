@@ -140,24 +140,29 @@ extension WebAPI {
     /// Reads every series of the query; rollups for aggregated steps, so a year is a few hundred rows.
     /// Each series names its gaps, so a chart leaves them empty instead of drawing a line across.
     func history(_ query: HistoryQuery) async throws -> HistoryResource {
-        let units = try await fieldUnits()
+        let fields = try await seriesFields()
         let bucket: Double? = switch query.step {
         case .raw: nil
         case .rollup(let rollup): rollup.seconds
         }
         var series: [SeriesResource] = []
         for key in query.series {
+            // Values (and means) rounded to the field's resolution, as everywhere numbers leave the daemon.
+            let decimals = fields[key]?.precision
+            func round(_ value: Double) -> Double { NumberFormat.rounded(value, decimals: decimals) }
             let points: [[Double]]
             switch query.step {
             case .raw:
-                points = try await timed("points") { try await store.points(key, from: query.from, to: query.to) }.map { [($0.time.timeIntervalSince1970 * 1_000).rounded(), $0.value] }
+                points = try await timed("points") { try await store.points(key, from: query.from, to: query.to) }.map {
+                    [($0.time.timeIntervalSince1970 * 1_000).rounded(), round($0.value)]
+                }
             case .rollup(let rollup):
                 points = try await timed("aggregates") { try await store.aggregates(key, from: query.from, to: query.to, step: rollup) }.map {
-                    [($0.time.timeIntervalSince1970 * 1_000).rounded(), $0.mean, $0.min, $0.max, $0.last]
+                    [($0.time.timeIntervalSince1970 * 1_000).rounded(), round($0.mean), round($0.min), round($0.max), round($0.last)]
                 }
             }
             let gaps = HistoryGaps.find(times: points.map { $0[0] }, bucketMilliseconds: bucket.map { $0 * 1_000 })
-            series.append(SeriesResource(device: key.device.rawValue, field: key.field.rawValue, unit: units[key], points: points, gaps: gaps))
+            series.append(SeriesResource(device: key.device.rawValue, field: key.field.rawValue, unit: fields[key]?.unit.rawValue, points: points, gaps: gaps))
         }
         return HistoryResource(
             from: query.from, to: query.to, step: query.step.name, bucketSeconds: bucket, timeZone: energyReporter.timeZone.identifier,
@@ -165,11 +170,12 @@ extension WebAPI {
         )
     }
 
-    func fieldUnits() async throws -> [SeriesKey: String] {
-        var units: [SeriesKey: String] = [:]
+    /// Every known series' field description (unit, precision).
+    func seriesFields() async throws -> [SeriesKey: FieldDescriptor] {
+        var fields: [SeriesKey: FieldDescriptor] = [:]
         for device in try await store.devices() {
-            for field in device.descriptor.fields { units[SeriesKey(device: device.descriptor.id, field: field.id)] = field.unit.rawValue }
+            for field in device.descriptor.fields { fields[SeriesKey(device: device.descriptor.id, field: field.id)] = field }
         }
-        return units
+        return fields
     }
 }

@@ -5,7 +5,8 @@ import HummingbirdWebSocket
 
 /// One message on the live WebSocket.
 struct LiveMessage: Encodable {
-    /// `hello` once after connecting (with every device's newest sample), then `sample` per new sample.
+    /// `hello` once after connecting (with every device's newest values, each with its own time in
+    /// `fieldTimes`), then `sample` per new sample (only the fields that sample read).
     var type: String
     var time: Date
     var sample: SampleResource?
@@ -33,27 +34,37 @@ extension WebAPI {
             defer { self.liveClients.subtract(1, ordering: .relaxed) }
             // Subscribe before reading the newest values, so nothing between the two is lost.
             let stream = self.dependencies.feed.subscribe()
+            let readings = (try? await self.latestReadings()) ?? []
             var latest: [DeviceID: Sample] = [:]
-            for sample in (try? await self.latestSamples()) ?? [] { latest[sample.device] = sample }
+            var descriptors: [DeviceID: DeviceDescriptor] = [:]
+            for (descriptor, reading) in readings {
+                latest[reading.device] = reading.sample
+                descriptors[descriptor.id] = descriptor
+            }
             @Sendable func send(_ message: LiveMessage) async throws {
                 try await outbound.write(.text(String(decoding: try APIJSON.encoder().encode(message), as: UTF8.self)))
             }
             try await send(
-                LiveMessage(type: "hello", time: Date(), samples: latest.values.map(SampleResource.init), flow: PowerFlow(latest: Array(latest.values)))
+                LiveMessage(type: "hello", time: Date(), samples: readings.map { SampleResource($0.readings, descriptor: $0.descriptor) }, flow: PowerFlow(latest: Array(latest.values)))
             )
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     // The client never needs to talk; reading only notices when it goes away.
                     for try await _ in inbound {}
                 }
-                group.addTask { [latest] in
+                group.addTask { [latest, descriptors] in
                     var latest = latest
+                    var descriptors = descriptors
                     for await sample in stream {
+                        if descriptors[sample.device] == nil,
+                           let registered = try? await self.store.devices().first(where: { $0.descriptor.id == sample.device }) {
+                            descriptors[sample.device] = registered.descriptor
+                        }
                         var merged = latest[sample.device] ?? Sample(device: sample.device, time: sample.time, values: [:])
                         merged.merge(sample.values)
                         merged.time = sample.time
                         latest[sample.device] = merged
-                        try await send(LiveMessage(type: "sample", time: Date(), sample: SampleResource(sample), flow: PowerFlow(latest: Array(latest.values))))
+                        try await send(LiveMessage(type: "sample", time: Date(), sample: SampleResource(sample, descriptor: descriptors[sample.device]), flow: PowerFlow(latest: Array(latest.values))))
                     }
                 }
                 _ = try await group.next()

@@ -79,9 +79,14 @@ final class WebAPI: Sendable {
 
     /// The newest sample of every registered device, skipping devices with no data yet.
     func latestSamples() async throws -> [Sample] {
-        var result: [Sample] = []
+        try await latestReadings().map(\.readings.sample)
+    }
+
+    /// Every device's newest values, each with the time it was read, and the device's descriptor.
+    func latestReadings() async throws -> [(descriptor: DeviceDescriptor, readings: LatestReadings)] {
+        var result: [(descriptor: DeviceDescriptor, readings: LatestReadings)] = []
         for device in try await store.devices() {
-            if let sample = try await store.latest(device: device.descriptor.id) { result.append(sample) }
+            if let readings = try await store.latestReadings(device: device.descriptor.id) { result.append((device.descriptor, readings)) }
         }
         return result
     }

@@ -101,7 +101,7 @@ struct HomeAssistantTests {
 
         let state = try #require(published.first { $0.topic == "heliograph/inv1/state" })
         let object = try json(state.payload)
-        #expect(object["battery_voltage_v"] as? Double == 52.126)
+        #expect(object["battery_voltage_v"] as? Double == 52.13, "rounded to the field's precision")
         #expect(object["grid_charging"] as? Bool == true)
         #expect(object["operating_mode"] as? String == "Battery")
         #expect(object["bogus_w"] == nil, "NaN is left out")
@@ -113,6 +113,28 @@ struct HomeAssistantTests {
         #expect(fields["heliograph/inv1/grid_charging"] == "ON")
         #expect(fields["heliograph/inv1/operating_mode"] == "Battery")
         #expect(fields["heliograph/inv1/bogus_w"] == nil)
+    }
+
+    @Test("state JSON and field topics carry numbers at the field's resolution, never -0, and no dropped field")
+    func numbersAtResolution() async throws {
+        let recorder = RecordingPublisher()
+        let sink = MQTTSampleSink(publisher: recorder, devices: [inverter], logger: Logger(label: "test"))
+        // 2311 × 0.1 as a Deye register scales it; −0.3 W rounds to zero watts; SOC was dropped by the validator.
+        let sample = Sample(device: "inv1", time: Date(timeIntervalSince1970: 1_795_000_000), values: [
+            "battery_voltage_v": .number(2_311 * 0.1 / 4.4), "pv_power_w": .number(-0.3), "undescribed_v": .number(2_311 * 0.1),
+        ])
+        #expect("\(2_311 * 0.1)" == "231.10000000000002", "the binary noise this guards against")
+        try await sink.write([sample])
+        let state = try #require(recorder.all.first { $0.topic == "heliograph/inv1/state" })
+        #expect(state.payload.contains(#""battery_voltage_v":52.52"#))
+        #expect(try json(state.payload)["pv_power_w"] as? Double == 0)
+        #expect(state.payload.contains(#""undescribed_v":231.1"#), "unknown fields lose the noise too: \(state.payload)")
+        #expect(!state.payload.contains("-0"), "\(state.payload)")
+        #expect(!state.payload.contains("battery_soc_pct"), "a dropped field is not repeated under the new time")
+        let fields = Dictionary(recorder.all.map { ($0.topic, $0.payload) }) { a, _ in a }
+        #expect(fields["heliograph/inv1/battery_voltage_v"] == "52.52")
+        #expect(fields["heliograph/inv1/pv_power_w"] == "0")
+        #expect(fields["heliograph/inv1/undescribed_v"] == "231.1")
     }
 
     @Test("Home Assistant coming online triggers discovery and the last state again")

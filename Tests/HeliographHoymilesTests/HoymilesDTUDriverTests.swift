@@ -12,6 +12,7 @@ func withSimulatedDTU<Result: Sendable>(
     resetHour: Int = 0,
     maximumInFlight: Int = HoymilesDTUDriver.defaultMaximumInFlight,
     simulatorAnswersConcurrently: Bool = false,
+    lastKnownTotals: HoymilesDTUDriver.LastKnownTotals? = nil,
     _ body: @Sendable (HoymilesDTUSimulator, HoymilesDTUDriver) async throws -> Result
 ) async throws -> Result {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -27,7 +28,8 @@ func withSimulatedDTU<Result: Sendable>(
         let port = try #require(await iterator.next())
         let driver = HoymilesDTUDriver(
             configuration: .init(device: "roof-dtu", host: "127.0.0.1", port: port, dailyReset: .init(hour: resetHour, timeZone: TimeZone(identifier: "UTC")!), retry: RetryPolicy(attemptTimeout: .seconds(10)), maximumInFlight: maximumInFlight),
-            now: { clock.now }
+            now: { clock.now },
+            lastKnownTotals: lastKnownTotals
         )
         group.addTask { try await driver.run() }
         return try await body(simulator, driver)
@@ -162,6 +164,42 @@ func withSimulatedDTU<Result: Sendable>(
             #expect((morning.number("pv_energy_today_kwh") ?? 0) > 0)
             #expect((morning.number("pv_energy_total_kwh") ?? 0) > nightTotal)
         }
+    }
+
+    /// Issue 18 item 4: after a restart, an inverter that is dead (the DTU reports zeros for it)
+    /// still counts in the plant's total with the total last stored for it.
+    @Test func plantTotalUsesADeadInvertersLastKnownTotalAfterARestart() async throws {
+        let clock = ManualClock(utc(2026, 6, 1, 12))
+        let store = InMemorySampleStore(now: { clock.now })
+        let dead = inverters[0].serial
+        let before = try await withSimulatedDTU(clock: clock) { _, driver in
+            try await store.register(try await driver.describe(logger: logger))
+            let samples = try await driver.poll(logger: logger)
+            try await store.write(samples)
+            for descriptor in await driver.discoveredDevices() { try await store.register(descriptor) }
+            return samples
+        }
+        let deadTotal = try #require(try sample(before, dead).number("pv_energy_total_kwh"))
+
+        clock.set(utc(2026, 6, 1, 12, 10))
+        let queries = HoymilesQueries(store: store)
+        let after = try await withSimulatedDTU(clock: clock, lastKnownTotals: { try await queries.lastKnownTotals(dtu: "roof-dtu") }) { simulator, driver in
+            simulator.setLost(dead, true)
+            return try await driver.poll(logger: logger)
+        }
+        let deadAfter = try sample(after, dead)
+        #expect(deadAfter["asleep"] == .flag(true))
+        #expect(deadAfter.number("pv_energy_total_kwh") == deadTotal, "held from the store")
+        let alive = try inverters.dropFirst().map { try #require(try sample(after, $0.serial).number("pv_energy_total_kwh")) }
+        let plant = try #require(after.first { $0.device == "roof-dtu" }?.number("pv_energy_total_kwh"), "the plant total is not hidden")
+        #expect(abs(plant - (deadTotal + alive.reduce(0, +))) < 1e-9)
+
+        // Without the stored totals (as before the fix) the dead inverter hides the plant total.
+        let forgetful = try await withSimulatedDTU(clock: clock) { simulator, driver in
+            simulator.setLost(dead, true)
+            return try await driver.poll(logger: logger)
+        }
+        #expect(forgetful.first { $0.device == "roof-dtu" }?.number("pv_energy_total_kwh") == nil)
     }
 
     @Test func queriesAnswerFromTheStore() async throws {

@@ -76,6 +76,20 @@ import Testing
         #expect(wrapped[0].ports[0].energyTotalKWh == 500.8)
     }
 
+    @Test func seededTotalsAreHeldButNeverLowerAHigherOne() {
+        var tracker = HoymilesProductionTracker(dailyReset: .init(hour: 0, timeZone: utcZone))
+        tracker.seed(totals: [serial: [1: 50_000]])
+        #expect(tracker.knownSerials == [serial])
+        let dead = tracker.update(reading(today: 0, total: 0), at: utc(2026, 6, 1, 12))
+        #expect(dead[0].ports[0].energyTotalKWh == 50)
+        #expect(dead[0].ports[0].energyTodayKWh == 0)
+        let missing = tracker.update([], at: utc(2026, 6, 1, 12, 1))
+        #expect(missing[0].isAsleep && missing[0].ports[0].energyTotalKWh == 50)
+        _ = tracker.update(reading(today: 100, total: 50_100), at: utc(2026, 6, 1, 12, 2))
+        tracker.seed(totals: [serial: [1: 40_000]])
+        #expect(tracker.update([], at: utc(2026, 6, 1, 12, 3))[0].ports[0].energyTotalKWh == 50.1)
+    }
+
     @Test func inverterMissingFromAScanIsReportedAsleepWithHeldCounters() {
         var tracker = HoymilesProductionTracker(dailyReset: .init(hour: 0, timeZone: utcZone))
         _ = tracker.update(reading(today: 700, total: 10_000), at: utc(2026, 6, 1, 12))

@@ -19,12 +19,8 @@ actor InMemorySampleStore: SampleStore {
 
     func devices() async throws -> [RegisteredDevice] { Array(registry.values) }
 
-    func latest(device: DeviceID) async throws -> Sample? {
-        let mine = samples.filter { $0.device == device }.sorted { $0.time < $1.time }
-        guard let last = mine.last else { return nil }
-        var merged = Sample(device: device, time: last.time, values: [:])
-        for sample in mine { merged.merge(sample.values) }
-        return merged
+    func latestReadings(device: DeviceID) async throws -> LatestReadings? {
+        LatestReadings.merging(samples, device: device)
     }
 
     func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point] {

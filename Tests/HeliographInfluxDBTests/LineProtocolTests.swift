@@ -7,6 +7,17 @@ import Testing
     static let descriptor = DeviceDescriptor(kind: "pi30", id: "inv1", manufacturer: "Voltronic", model: "Axpert VM III", fields: [])
     static let time = Date(timeIntervalSince1970: 1_732_880_000.123456)
 
+    @Test func roundsNumbersToTheFieldsResolutionAndNeverWritesMinusZero() throws {
+        let descriptor = DeviceDescriptor(kind: "deye", id: "inv1", manufacturer: "Deye", model: "SUN-5K", fields: [CommonFields.gridVoltage, CommonFields.gridPower])
+        let line = try #require(LineProtocol().line(
+            for: Sample(device: "inv1", time: Self.time, values: ["grid_voltage_v": .number(2_311 * 0.1), "grid_power_w": .number(-0.4), "other": .number(0.1 + 0.2)]),
+            descriptor: descriptor
+        ))
+        #expect(line.contains("grid_voltage_v=231.1,"), "\(line)")
+        #expect(line.contains("grid_power_w=0.0,"), "\(line)")
+        #expect(line.contains("other=0.3 "), "\(line)")
+    }
+
     @Test func encodesTypesTagsAndNanosecondTimestamps() throws {
         let line = LineProtocol(staticTags: ["site": "home"]).line(
             for: Sample(device: "inv1", time: Self.time, values: ["battery_soc_pct": 87, "pv_power_w": 1_234.5, "charging": true, "operating_mode": "Battery"]),

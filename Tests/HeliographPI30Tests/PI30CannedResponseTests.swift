@@ -114,6 +114,18 @@ struct PI30CannedResponseTests {
         #expect(throws: HeliographError.self) { try PI30Warnings(payload: "0000") }
     }
 
+    @Test("QPIWS on PI30MAX: the a32-a33 fault code is a field; classic replies have none")
+    func faultCodeField() throws {
+        let faulted = try PI30Warnings(payload: "010000000000000000000000000000000400")
+        #expect(PI30Fields.values(from: faulted)[PI30Fields.faultCode.id] == .text("04"))
+        #expect(faulted.active == [.inverterFault], "the code digits are not warning bits")
+        let clear = try PI30Warnings(payload: "000000000000000000000000000000000000")
+        #expect(PI30Fields.values(from: clear)[PI30Fields.faultCode.id] == .text("none"))
+        let classic = try PI30Warnings(payload: "00000100000000001000000000000000")
+        #expect(PI30Fields.values(from: classic)[PI30Fields.faultCode.id] == nil)
+        #expect(PI30Fields.all.contains(PI30Fields.faultCode))
+    }
+
     @Test("malformed payloads throw malformedFrame with the bytes")
     func malformedPayload() throws {
         let frameBytes = PI30Frame.responseBytes(payload: "230.0 abc")

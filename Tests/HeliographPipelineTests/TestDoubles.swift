@@ -62,7 +62,7 @@ final class RecordingStore: SampleStore, Sendable {
     func write(_ samples: [Sample]) async throws { state.withLock { $0.samples.append(contentsOf: samples) } }
     func register(_ descriptor: DeviceDescriptor) async throws { state.withLock { $0.registered.append(descriptor) } }
     func devices() async throws -> [RegisteredDevice] { [] }
-    func latest(device: DeviceID) async throws -> Sample? { nil }
+    func latestReadings(device: DeviceID) async throws -> LatestReadings? { nil }
     func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point] { [] }
     func aggregates(_ series: SeriesKey, from: Date, to: Date, step: Rollup) async throws -> [AggregatePoint] { [] }
     func dailyEnergy(device: DeviceID, field: FieldID, from: Date, to: Date) async throws -> [DailyEnergy] { [] }

@@ -40,12 +40,9 @@ public actor InMemorySampleStore: SampleStore {
         return registry.values.sorted { $0.descriptor.id < $1.descriptor.id }
     }
 
-    public func latest(device: DeviceID) async throws -> Sample? {
+    public func latestReadings(device: DeviceID) async throws -> LatestReadings? {
         try check()
-        guard let list = samples[device], let newest = list.max(by: { $0.time < $1.time }) else { return nil }
-        var merged = Sample(device: device, time: newest.time, values: [:])
-        for sample in list.sorted(by: { $0.time < $1.time }) { merged.merge(sample.values) }
-        return merged
+        return LatestReadings.merging(samples[device] ?? [], device: device)
     }
 
     public func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point] {

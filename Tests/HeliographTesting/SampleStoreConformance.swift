@@ -51,6 +51,7 @@ public enum SampleStoreConformance {
         ("write and read points", Options(), writeAndReadPoints),
         ("rewriting a time replaces the value", Options(), rewriteReplaces),
         ("latest numeric, flag and text values", Options(), latestValues),
+        ("latest readings keep each field's own time", Options(), latestReadingTimes),
         ("aggregates per minute, hour and day", Options(), aggregates),
         ("maintenance keeps every point and aggregate", Options(), maintenanceKeepsEverything),
         ("daily energy from a counter with resets, glitches and sleep", Options(), dailyEnergyFromCounter),
@@ -182,6 +183,23 @@ public enum SampleStoreConformance {
         try expectEqual(latest?.time, start.addingTimeInterval(10), "stamped with the newest time")
         try expectEqual(latest?.values, [voltage: .number(52.4), mode: .text("Line"), charging: .number(0), power: .number(300)], "newest value of every field")
         try expectEqual(try await store.latest(device: other), nil, "other device has none")
+    }
+
+    /// A field missing from the newest sample (the validator dropped it) keeps the time it was read.
+    static func latestReadingTimes(_ subject: Subject) async throws {
+        let store = subject.store
+        let start = alignedStart()
+        try expectEqual(try await store.latestReadings(device: device), nil, "no samples yet")
+        try await store.write([
+            Sample(device: device, time: start, values: [voltage: 52.1, power: 300, mode: "Battery"]),
+            Sample(device: device, time: start.addingTimeInterval(10), values: [voltage: 52.4]),
+        ])
+        let latest = try await store.latestReadings(device: device)
+        try expectEqual(latest?.time, start.addingTimeInterval(10), "newest time")
+        try expectEqual(latest?.fields[voltage], .init(value: .number(52.4), time: start.addingTimeInterval(10)), "fresh field")
+        try expectEqual(latest?.fields[power], .init(value: .number(300), time: start), "dropped field keeps its own time")
+        try expectEqual(latest?.fields[mode], .init(value: .text("Battery"), time: start), "text field keeps its own time")
+        try expectEqual(latest?.staleness, [power: 10, mode: 10], "older fields with their age")
     }
 
     static func aggregates(_ subject: Subject) async throws {

@@ -7,14 +7,23 @@ public struct DeyeSimulatedPlant: Sendable {
     public var pvPeakWatts: Double
     public var batteryCapacityWattHours: Double
     public var maximumBatteryWatts: Double
+    /// 48 V for low-voltage models, a few hundred volts for high-voltage ones.
+    public var batteryNominalVolts: Double
     public private(set) var stateOfCharge: Double
     private var lastTime: Date?
     private var energy: [FieldID: Double] = [:]
 
-    public init(pvPeakWatts: Double = 5_000, batteryCapacityWattHours: Double = 10_000, maximumBatteryWatts: Double = 3_000, stateOfCharge: Double = 60) {
+    public init(
+        pvPeakWatts: Double = 5_000,
+        batteryCapacityWattHours: Double = 10_000,
+        maximumBatteryWatts: Double = 3_000,
+        batteryNominalVolts: Double = 48,
+        stateOfCharge: Double = 60
+    ) {
         self.pvPeakWatts = pvPeakWatts
         self.batteryCapacityWattHours = batteryCapacityWattHours
         self.maximumBatteryWatts = maximumBatteryWatts
+        self.batteryNominalVolts = batteryNominalVolts
         self.stateOfCharge = stateOfCharge
     }
 
@@ -43,7 +52,8 @@ public struct DeyeSimulatedPlant: Sendable {
         count("battery_charge_energy_total_kwh", battery)
         count("battery_discharge_energy_total_kwh", -battery)
 
-        let batteryVolts = 48 + stateOfCharge * 0.06
+        // 48 V → 48…54 V from empty to full; a 307 V stack → 307…345 V.
+        let batteryVolts = batteryNominalVolts * (1 + stateOfCharge * 0.00125)
         let gridVolts = 230 + 2 * sin(time.timeIntervalSince1970 / 13)
         var values: [FieldID: FieldValue] = [
             "device_state": "Normal",

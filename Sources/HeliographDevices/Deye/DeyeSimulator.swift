@@ -10,8 +10,8 @@ import Synchronization
 
 /// A Solarman V5 logger with a Deye inverter behind it on TCP (or the inverter alone on plain
 /// Modbus TCP): serves a register image from
-/// `DeyeSimulatedPlant` through a bundled register map, accepts setting writes (function 0x10 only,
-/// within the map's ranges), and can misbehave on demand for tests (`Faults`).
+/// `DeyeSimulatedPlant` through a bundled register map, accepts setting writes (functions 0x06 and
+/// 0x10, within the map's ranges), and can misbehave on demand for tests (`Faults`).
 public final class DeyeSimulator: Service, Sendable {
     public struct Configuration: Sendable, Hashable {
         /// What the simulated device speaks on its port.
@@ -107,6 +107,10 @@ public final class DeyeSimulator: Service, Sendable {
         self.map = try RegisterMap.bundled(configuration.model)
         self.logger = logger
         var initial = State()
+        initial.plant = DeyeSimulatedPlant(
+            pvPeakWatts: min(5_000, Self.ratedPowerWatts(model: configuration.model)),
+            batteryNominalVolts: DeyeSimulatedPlant.nominalBatteryVolts(model: configuration.model)
+        )
         initial.holding = Self.initialRegisters(map: map, configuration: configuration)
         self.state = Mutex(initial)
     }
@@ -167,7 +171,7 @@ public final class DeyeSimulator: Service, Sendable {
     }
 
     /// Plain Modbus TCP: the same inverter without the logger; `silent` and `replyDelay` apply.
-    private func answerModbusTCP(unit: UInt8, _ request: ModbusRequest) async -> ModbusResponse? {
+    func answerModbusTCP(unit: UInt8, _ request: ModbusRequest) async -> ModbusResponse? {
         let now = Date()
         let (response, delay): (ModbusResponse?, Duration) = state.withLock { state in
             state.requests += 1
@@ -284,11 +288,7 @@ public final class DeyeSimulator: Service, Sendable {
 
     /// The inverter's Modbus behaviour: reads of any register, writes only to the map's settings and within range.
     private static func handle(_ request: ModbusRequest, state: inout State, map: RegisterMap, plantValues: [FieldID: FieldValue]) -> ModbusResponse {
-        var live: [UInt16: UInt16] = [:]
-        for (id, value) in plantValues {
-            guard let field = map.field(id), let words = field.encode(value) else { continue }
-            for (register, word) in words { live[register] = word }
-        }
+        let live = liveRegisters(map: map, plantValues: plantValues)
         switch request {
         case .readHoldingRegisters(let address, let count), .readInputRegisters(let address, let count):
             guard (1...ModbusRequest.maximumReadCount).contains(count) else {
@@ -302,28 +302,62 @@ public final class DeyeSimulator: Service, Sendable {
                 return live[register] ?? state.holding[register] ?? 0
             }
             return .registers(function: request.function, values: values)
-        case .writeSingleRegister:
-            // Several Deye firmwares only accept function 0x10.
-            return .exception(function: request.function.rawValue, code: .illegalFunction)
+        case .writeSingleRegister(let address, let value):
+            // Most firmwares answer 0x06 as well as 0x10 (the driver itself writes with 0x10).
+            if let refusal = refusal(writing: [value], at: address, map: map) {
+                return .exception(function: request.function.rawValue, code: refusal)
+            }
+            state.holding[address] = value
+            return .wroteSingleRegister(address: address, value: value)
         case .writeMultipleRegisters(let address, let values):
-            for (offset, value) in values.enumerated() {
-                let register = address + UInt16(offset)
-                guard let setting = map.settings.first(where: { $0.register == register }) else {
-                    return .exception(function: request.function.rawValue, code: .illegalDataAddress)
-                }
-                let physical = Double(value) * setting.scale
-                let allowed: Bool =
-                    switch setting.kind {
-                    case .choice: setting.options.contains { $0.value == value }
-                    case .number: physical >= setting.min - 1e-9 && physical <= setting.max + 1e-9
-                    case .toggle: setting.bit != nil || value <= 1
-                    case .time: value / 100 < 24 && value % 100 < 60
-                    }
-                guard allowed else { return .exception(function: request.function.rawValue, code: .illegalDataValue) }
+            if let refusal = refusal(writing: values, at: address, map: map) {
+                return .exception(function: request.function.rawValue, code: refusal)
             }
             for (offset, value) in values.enumerated() { state.holding[address + UInt16(offset)] = value }
             return .wroteMultipleRegisters(address: address, count: UInt16(values.count))
         }
+    }
+
+    /// The registers the plant's values fill, completed for the map (phases, currents; see
+    /// `DeyeSimulatedPlant.completed`): plain fields first, then computed ones on the registers left.
+    public static func liveRegisters(map: RegisterMap, plantValues: [FieldID: FieldValue]) -> [UInt16: UInt16] {
+        let values = DeyeSimulatedPlant.completed(plantValues, for: map)
+        var live: [UInt16: UInt16] = [:]
+        for (id, value) in values {
+            guard let field = map.field(id), let words = field.encode(value) else { continue }
+            for (register, word) in words { live[register] = word }
+        }
+        for field in map.fields where field.sum != nil {
+            guard let value = values[field.id], let words = field.encodeSum(value, known: live) else { continue }
+            for (register, word) in words { live[register] = word }
+        }
+        return live
+    }
+
+    /// Why a write is refused (a register that is no setting, a value outside its range), or nil.
+    private static func refusal(writing values: [UInt16], at address: UInt16, map: RegisterMap) -> ModbusExceptionCode? {
+        for (offset, value) in values.enumerated() {
+            let register = address + UInt16(offset)
+            guard let setting = map.settings.first(where: { $0.register == register }) else { return .illegalDataAddress }
+            let physical = Double(value) * setting.scale
+            let allowed: Bool =
+                switch setting.kind {
+                case .choice: setting.options.contains { $0.value == value }
+                case .number: physical >= setting.min - 1e-9 && physical <= setting.max + 1e-9
+                case .toggle: setting.bit != nil || value <= 1
+                case .time: value / 100 < 24 && value % 100 < 60
+                }
+            guard allowed else { return .illegalDataValue }
+        }
+        return nil
+    }
+
+    /// The nameplate power of the simulated model (W).
+    static func ratedPowerWatts(model: String) -> Double {
+        if model.contains("three_phase") { return 12_000 }
+        if model.contains("micro") { return 800 }
+        if model.contains("string") { return 10_000 }
+        return 5_000
     }
 
     /// Identity registers and settings at factory-like defaults.
@@ -331,6 +365,11 @@ public final class DeyeSimulator: Service, Sendable {
         var registers: [UInt16: UInt16] = [0: map.deviceTypes.first ?? 0, 1: UInt16(configuration.slaveID)]
         let serial = Array(configuration.inverterSerial.utf8.prefix(10)) + [UInt8](repeating: 0x20, count: max(0, 10 - configuration.inverterSerial.utf8.count))
         for index in 0..<5 { registers[3 + UInt16(index)] = UInt16(serial[2 * index]) << 8 | UInt16(serial[2 * index + 1]) }
+        // Rated power, S32 in 0.1 W, low word first: 0x0010 on single-phase models, 0x0014 on three-phase ones.
+        let ratedTenthsOfWatts = UInt32(ratedPowerWatts(model: configuration.model) * 10)
+        let ratedRegister: UInt16 = configuration.model.contains("three_phase") ? 0x0014 : 0x0010
+        registers[ratedRegister] = UInt16(truncatingIfNeeded: ratedTenthsOfWatts)
+        registers[ratedRegister + 1] = UInt16(truncatingIfNeeded: ratedTenthsOfWatts >> 16)
         let defaults: [FieldID: FieldValue] = [
             "work_mode": "zero_export_to_ct", "energy_pattern": "load_first", "battery_max_charge_current_a": 100,
             "battery_max_discharge_current_a": 100, "grid_charge_current_a": 40, "grid_charge_enabled": false,

@@ -36,6 +36,9 @@ struct SimulateDeyeCommand: AsyncParsableCommand {
     @Option(help: "Also answer Solarman discovery on this UDP port (48899 like a real logger).")
     var discoveryPort: Int?
 
+    @Option(help: "Seconds to wait before each answer, as a real logger takes (0.1-0.5 s); default 0.")
+    var replyDelay = 0.0
+
     func validate() throws {
         guard DeyeSimulator.Configuration.WireProtocol(rawValue: wireProtocol) != nil else {
             throw ValidationError("--protocol must be v5 or modbus-tcp")
@@ -44,6 +47,7 @@ struct SimulateDeyeCommand: AsyncParsableCommand {
             throw ValidationError("--model must be one of \(RegisterMap.bundledNames.joined(separator: ", "))")
         }
         guard timeScale > 0 else { throw ValidationError("--time-scale must be positive") }
+        guard (0...10).contains(replyDelay) else { throw ValidationError("--reply-delay must be 0 to 10 seconds") }
     }
 
     func run() async throws {
@@ -58,6 +62,7 @@ struct SimulateDeyeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        if replyDelay > 0 { simulator.updateFaults { $0.replyDelay = .milliseconds(Int64(replyDelay * 1_000)) } }
         var services: [any Service] = [simulator]
         var responder: SolarmanDiscoveryResponder?
         if let discoveryPort {

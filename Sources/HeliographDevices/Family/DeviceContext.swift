@@ -1,3 +1,4 @@
+import HeliographCore
 import HeliographMQTT
 import Logging
 
@@ -15,6 +16,9 @@ public struct DeviceContext: Sendable {
     public var mqtt: (any MQTTPublisher)?
     /// The clock drivers stamp samples with: the wall clock, or simulated time in the soak benchmark.
     public var now: @Sendable () -> Date
+    /// The daemon's history, for drivers that pick up where they left off after a restart
+    /// (the Hoymiles DTU's last known lifetime totals); nil in tools and tests without one.
+    public var store: (any SampleStore)?
     public var logger: Logger
 
     public init(
@@ -23,6 +27,7 @@ public struct DeviceContext: Sendable {
         siteLongitude: Double? = nil,
         mqtt: (any MQTTPublisher)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
+        store: (any SampleStore)? = nil,
         logger: Logger
     ) {
         self.timeZone = timeZone
@@ -30,6 +35,7 @@ public struct DeviceContext: Sendable {
         self.siteLongitude = siteLongitude
         self.mqtt = mqtt
         self.now = now
+        self.store = store
         self.logger = logger
     }
 }

@@ -60,7 +60,12 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
         var tracker: HoymilesProductionTracker
         var dtuSerial: HoymilesSerialNumber?
         var portCounts: [HoymilesSerialNumber: Int] = [:]
+        /// Whether the last known totals were loaded into the tracker.
+        var seeded = false
     }
+
+    /// Each inverter's per-port lifetime totals in Wh as last stored (see `HoymilesQueries.lastKnownTotals`).
+    public typealias LastKnownTotals = @Sendable () async throws -> [HoymilesSerialNumber: [Int: Double]]
 
     /// One request at a time: a DTU served by pymodbus (and, as far as anyone knows, a real DTU
     /// gateway) answers only the first of several requests arriving in one TCP segment, so a
@@ -75,6 +80,7 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
     public let client: ModbusTCPClient
     public let statistics: HoymilesDTUStatistics
     private let now: @Sendable () -> Date
+    private let lastKnownTotals: LastKnownTotals?
     private let state: Mutex<State>
 
     public var device: DeviceID { configuration.device }
@@ -82,14 +88,18 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
     /// - Parameters:
     ///   - transport: defaults to TCP to `host:port`; tests may pass another.
     ///   - now: the clock that stamps samples and decides the production day.
+    ///   - lastKnownTotals: loaded before the first scan, so an inverter that is dead after a
+    ///     restart keeps its last total in the plant's total instead of hiding it.
     public init(
         configuration: Configuration,
         transport: (any ByteTransport)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
+        lastKnownTotals: LastKnownTotals? = nil,
         logger: Logger = Logger(label: "heliograph.hoymiles")
     ) {
         self.configuration = configuration
         self.now = now
+        self.lastKnownTotals = lastKnownTotals
         self.statistics = HoymilesDTUStatistics(device: configuration.device)
         self.state = Mutex(State(tracker: HoymilesProductionTracker(dailyReset: configuration.dailyReset)))
         self.client = ModbusTCPClient(
@@ -127,6 +137,7 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
         let start = clock.now
         do {
             if state.withLock({ $0.dtuSerial }) == nil { _ = try? await dtuSerial() }
+            await seedTotals(logger: logger)
             let blocks = try await scanPortBlocks(logger: logger)
             let time = now()
             let readings = HoymilesInverterReading.group(blocks)
@@ -143,6 +154,24 @@ public final class HoymilesDTUDriver: DeviceDiscoveringDriver, Service {
         } catch {
             statistics.recordPoll(duration: clock.now - start, failed: true, inverters: 0, ports: 0)
             throw error
+        }
+    }
+
+    /// Loads the last known totals once; a store that cannot answer is asked again next poll, and
+    /// meanwhile the poll goes on without them.
+    private func seedTotals(logger: Logger) async {
+        guard let lastKnownTotals, !state.withLock({ $0.seeded }) else { return }
+        let totals: [HoymilesSerialNumber: [Int: Double]]
+        do {
+            totals = try await lastKnownTotals()
+        } catch {
+            logger.warning("could not read the Hoymiles inverters' last totals", metadata: ["device.id": "\(device)", "error": "\(error)"])
+            return
+        }
+        state.withLock { state in
+            state.tracker.seed(totals: totals)
+            for (serial, ports) in totals { state.portCounts[serial] = max(state.portCounts[serial] ?? 0, ports.keys.max() ?? 0) }
+            state.seeded = true
         }
     }
 

@@ -53,6 +53,13 @@ extension DeviceFamily {
         defaultRetry: HoymilesDTUDriver.defaultRetry,
         parse: HoymilesOptions.parse,
         makeDevice: { options, device, context in
+            // After a restart, each inverter's totals as last stored (a dead one's would be unknown).
+            var lastKnownTotals: HoymilesDTUDriver.LastKnownTotals?
+            if let store = context.store {
+                let queries = HoymilesQueries(store: store)
+                let dtu = device.id
+                lastKnownTotals = { @Sendable in try await queries.lastKnownTotals(dtu: dtu) }
+            }
             let driver = HoymilesDTUDriver(
                 configuration: .init(
                     device: device.id,
@@ -63,7 +70,8 @@ extension DeviceFamily {
                     retry: device.retryPolicy(default: HoymilesDTUDriver.defaultRetry),
                     maximumInFlight: options.maximumInFlight
                 ),
-                now: context.now
+                now: context.now,
+                lastKnownTotals: lastKnownTotals
             )
             return PolledDevice(driver: driver, interval: device.interval, timeout: device.timeout, service: driver)
         },

@@ -100,6 +100,30 @@ extension PI30Driver {
         }
     }
 
+    /// The allow-list changes a setter command makes: what the CommandGate would be asked for the
+    /// same write. Nil when the allow-list has no such setting (another parallel unit, a flag not
+    /// offered), so callers outside the gate (`heliograph query`) can refuse it the same way.
+    public static func changes(for setter: PI30Setter) -> [(setting: String, value: SettingValue)]? {
+        switch setter {
+        case .outputSourcePriority(let priority):
+            return [("output_source_priority", .choice(priority.label))]
+        case .chargerSourcePriority(let priority):
+            return [("charger_source_priority", .choice(priority.label))]
+        case .batteryRechargeVoltage(let volts):
+            return [("battery_recharge_voltage_v", .number(volts))]
+        case .batteryRedischargeVoltage(let volts):
+            return [("battery_redischarge_voltage_v", .number(volts))]
+        case .maxChargingCurrent(let amps, let unit):
+            return unit == 0 ? [("max_charging_current_a", .number(Double(amps)))] : nil
+        case .maxUtilityChargingCurrent(let amps, let unit):
+            return unit == 0 ? [("max_utility_charging_current_a", .number(Double(amps)))] : nil
+        case .enable(let flags), .disable(let flags):
+            guard !flags.isEmpty, flags.allSatisfy(toggleFlags.contains) else { return nil }
+            let on = if case .enable = setter { true } else { false }
+            return flags.map { (PI30Fields.flag($0).id.rawValue, .toggle(on)) }
+        }
+    }
+
     private func setter(for id: String, value: SettingValue) throws -> PI30Setter {
         switch (id, value) {
         case ("output_source_priority", .choice(let label)):

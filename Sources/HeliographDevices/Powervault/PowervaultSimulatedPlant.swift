@@ -1,5 +1,6 @@
 import Foundation
 import HeliographCore
+import HeliographPowervault
 
 /// A house with a Powervault P3 battery, as its M4 controller would report it: a load curve with
 /// morning and evening peaks, a schedule that force-charges overnight and covers the evening load
@@ -79,6 +80,11 @@ struct PowervaultSimulatedPlant {
             #"{"channel":"GRID","measurement":"Voltage","type":"Ac","value":\#(gridVoltage)}"#,
             #"{"channel":"GRID","measurement":"Frequency","value":\#(frequency)}"#,
             #"{"channel":"GRID","measurement":"Power","type":"Active","value":\#(inverterGrid)}"#,
+            // The inverter's AC side as the second source reports it: what leaves the battery, at grid voltage.
+            #"{"channel":"OUTPUT","measurement":"Power","type":"Active","value":\#(Int((batteryPower * 1_000).rounded()))}"#,
+            #"{"channel":"OUTPUT","measurement":"Power","type":"Apparent","value":\#(Int((abs(batteryPower) * 1_030).rounded()))}"#,
+            #"{"channel":"OUTPUT","measurement":"Voltage","value":\#(gridVoltage)}"#,
+            #"{"channel":"OUTPUT","measurement":"Frequency","value":\#(frequency)}"#,
         ]
         let transformers: [String] = [
             #"{"channel":"LOCAL","measurement":"Power","type":"Active","value":\#(house)}"#,
@@ -86,13 +92,15 @@ struct PowervaultSimulatedPlant {
             #"{"channel":"AUX1","measurement":"Power","type":"Active","value":\#(auxiliary)}"#,
             #"{"channel":"HOUSE","measurement":"Power","type":"Apparent","value":\#(gridApparent)}"#,
         ]
-        let alarmKeys = ["fan_lock", "over_temperature", "overload", "battery_low", "no_battery", "grid_voltage_over_limit", "pv_loss"]
-        var alarms: [String] = alarmKeys.map { key in
-            let on = key == "battery_low" && soc < 8
+        // Every alarm key a P3 publishes, as the strings "0"/"1".
+        var alarms: [String] = PowervaultFields.alarmKeys.map { key in
+            let on = (key == "battery_low" && soc < 8) || (key == "battery_discharge_low" && soc < 6)
             return #""\#(key)":"\#(on ? 1 : 0)""#
         }
         alarms.append(#""inverter_temperature":\#(inverterTemperature)"#)
         alarms.append(#""boost_temperature":31.0"#)
+        alarms.append(#""inner_temperature":28.5"#)
+        alarms.append(#""warnings_summary":"0""#)
         alarms.append(#""timestamp":"\#(localTime)""#)
         var list: [(String, String)] = [
             ("bms/soc", #"[{"measurement":"StateOfCharge","value":\#(socCenti)}]"#),

@@ -8,11 +8,10 @@ Usage: python3 pymodbus_dtu_server.py FIXTURE.json
 """
 import asyncio
 import json
-import logging
 import sys
 
-from pymodbus.datastore import ModbusDeviceContext, ModbusServerContext, ModbusSparseDataBlock
-from pymodbus.server import ModbusTcpServer
+# The server loop is the register server's (this script's folder is on sys.path when run).
+from pymodbus_register_server import serve
 
 def registers(hex_bytes):
     data = bytes.fromhex(hex_bytes.replace(" ", ""))
@@ -36,22 +35,11 @@ def image(fixture):
     return values
 
 
-async def main():
-    logging.disable(logging.WARNING)
+def main():
     with open(sys.argv[1], encoding="utf-8") as handle:
         fixture = json.load(handle)
-    context = ModbusServerContext(devices=ModbusDeviceContext(hr=ModbusSparseDataBlock(image(fixture))), single=True)
-    server = ModbusTcpServer(context, address=("127.0.0.1", 0))
-    serving = asyncio.create_task(server.serve_forever())
-    while getattr(server, "transport", None) is None or not getattr(server.transport, "sockets", None):
-        if serving.done():
-            serving.result()
-        await asyncio.sleep(0.01)
-    port = server.transport.sockets[0].getsockname()[1]
-    print(f"READY {port}", flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-    await server.shutdown()
+    asyncio.run(serve(image(fixture)))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -45,6 +45,44 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: link), "symlink removed on shutdown")
     }
 
+    @Test("query refuses setters without --allow-write, checks them like the CommandGate with it, and sends the case typed")
+    func querySetters() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (simulator, link) = try await startSimulator(in: directory)
+        func query(_ arguments: String...) async throws -> (status: Int32, stdout: String, stderr: String) {
+            try await HeliographProcess.run(["query", "--device", link] + arguments)
+        }
+
+        let refused = try await query("POP01")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--allow-write"), "stderr: \(refused.stderr)")
+        // The allow-list's range (10...120 A) and the gate's unit 0, even where the simulator would ACK.
+        let outOfRange = try await query("--allow-write", "MNCHGC0150")
+        #expect(outOfRange.status != 0)
+        #expect(outOfRange.stderr.contains("max_charging_current_a must be within"), "stderr: \(outOfRange.stderr)")
+        let otherUnit = try await query("--allow-write", "MCHGC1040")
+        #expect(otherUnit.status != 0 && otherUnit.stderr.contains("not a setter the CommandGate allows"), "stderr: \(otherUnit.stderr)")
+        let unknown = try await query("--allow-write", "PF")
+        #expect(unknown.status != 0 && unknown.stderr.contains("not a setter the CommandGate allows"), "stderr: \(unknown.stderr)")
+        let unchanged = try await query("QPIRI", "--json")
+        #expect(unchanged.stdout.contains(#""output_source_priority" : "sbu""#), "refused writes never reached the inverter: \(unchanged.stdout)")
+
+        let allowed = try await query("--allow-write", "POP01")
+        #expect(allowed.status == 0, "stderr: \(allowed.stderr)")
+        #expect(allowed.stdout.contains("ACK"), "stdout: \(allowed.stdout)")
+        let changed = try await query("QPIRI", "--json")
+        #expect(changed.stdout.contains(#""output_source_priority" : "solar""#), "stdout: \(changed.stdout)")
+
+        // Sent as typed: the inverter (here the simulator) decides what lower case means; it answers NAK.
+        let lower = try await query("qmod")
+        #expect(lower.status == 0, "stderr: \(lower.stderr)")
+        #expect(lower.stdout.contains("NAK") && !lower.stdout.contains("operating_mode"), "stdout: \(lower.stdout)")
+
+        simulator.signal(SIGINT)
+        #expect(try await simulator.exitStatus() == 0)
+    }
+
     @Test("query against a missing device fails with a clear message")
     func queryMissingDevice() async throws {
         let result = try await HeliographProcess.run(["query", "--device", "/dev/heliograph-nonexistent", "QPIGS"])
