@@ -142,11 +142,14 @@ extension SoakResult {
 
     /// `flat: …` or `GROWTH: …` with the medians compared.
     public var verdictLine: String {
-        let live = verdict.liveGrowthPercent.map { String(format: ", malloc in use %+.1f %%", $0) } ?? ""
+        let trend = { (name: String, trend: MemoryTrend?) in
+            trend.map { name + String(format: " %+.1f %% (last third %+.1f %%)", $0.growthPercent, $0.lateGrowthPercent) }
+        }
+        let memory = [trend("RSS", verdict.resident), trend("malloc in use outside SQLite", verdict.live)].compactMap { $0 }.joined(separator: ", ")
         let figures =
-            String(format: "RSS %+.1f %%", verdict.residentGrowthPercent) + live
+            (memory.isEmpty ? "" : memory + ", ")
             + String(
-                format: ", fds %+d, threads %+d (median of the last quarter against the quarter after %.0f %% warm-up)",
+                format: "fds %+d, threads %+d (medians of the last third against the first third after %.1f %% warm-up)",
                 verdict.openFileGrowth, verdict.threadGrowth, verdict.limits.warmUp * 100
             )
         return verdict.isFlat ? "flat: \(figures)" : "GROWTH: \(verdict.problems.joined(separator: "; ")); \(figures)"
