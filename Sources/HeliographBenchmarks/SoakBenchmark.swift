@@ -305,6 +305,7 @@ public enum SoakBenchmark {
             polls: daemon.poller.status.map(\.polls).reduce(0, +),
             stored: stored,
             queued: sinks.map(\.buffered).reduce(0, +),
+            liveSubscribers: daemon.bus.subscriberCount,
             httpRequests: counts.httpRequests,
             httpErrors: counts.httpErrors,
             liveMessages: counts.liveMessages,

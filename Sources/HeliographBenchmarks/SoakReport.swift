@@ -17,6 +17,9 @@ public struct SoakMeasurement: Sendable, Hashable, Codable {
     /// Samples waiting in the sinks' queues (all sinks): held in memory until written, so a sink
     /// that falls behind grows the live allocations without a leak.
     public var queued: Int = 0
+    /// Live-feed subscribers of the sample bus (one per WebSocket client connected): one that stays
+    /// after its client left keeps receiving samples, a leak per connection.
+    public var liveSubscribers: Int = 0
     public var httpRequests: Int
     public var httpErrors: Int
     /// Messages the WebSocket clients received.
@@ -95,7 +98,7 @@ extension SoakResult {
     /// The table over simulated time (about `rows` rows, first and last always), then the totals and the verdict.
     public func text(rows: Int = 24) -> String {
         var lines: [String] = []
-        let header = ["sim h", "real s", "RSS MB", "live MB", "sqlite MB", "free MB", "arenas", "fds", "threads", "polls", "stored", "queued", "http req", "http err", "ws msgs", "mqtt msgs"]
+        let header = ["sim h", "real s", "RSS MB", "live MB", "sqlite MB", "free MB", "arenas", "fds", "threads", "polls", "stored", "queued", "feed subs", "http req", "http err", "ws msgs", "mqtt msgs"]
         lines.append(header.map { pad($0, 9) }.joined(separator: " "))
         let every = max(1, measurements.count / max(rows, 1))
         for (index, row) in measurements.enumerated() where index % every == 0 || index == measurements.count - 1 {
@@ -106,7 +109,7 @@ extension SoakResult {
                 megabytes(malloc?.freeMegabytes), malloc.map { "\($0.arenas)" } ?? "-",
             ]
             let work: [String] = [
-                "\(row.resources.openFiles)", "\(row.resources.threads)", "\(row.polls)", "\(row.stored)", "\(row.queued)", "\(row.httpRequests)",
+                "\(row.resources.openFiles)", "\(row.resources.threads)", "\(row.polls)", "\(row.stored)", "\(row.queued)", "\(row.liveSubscribers)", "\(row.httpRequests)",
                 "\(row.httpErrors)", "\(row.liveMessages)", "\(row.mqttMessages)",
             ]
             let cells = [String(format: "%.2f", row.simulatedHours), String(format: "%.1f", row.seconds)] + memory + work
@@ -142,11 +145,14 @@ extension SoakResult {
 
     /// `flat: …` or `GROWTH: …` with the medians compared.
     public var verdictLine: String {
-        let live = verdict.liveGrowthPercent.map { String(format: ", malloc in use %+.1f %%", $0) } ?? ""
+        let trend = { (name: String, trend: MemoryTrend?) in
+            trend.map { name + String(format: " %+.1f %% (last third %+.1f %%)", $0.growthPercent, $0.lateGrowthPercent) }
+        }
+        let memory = [trend("RSS", verdict.resident), trend("malloc in use outside SQLite", verdict.live)].compactMap { $0 }.joined(separator: ", ")
         let figures =
-            String(format: "RSS %+.1f %%", verdict.residentGrowthPercent) + live
+            (memory.isEmpty ? "" : memory + ", ")
             + String(
-                format: ", fds %+d, threads %+d (median of the last quarter against the quarter after %.0f %% warm-up)",
+                format: "fds %+d, threads %+d (medians of the last third against the first third after %.1f %% warm-up)",
                 verdict.openFileGrowth, verdict.threadGrowth, verdict.limits.warmUp * 100
             )
         return verdict.isFlat ? "flat: \(figures)" : "GROWTH: \(verdict.problems.joined(separator: "; ")); \(figures)"

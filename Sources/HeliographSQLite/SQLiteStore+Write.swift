@@ -115,14 +115,17 @@ extension SQLiteStore {
         return result
     }
 
-    /// Inserts rows with multi-row VALUES statements, 100 rows each, which costs far fewer statement
-    /// executions than one row at a time.
+    /// Inserts rows with multi-row VALUES statements of up to `maximumRowsPerStatement` rows each,
+    /// which costs far fewer statement executions than one row at a time.
+    ///
+    /// The statements are cached on the connection, one per SQL text, and GRDB's cache never evicts:
+    /// a statement for every row count a batch happened to have (1 to 100 per table) used to fill it
+    /// over days, several MB of prepared statements and their last arguments (README, "Soak").
+    /// Statements hold a power of two of rows, so each prefix caches at most 8.
     static func insertRows(_ db: Database, _ prefix: String, columns: Int, rows: [[any DatabaseValueConvertible]], suffix: String = "") throws {
-        let rowsPerStatement = 100
         let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
         var index = 0
-        while index < rows.count {
-            let count = min(rowsPerStatement, rows.count - index)
+        for count in statementRowCounts(rows.count) {
             let sql = "\(prefix) \(Array(repeating: tuple, count: count).joined(separator: ",")) \(suffix)"
             let statement = try db.cachedStatement(sql: sql)
             var values: [any DatabaseValueConvertible] = []
@@ -132,6 +135,25 @@ extension SQLiteStore {
             index += count
         }
     }
+
+    /// Rows per statement that `insertRows` uses for `rowCount` rows: as many full statements as fit,
+    /// then the rest by its binary digits (100 rows: 64, 32, 4), so only 8 sizes ever occur.
+    static func statementRowCounts(_ rowCount: Int) -> [Int] {
+        var counts = Array(repeating: maximumRowsPerStatement, count: rowCount / maximumRowsPerStatement)
+        var size = maximumRowsPerStatement / 2
+        var rest = rowCount % maximumRowsPerStatement
+        while rest > 0 {
+            if rest >= size {
+                counts.append(size)
+                rest -= size
+            }
+            size /= 2
+        }
+        return counts
+    }
+
+    /// Rows in the largest insert statement: a power of two (so the sizes below it are its binary digits).
+    static let maximumRowsPerStatement = 128
 
     /// The id of a series, created when new.
     package static func seriesID(_ db: Database, _ key: SeriesKey) throws -> Int64 {

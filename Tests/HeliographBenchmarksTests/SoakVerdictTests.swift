@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import HeliographBenchmarks
@@ -121,5 +122,53 @@ import Testing
         let verdict = SoakVerdict.judge(run(queued: 5_000) { _ in (80, 13) })
         #expect(verdict.problems.contains { $0.contains("not steady: the sinks fell behind") })
         #expect(SoakVerdict.judge(run(queued: 200) { _ in (80, 13) }).isFlat)
+    }
+}
+
+/// Memory that grew over the run: a leak keeps growing by the same amount, a cache or the
+/// allocator's free lists filling up level off. The verdict tells them apart by the thirds after warm-up.
+@Suite struct SoakVerdictTrendTests {
+    /// 97 points over a 24-hour run; live allocations outside SQLite (MB) from `live(hour)`, with a
+    /// deterministic wobble of ±0.15 MB (a request in flight at some measurements), RSS 60 MB above.
+    private func run(_ live: (Double) -> Double) -> [SoakVerdict.Point] {
+        (0...96).map { index in
+            let progress = Double(index) / 96
+            let wobble = [0.0, 0.15, -0.1, 0.05, -0.15][index % 5]
+            let bytes = Int((live(progress * 24) + wobble) * 1_048_576)
+            let malloc = MallocFigures(arenaBytes: bytes * 2, inUseBytes: bytes, freeBytes: bytes, mmappedBytes: 0, arenas: 4, sqliteBytes: 0)
+            return SoakVerdict.Point(progress: progress, resources: ProcessResources(residentKilobytes: 60 * 1_024 + bytes / 1_024, openFiles: 40, threads: 12, malloc: malloc))
+        }
+    }
+
+    @Test func aLinearLeakIsGrowth() throws {
+        // 0.15 MB a simulated hour: the same step in every third.
+        let verdict = SoakVerdict.judge(run { hour in 6 + 0.15 * hour })
+        #expect(!verdict.isFlat)
+        let live = try #require(verdict.live)
+        #expect(!live.isLevellingOff(settled: verdict.limits.settledGrowthPercent))
+        #expect(verdict.problems.contains { $0.contains("live allocations other than SQLite's grew") && $0.contains("not levelling off") })
+    }
+
+    @Test func aSlowLinearLeakJustOverTheLimitIsGrowth() {
+        // 0.06 MB an hour on 6 MB: +13 % from the first third to the last, +0.4 MB in each third.
+        let verdict = SoakVerdict.judge(run { hour in 6 + 0.06 * hour })
+        #expect(!verdict.isFlat, "\(verdict.live.map { "\($0)" } ?? "")")
+    }
+
+    @Test func aCurveThatSaturatesIsFlat() throws {
+        // Fills towards 9 MB with a time constant of 6 simulated hours: +12 % from the first third
+        // to the last (over the 10 % limit), but the last third adds only 0.25 MB (2.9 %) after 0.7 MB.
+        let verdict = SoakVerdict.judge(run { hour in 6 + 3 * (1 - exp(-hour / 6)) })
+        #expect(verdict.isFlat, "\(verdict.problems)")
+        let live = try #require(verdict.live)
+        #expect(live.growthPercent > 10)
+        #expect(live.isLevellingOff(settled: verdict.limits.settledGrowthPercent))
+    }
+
+    @Test func growthThatSlowsButNotEnoughIsGrowth() {
+        // Like a square root: each third adds less, but more than half of the one before.
+        #expect(!SoakVerdict.judge(run { hour in 6 + 0.6 * hour.squareRoot() }).isFlat)
+        // A leak that begins in the last third after a flat middle.
+        #expect(!SoakVerdict.judge(run { hour in hour < 17 ? 6 : 6 + 0.4 * (hour - 17) }).isFlat)
     }
 }

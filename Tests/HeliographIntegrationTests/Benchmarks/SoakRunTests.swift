@@ -31,6 +31,8 @@ import Testing
         #expect(last.httpRequests > 0)
         #expect(last.httpErrors == 0, "\(result.firstErrors)")
         #expect(last.liveMessages > 0)
+        // The live-feed subscribers are counted (the WebSocket clients were connected at some measurement).
+        #expect(result.measurements.contains { $0.liveSubscribers > 0 })
         #expect(result.pollsPerDevice.keys.sorted() == ["dtu-1", "pi30-1", "pi30-2"])
         #expect(result.pollsPerDevice.values.allSatisfy { $0 > 0 })
         #expect(try #require(result.store).points > 0)
@@ -42,7 +44,7 @@ import Testing
         }
         // Judged on its measurements, whatever the outcome on a busy machine.
         #expect(!result.verdict.problems.contains { $0.contains("too few measurements") })
-        #expect(result.verdict.reference != nil && result.verdict.last != nil)
+        #expect(result.verdict.reference != nil && result.verdict.middle != nil && result.verdict.last != nil)
 
         let text = result.text()
         #expect(text.contains("RSS MB"))
