@@ -387,7 +387,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), .product(name: "CoreMetrics", package: "swift-metrics"), "HeliographControl", "HeliographPI30", "HeliographSolarman", "Yams",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"), .product(name: "CoreMetrics", package: "swift-metrics"), "HeliographControl", "HeliographPI30", "HeliographSolarman", "HeliographWeather", "Yams",
             ],
             swiftSettings: strictSettings
         ),

@@ -187,7 +187,7 @@ final class PointReadCountingStore: SampleStore {
     func write(_ samples: [Sample]) async throws { try await base.write(samples) }
     func register(_ descriptor: DeviceDescriptor) async throws { try await base.register(descriptor) }
     func devices() async throws -> [RegisteredDevice] { try await base.devices() }
-    func latest(device: DeviceID) async throws -> Sample? { try await base.latest(device: device) }
+    func latestReadings(device: DeviceID) async throws -> LatestReadings? { try await base.latestReadings(device: device) }
     func points(_ series: SeriesKey, from: Date, to: Date) async throws -> [Point] {
         reads.withLock { $0 += 1 }
         return try await base.points(series, from: from, to: to)
