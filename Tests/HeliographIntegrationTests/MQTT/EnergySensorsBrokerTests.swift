@@ -56,7 +56,7 @@ extension BrokerSuites {
                 let values = try #require(try JSONSerialization.jsonObject(with: Data(state.payload.utf8)) as? [String: Any])
                 #expect(values["pv_kwh"] as? Double == 12.5)
                 #expect(values["grid_export_kwh"] as? Double == 4.75)
-                #expect(try await log.first("pv on its own topic") { $0.topic == "\(root)/heliograph/site_energy/pv_kwh" }.payload == "12.500")
+                #expect(try await log.first("pv on its own topic") { $0.topic == "\(root)/heliograph/site_energy/pv_kwh" }.payload == "12.5", "rounded to the field's Wh resolution, no trailing zeros, like every per-field topic")
 
                 // The day is computed lower, then a battery appears: the flows' values stay, a battery sensor joins.
                 let seen = log.all.count
