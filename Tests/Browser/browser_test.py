@@ -599,8 +599,9 @@ def run_checks(url, args):
         shots_in_both_themes("commands", "commands", lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting .setting-now"))
         # The change is flagged on the charts' time axis, and its tooltip says what changed.
         open_charts(f"period=day&fields={pv}")
-        # The newest flag of this setting (the demo's load switch flags its own changes too).
-        newest = "const c = document.getElementById('main-chart'), m = c && c._helio ? c._helio.markers.filter(m => m.label.includes(arguments[0])) : []; return m.length ? [m[m.length - 1].label, m[m.length - 1].time] : null"
+        # The newest flag of this setting (the demo's load switch flags its own changes too; the audit
+        # log, and so the markers, come newest first, but take the latest time rather than rely on that).
+        newest = "const c = document.getElementById('main-chart'), m = c && c._helio ? c._helio.markers.filter(m => m.label.includes(arguments[0])) : []; const n = m.reduce((a, b) => (!a || b.time > a.time ? b : a), null); return n ? [n.label, n.time] : null"
         wait.until(lambda d: d.execute_script(newest, choice["setting"]))
         flag = driver.execute_script(newest, choice["setting"])
         assert new in flag[0], flag
