@@ -280,6 +280,9 @@ def run_checks(url, args):
             expect('a gap splits the line', runs.map(r => r.length), [2, 2]);
             expect('live points further apart than gapMs split too', HelioChart.segments({points: [[0, 1], [60e3, 2], [900e3, 3]], gapMs: 150e3}).map(r => r.length), [2, 1]);
             expect('nearest in time', HelioChart.nearestIndex([[0], [100], [200]], 149), 1);
+            const every4min = [0, 1, 2, 3].map(i => [i * 240e3, i]);
+            expect('gapMs: readings every 4 min in 1-min buckets are 2.5 readings apart', HelioApp.chartSeries({bucketSeconds: 60}, {device: 'x', field: 'y', points: every4min}).gapMs, 600e3);
+            expect('gapMs: denser readings keep 2.5 buckets', HelioApp.chartSeries({bucketSeconds: 60}, {device: 'x', field: 'y', points: every4min.map(p => [p[0] / 8, p[1]])}).gapMs, 150e3);
             return out;""")
         assert not problems, problems
 
