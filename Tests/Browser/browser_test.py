@@ -280,6 +280,9 @@ def run_checks(url, args):
             expect('a gap splits the line', runs.map(r => r.length), [2, 2]);
             expect('live points further apart than gapMs split too', HelioChart.segments({points: [[0, 1], [60e3, 2], [900e3, 3]], gapMs: 150e3}).map(r => r.length), [2, 1]);
             expect('nearest in time', HelioChart.nearestIndex([[0], [100], [200]], 149), 1);
+            const every4min = [0, 1, 2, 3].map(i => [i * 240e3, i]);
+            expect('gapMs: readings every 4 min in 1-min buckets are 2.5 readings apart', HelioApp.chartSeries({bucketSeconds: 60}, {device: 'x', field: 'y', points: every4min}).gapMs, 600e3);
+            expect('gapMs: denser readings keep 2.5 buckets', HelioApp.chartSeries({bucketSeconds: 60}, {device: 'x', field: 'y', points: every4min.map(p => [p[0] / 8, p[1]])}).gapMs, 150e3);
             return out;""")
         assert not problems, problems
 
@@ -599,8 +602,9 @@ def run_checks(url, args):
         shots_in_both_themes("commands", "commands", lambda d: d.find_elements(By.CSS_SELECTOR, "form.setting .setting-now"))
         # The change is flagged on the charts' time axis, and its tooltip says what changed.
         open_charts(f"period=day&fields={pv}")
-        # The newest flag of this setting (the demo's load switch flags its own changes too).
-        newest = "const c = document.getElementById('main-chart'), m = c && c._helio ? c._helio.markers.filter(m => m.label.includes(arguments[0])) : []; return m.length ? [m[m.length - 1].label, m[m.length - 1].time] : null"
+        # The newest flag of this setting (the demo's load switch flags its own changes too; the audit
+        # log, and so the markers, come newest first, but take the latest time rather than rely on that).
+        newest = "const c = document.getElementById('main-chart'), m = c && c._helio ? c._helio.markers.filter(m => m.label.includes(arguments[0])) : []; const n = m.reduce((a, b) => (!a || b.time > a.time ? b : a), null); return n ? [n.label, n.time] : null"
         wait.until(lambda d: d.execute_script(newest, choice["setting"]))
         flag = driver.execute_script(newest, choice["setting"])
         assert new in flag[0], flag

@@ -204,7 +204,7 @@ def run_checks(args, expected):
                     wait.until(ready)
                     driver.execute_script("window.scrollTo(0, 0)")  # a page change without a reload keeps the previous page's scroll
                     overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
-                    name = page.split("?")[0]
+                    name = page.split("?")[0]  # the shot is named after the path, not its query
                     shot(f"{name}-{theme}-{width}x{height}")
                     if name == "energy":  # the flows, ratios and money below the fold
                         driver.execute_script("document.getElementById('energy-money').scrollIntoView({block: 'end'})")

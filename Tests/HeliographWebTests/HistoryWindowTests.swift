@@ -75,4 +75,22 @@ import Testing
             #expect(((joined["series"] as? [[String: Any]])?.first?["gaps"] as? [[Double]]) == [[later, after]])
         }
     }
+
+    /// A device polled every 4 minutes fills one 1-minute bucket in four: that is its spacing, not a gap
+    /// after every point (the demo's backfilled history is read so); a real outage still is one.
+    @Test func aDevicePolledLessOftenThanOnceABucketHasGapsOnlyWhereReadingsStop() async throws {
+        let fixture = try await WebFixture()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let midnight = try #require(calendar.date(from: DateComponents(year: 2026, month: 1, day: 26)))
+        let minutes = Array(stride(from: 600, to: 720, by: 4)) + Array(stride(from: 840, to: 900, by: 4))
+        try await fixture.store.write(minutes.map { Sample(device: "inv1", time: midnight.addingTimeInterval(Double($0) * 60), values: ["pv_power_w": 7]) })
+        let gap = [[716, 840].map { (midnight.timeIntervalSince1970 + Double($0) * 60) * 1_000 }]
+        try await fixture.server.makeApplication().test(.router) { client in
+            let history = try #require(try await client.json("/api/v1/history?series=inv1/pv_power_w&period=day&date=2026-01-26&step=1m").json as? [String: Any])
+            let series = try #require((history["series"] as? [[String: Any]])?.first)
+            #expect((series["points"] as? [[Double]])?.count == minutes.count)
+            #expect(series["gaps"] as? [[Double]] == gap)
+        }
+    }
 }

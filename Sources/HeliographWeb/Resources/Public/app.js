@@ -228,13 +228,22 @@
   // ---------- charts ----------
   // The site's time zone, from the first history answer; chart axes and windows are laid out in it.
   function siteZone() { return state.timeZone || undefined; }
+  // How far apart live points may be before the line breaks: 2.5 times the series' spacing, which is its
+  // bucket or, for a device polled less often than once a bucket, the points' typical distance (as the
+  // server reckons its gaps), so history read every few minutes is not all gaps.
+  function gapMs(history, points) {
+    if (!history.bucketSeconds) return null;
+    const distances = points.slice(1).map((p, i) => p[0] - points[i][0]).sort((a, b) => a - b);
+    const typical = distances.length >= 2 ? distances[Math.floor((distances.length - 1) / 2)] : 0;
+    return Math.max(history.bucketSeconds * 1000, typical) * 2.5;
+  }
   // One history series as a chart series: named, with its unit and the gaps the server found.
   function chartSeries(history, s) {
     const d = state.devices.find((x) => x.id === s.device);
     const f = fieldMeta(s.device, s.field);
     return {
       key: s.device + '/' + s.field, label: (state.devices.length > 1 && d ? d.name + ' ' : '') + (f ? f.name : s.field), unit: s.unit || (f && f.unit) || '',
-      points: s.points, gaps: s.gaps || [], raw: history.step === 'raw', gapMs: history.bucketSeconds ? history.bucketSeconds * 2500 : null,
+      points: s.points, gaps: s.gaps || [], raw: history.step === 'raw', gapMs: gapMs(history, s.points),
     };
   }
   // Draws series over a window: `range` is '24h', '7d' … (ending now) or a calendar period ('day' = today, midnight to midnight).
