@@ -50,8 +50,12 @@ import Testing
         #expect(text.contains("RSS MB"))
         #expect(text.contains("polls per device (expected 72)"))
         #expect(text.contains("flat:") || text.contains("GROWTH:"))
-        // systemd SIGKILLs a daemon that takes longer than TimeoutStopSec and buffered samples are lost.
-        #expect(result.shutdownSeconds <= 10, "graceful shutdown took \(result.shutdownSeconds) s")
+        // systemd SIGKILLs a daemon that takes longer than TimeoutStopSec (30 s in
+        // packaging/systemd/heliograph.service) and buffered samples are lost. The hang this guards
+        // against took ~150 s; a quiet machine shuts down in 0.3-0.7 s, a CPU-loaded one in 1.5-2.5 s,
+        // and one full integration run on the 2-core machine measured 14.9 s (cause not yet found).
+        print("soak: graceful shutdown took \(result.shutdownSeconds) s")
+        #expect(result.shutdownSeconds <= 30, "graceful shutdown took \(result.shutdownSeconds) s, longer than the unit's TimeoutStopSec")
         #expect(text.contains("graceful shutdown:"))
 
         let lines = result.jsonLines()
